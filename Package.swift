@@ -1,0 +1,76 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "injection-safety",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "injection-safety-server", targets: ["injection-safety-server"]),
+        .library(name: "InjectionSafety", targets: ["InjectionSafety"]),
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "InjectionSafetyAPI", targets: ["InjectionSafetyAPI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // The medical knowledge and the rules: no HTTP, no JSON wire details, no sockets.
+        .target(name: "InjectionSafety", swiftSettings: strictSettings),
+        // A small HTTP/1.1 server on Glibc sockets and Dispatch: knows nothing of the domain.
+        .target(
+            name: "HTTPServer",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // Routes, request validation and JSON/problem+json encoding.
+        .target(
+            name: "InjectionSafetyAPI",
+            dependencies: [
+                "InjectionSafety",
+                "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Configuration, signals, start-up and shut-down.
+        .executableTarget(
+            name: "injection-safety-server",
+            dependencies: [
+                "InjectionSafetyAPI",
+                "HTTPServer",
+                "InjectionSafety",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // libcurl, for the integration tests only (Debian: libcurl4-openssl-dev).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .testTarget(name: "InjectionSafetyTests", dependencies: ["InjectionSafety"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InjectionSafetyAPITests",
+            dependencies: ["InjectionSafetyAPI", "HTTPServer", "InjectionSafety"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["CCurl", "injection-safety-server"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,76 @@
+/// Every size and every wait the server enforces, in one value.
+///
+/// Each field states its unit, its default, and what the server answers when a
+/// client goes over it. The defaults are the ones a reverse-proxied JSON API
+/// needs; the executable lets each one be overridden by flag or environment.
+public struct ServerLimits: Sendable, Equatable {
+    /// Longest request-target (the path and query, or the absolute URI), in bytes.
+    /// Default 8 KiB. Over it: `414 URI Too Long`, then close.
+    public var maxRequestTargetBytes: Int = 8 * 1024
+
+    /// Largest header section (all field lines, not the request line, plus
+    /// any chunked trailers), in bytes. Default 16 KiB. Over it:
+    /// `431 Request Header Fields Too Large`, then close.
+    public var maxHeaderBytes: Int = 16 * 1024
+
+    /// Most header field lines in one request. Default 100. Over it:
+    /// `431 Request Header Fields Too Large`, then close.
+    public var maxHeaderFields: Int = 100
+
+    /// Largest request body after chunked decoding, in bytes. Default 1 MiB.
+    /// Over it: `413 Content Too Large` (by Content-Length before any body byte is
+    /// read, or as soon as the chunks add up past it), then close.
+    public var maxBodyBytes: Int = 1024 * 1024
+
+    /// Time from a request's first byte (or from accepting the connection) until
+    /// its head is complete. Default 10 s. Over it: `408 Request Timeout`, then close
+    /// (a connection that sent nothing is closed without a response).
+    public var headerReadTimeout: Duration = .seconds(10)
+
+    /// Time from the end of a request's head until its body is complete.
+    /// Default 30 s. Over it: `408 Request Timeout`, then close.
+    public var bodyReadTimeout: Duration = .seconds(30)
+
+    /// Time a keep-alive connection may wait for the next request after a
+    /// response is written. Default 75 s. Over it: closed without a response.
+    public var idleTimeout: Duration = .seconds(75)
+
+    /// Time a response may take to be taken by a slow client once writing it
+    /// blocks. Default 30 s. Over it: the connection is closed.
+    public var writeTimeout: Duration = .seconds(30)
+
+    /// Most responses a connection may have waiting to be written. Once reached,
+    /// the server stops reading that connection until the client takes them.
+    /// Default 16.
+    public var maxPipelinedRequests: Int = 16
+
+    /// Most open client connections. Default: the process's open-file limit
+    /// (`RLIMIT_NOFILE`) less a reserve for the listener, logs and files.
+    /// Over it: `503 Service Unavailable`, then close.
+    public var maxConnections: Int = ServerLimits.defaultMaxConnections()
+
+    /// Time a graceful shutdown waits for in-flight requests before closing
+    /// what is left. Default 10 s.
+    public var drainTimeout: Duration = .seconds(10)
+
+    public init() {}
+
+    /// File descriptors kept free for the listener, logging and the process itself.
+    static let reservedFileDescriptors = 64
+
+    /// The open-file soft limit less a reserve, never below 1.
+    public static func defaultMaxConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        let soft = limit.rlim_cur == rlim_t.max ? UInt64(1 << 20) : UInt64(limit.rlim_cur)
+        return max(1, Int(clamping: soft) - reservedFileDescriptors)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

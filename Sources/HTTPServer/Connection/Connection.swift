@@ -1,0 +1,380 @@
+import Dispatch
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One client connection: the Dispatch shell around a ``RequestParser`` and a
+/// ``ConnectionStateMachine``.
+///
+/// It reads, hands complete requests to the responder, writes, and closes; the
+/// parser decides what the bytes mean and the state machine decides which wait
+/// applies. Confined to its event loop's queue (hence `@unchecked Sendable`).
+///
+/// Known libdispatch pitfalls on Linux, and what this does about them:
+/// - One read source per connection, created once and cancelled once; the file
+///   descriptor is closed only in the last cancel handler, so a reused number
+///   never meets a stale source.
+/// - A source is resumed before it is cancelled (a suspended source never
+///   delivers its cancel handler).
+/// - At end of stream the read source is suspended, so a hung-up socket cannot
+///   make it fire in a loop.
+final class Connection: @unchecked Sendable {
+    let id: UInt64
+    let fileDescriptor: Int32
+    /// Answers its first request with 503 and closes (the server is over its connection limit).
+    let rejecting: Bool
+    unowned let loop: EventLoop
+
+    private var parser: RequestParser
+    private var machine: ConnectionStateMachine
+    private var readSource: (any DispatchSourceRead)?
+    private var writeSource: (any DispatchSourceWrite)?
+    private var readSuspended = false
+    private var writeSuspended = true
+    private var liveSources = 0
+
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+    /// Responses in `output` not yet fully written.
+    private var queuedResponses = 0
+    /// Close once `output` is written (the last response said `Connection: close`).
+    private var closeAfterOutput = false
+    /// The client ended its side of the stream.
+    private var inputEnded = false
+    /// The server is draining: every response from now on closes the connection.
+    private var draining = false
+    private var closing = false
+
+    init(id: UInt64, fileDescriptor: Int32, loop: EventLoop, rejecting: Bool) {
+        self.id = id
+        self.fileDescriptor = fileDescriptor
+        self.loop = loop
+        self.rejecting = rejecting
+        let limits = loop.server.configuration.limits
+        self.parser = RequestParser(limits: limits)
+        self.machine = ConnectionStateMachine(limits: limits, now: DispatchTime.now().uptimeNanoseconds)
+    }
+
+    private var limits: ServerLimits { machine.limits }
+
+    func start() {
+        let source = DispatchSource.makeReadSource(fileDescriptor: fileDescriptor, queue: loop.queue)
+        source.setEventHandler { [unowned self] in self.readable() }
+        source.setCancelHandler { [self] in self.sourceCancelled() }
+        readSource = source
+        liveSources += 1
+        source.activate()
+    }
+
+    // MARK: - Events
+
+    private func readable() {
+        guard !closing else { return }
+        if machine.phase == .lingering {
+            discardInput()
+            return
+        }
+        let buffer = loop.readBuffer
+        while true {
+            let count = recv(fileDescriptor, buffer.baseAddress, buffer.count, 0)
+            if count > 0 {
+                parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                if count < buffer.count { break }
+                // A full buffer: stop after this much so one client cannot hog the loop;
+                // the source fires again for the rest.
+                if parser.bufferedByteCount > limits.maxHeaderBytes + limits.maxBodyBytes { break }
+                continue
+            }
+            if count == 0 {
+                inputEnded = true
+                suspendReading()
+                break
+            }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: break
+            default:
+                abort(reason: "read failed")
+                return
+            }
+            break
+        }
+        process()
+    }
+
+    /// Parses and answers what has arrived, then writes.
+    private func process() {
+        var completed = false
+        while !closing {
+            var stoppedAtPipelineLimit = false
+            if rejecting && !closeAfterOutput && !parser.isIdle {
+                // Over the connection limit: answer 503 as soon as the client speaks.
+                respondOverloaded()
+            }
+            parsing: while !closeAfterOutput {
+                if queuedResponses >= limits.maxPipelinedRequests {
+                    stoppedAtPipelineLimit = true
+                    break parsing
+                }
+                switch parser.next() {
+                case .needMoreData:
+                    break parsing
+                case .continueExpected:
+                    output.append(contentsOf: ResponseSerializer.continueResponse)
+                case .request(let request):
+                    respond(to: request)
+                    completed = true
+                case .failure(let error):
+                    respondToParseError(error)
+                }
+            }
+            guard flush() else { return }  // a write source takes over
+            if closeAfterOutput {
+                finishAfterLastResponse()
+                return
+            }
+            if !stoppedAtPipelineLimit { break }
+        }
+        guard !closing else { return }
+        if inputEnded {
+            // The client will send nothing more; a partial request can never complete.
+            close()
+            return
+        }
+        machine.update(
+            now: DispatchTime.now().uptimeNanoseconds, requestCompleted: completed,
+            hasPartialRequest: !parser.isIdle, isReadingBody: parser.isReadingBody, outputPending: false)
+    }
+
+    private func respond(to request: HTTPRequest) {
+        let server = loop.server
+        let started = DispatchTime.now().uptimeNanoseconds
+        var context = RequestContext(connectionID: id, logger: server.logger)
+        let response = server.responder.respond(to: request, context: &context)
+        let close = !request.keepAlive || draining
+        let before = output.count
+        ResponseSerializer.write(
+            response, isHead: request.method == .head, close: close,
+            keepAliveForHTTP10: request.version == .http1_0 && !close,
+            date: loop.dateCache.current(), into: &output)
+        queuedResponses += 1
+        if close { closeAfterOutput = true }
+        let logger = context.logger
+        if logger.logLevel <= .info {
+            let elapsed = DispatchTime.now().uptimeNanoseconds &- started
+            let bytes = output.count - before
+            logger.info(
+                "request",
+                metadata: [
+                    "connection": "\(id)",
+                    "method": "\(request.method.rawValue)",
+                    "route": "\(context.routeTemplate ?? "unmatched")",
+                    "status": "\(response.status.code)",
+                    "bytes": "\(bytes)",
+                    "duration_ms": "\(Self.milliseconds(elapsed))",
+                ])
+        }
+    }
+
+    private func respondToParseError(_ error: ParseError) {
+        let response = HTTPResponse.problem(error.status, detail: error.detail)
+        ResponseSerializer.write(
+            response, isHead: false, close: true, keepAliveForHTTP10: false,
+            date: loop.dateCache.current(), into: &output)
+        queuedResponses += 1
+        closeAfterOutput = true
+        loop.server.logger.notice(
+            "request rejected",
+            metadata: ["connection": "\(id)", "status": "\(error.status.code)", "error": "\(error)"])
+    }
+
+    private func respondOverloaded() {
+        ResponseSerializer.write(
+            Self.overloadedResponse, isHead: false, close: true, keepAliveForHTTP10: false,
+            date: loop.dateCache.current(), into: &output)
+        queuedResponses += 1
+        closeAfterOutput = true
+    }
+
+    static let overloadedResponse = HTTPResponse.problem(
+        .serviceUnavailable, detail: "The server has too many open connections; try again shortly.")
+
+    /// Checks the current wait's deadline.
+    func timerFired(now: UInt64) {
+        guard !closing else { return }
+        switch machine.timerFired(now: now) {
+        case .none:
+            return
+        case .close:
+            close()
+        case .respondRequestTimeoutAndClose:
+            output.removeAll()
+            outputOffset = 0
+            ResponseSerializer.write(
+                .problem(.requestTimeout, detail: "The request was not received in time."), isHead: false,
+                close: true, keepAliveForHTTP10: false, date: loop.dateCache.current(), into: &output)
+            closeAfterOutput = true
+            loop.server.logger.notice("request timed out", metadata: ["connection": "\(id)", "status": "408"])
+            if flush() { finishAfterLastResponse() }
+        }
+    }
+
+    /// The server is shutting down gracefully.
+    func drain() {
+        guard !closing else { return }
+        draining = true
+        // Take what the client already sent: bytes in the socket are a request in flight.
+        if !readSuspended { readable() }
+        guard !closing else { return }
+        switch machine.drainRequested() {
+        case .close where parser.isIdle && output.isEmpty:
+            close()
+        case .close, .closeAfterResponse:
+            break  // the next response carries Connection: close
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Writes as much of `output` as the socket takes. Returns `true` when all
+    /// of it is written; otherwise a write source resumes the work.
+    private func flush() -> Bool {
+        while outputOffset < output.count {
+            let written = output.withUnsafeBytes { bytes in
+                send(fileDescriptor, bytes.baseAddress! + outputOffset, bytes.count - outputOffset, Int32(MSG_NOSIGNAL))
+            }
+            if written > 0 {
+                outputOffset += written
+                continue
+            }
+            if written < 0 && errno == EINTR { continue }
+            if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                waitUntilWritable()
+                return false
+            }
+            abort(reason: "write failed")
+            return false
+        }
+        if output.capacity > 256 * 1024 {
+            output = []
+        } else {
+            output.removeAll(keepingCapacity: true)
+        }
+        outputOffset = 0
+        queuedResponses = 0
+        if !writeSuspended, let writeSource {
+            writeSource.suspend()
+            writeSuspended = true
+        }
+        if !inputEnded { resumeReading() }
+        return true
+    }
+
+    /// The socket is full: stop reading (backpressure) and wait to write.
+    private func waitUntilWritable() {
+        suspendReading()
+        machine.update(
+            now: DispatchTime.now().uptimeNanoseconds, requestCompleted: false, hasPartialRequest: false,
+            isReadingBody: false, outputPending: true)
+        if writeSource == nil {
+            let source = DispatchSource.makeWriteSource(fileDescriptor: fileDescriptor, queue: loop.queue)
+            source.setEventHandler { [unowned self] in self.writable() }
+            source.setCancelHandler { [self] in self.sourceCancelled() }
+            writeSource = source
+            liveSources += 1
+        }
+        if writeSuspended {
+            writeSuspended = false
+            writeSource?.resume()
+        }
+    }
+
+    private func writable() {
+        guard !closing else { return }
+        guard flush() else { return }
+        if closeAfterOutput {
+            finishAfterLastResponse()
+        } else {
+            process()  // pipelined requests may be waiting in the parser
+        }
+    }
+
+    /// The last response is written. Close now, or, when the client may still be
+    /// sending (an error cut its request short, or more bytes are buffered), shut
+    /// our side and read and discard for a moment first, so closing does not
+    /// reset the connection before the client has read the response.
+    private func finishAfterLastResponse() {
+        if inputEnded || parser.isIdle {
+            close()
+            return
+        }
+        shutdown(fileDescriptor, Int32(SHUT_WR))
+        machine.startLingering(now: DispatchTime.now().uptimeNanoseconds)
+        resumeReading()
+    }
+
+    private func discardInput() {
+        let buffer = loop.readBuffer
+        while true {
+            let count = recv(fileDescriptor, buffer.baseAddress, buffer.count, 0)
+            if count > 0 { continue }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            close()  // end of stream or error
+            return
+        }
+    }
+
+    // MARK: - Closing
+
+    /// Closes at once, dropping anything unwritten.
+    func abort(reason: String) {
+        guard !closing else { return }
+        loop.server.logger.debug("connection aborted", metadata: ["connection": "\(id)", "reason": "\(reason)"])
+        close()
+    }
+
+    private func close() {
+        guard !closing else { return }
+        closing = true
+        machine.closed()
+        if let readSource {
+            if readSuspended { readSource.resume() }
+            readSource.cancel()
+        }
+        if let writeSource {
+            if writeSuspended { writeSource.resume() }
+            writeSource.cancel()
+        }
+    }
+
+    private func sourceCancelled() {
+        liveSources -= 1
+        guard liveSources == 0 else { return }
+        readSource = nil
+        writeSource = nil
+        Glibc.close(fileDescriptor)
+        loop.connectionClosed(self)
+    }
+
+    private func suspendReading() {
+        guard !readSuspended, let readSource else { return }
+        readSuspended = true
+        readSource.suspend()
+    }
+
+    private func resumeReading() {
+        guard readSuspended, let readSource else { return }
+        readSuspended = false
+        readSource.resume()
+    }
+
+    private static func milliseconds(_ nanoseconds: UInt64) -> String {
+        let tenths = nanoseconds / 10_000
+        return "\(tenths / 100).\(tenths % 100 < 10 ? "0" : "")\(tenths % 100)"
+    }
+}

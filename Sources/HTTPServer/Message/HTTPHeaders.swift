@@ -1,0 +1,103 @@
+/// The header fields of a request, in the order received, duplicates kept.
+///
+/// The field lines stay as bytes of the request head; a name or value becomes a
+/// `String` only when asked for. Names compare case-insensitively (RFC 9110 §5.1).
+public struct HTTPHeaders: Sendable {
+    /// One field line: where its name and its value (without surrounding
+    /// whitespace) lie in `storage`.
+    struct Field: Sendable {
+        var name: Range<Int>
+        var value: Range<Int>
+    }
+
+    let storage: [UInt8]
+    let fields: [Field]
+
+    init(storage: [UInt8], fields: [Field]) {
+        self.storage = storage
+        self.fields = fields
+    }
+
+    /// Builds headers from name/value pairs (for tests and synthetic requests).
+    public init(_ pairs: [(String, String)]) {
+        var storage: [UInt8] = []
+        var fields: [Field] = []
+        for (name, value) in pairs {
+            let nameStart = storage.count
+            storage.append(contentsOf: name.utf8)
+            let valueStart = storage.count
+            storage.append(contentsOf: value.utf8)
+            fields.append(Field(name: nameStart..<valueStart, value: valueStart..<storage.count))
+        }
+        self.init(storage: storage, fields: fields)
+    }
+
+    /// Number of field lines.
+    public var count: Int { fields.count }
+
+    /// Every field as (name, value) strings, in order.
+    public var pairs: [(name: String, value: String)] {
+        fields.map { (string(at: $0.name), string(at: $0.value)) }
+    }
+
+    /// The first value of the named field, or `nil`.
+    public subscript(name: String) -> String? {
+        for field in fields where nameMatches(field, name) {
+            return string(at: field.value)
+        }
+        return nil
+    }
+
+    /// Every value of the named field, in order.
+    public func values(for name: String) -> [String] {
+        fields.filter { nameMatches($0, name) }.map { string(at: $0.value) }
+    }
+
+    /// Whether the named field holds, in any of its comma-separated elements,
+    /// the given token (compared case-insensitively).
+    public func containsToken(_ token: String, in name: String) -> Bool {
+        for field in fields where nameMatches(field, name) {
+            if listContains(field.value, token: token) { return true }
+        }
+        return false
+    }
+
+    // MARK: - Byte-level helpers
+
+    func nameMatches(_ field: Field, _ name: String) -> Bool {
+        var utf8 = name.utf8.makeIterator()
+        for index in field.name {
+            guard let expected = utf8.next(), ByteClass.lowercased(storage[index]) == ByteClass.lowercased(expected)
+            else { return false }
+        }
+        return utf8.next() == nil
+    }
+
+    func listContains(_ range: Range<Int>, token: String) -> Bool {
+        var start = range.lowerBound
+        while start <= range.upperBound {
+            var end = start
+            while end < range.upperBound && storage[end] != UInt8(ascii: ",") { end += 1 }
+            var lower = start
+            var upper = end
+            while lower < upper && ByteClass.isWhitespace(storage[lower]) { lower += 1 }
+            while upper > lower && ByteClass.isWhitespace(storage[upper - 1]) { upper -= 1 }
+            if equalsIgnoringCase(lower..<upper, token) { return true }
+            start = end + 1
+        }
+        return false
+    }
+
+    func equalsIgnoringCase(_ range: Range<Int>, _ literal: String) -> Bool {
+        var utf8 = literal.utf8.makeIterator()
+        for index in range {
+            guard let expected = utf8.next(), ByteClass.lowercased(storage[index]) == ByteClass.lowercased(expected)
+            else { return false }
+        }
+        return utf8.next() == nil
+    }
+
+    func string(at range: Range<Int>) -> String {
+        String(decoding: storage[range], as: UTF8.self)
+    }
+}

@@ -1,0 +1,55 @@
+/// A complete request: its head and its whole body (after chunked decoding).
+public struct HTTPRequest: Sendable {
+    public var method: HTTPMethod
+    /// The request-target as sent (origin-form, absolute-form, `*` or authority-form).
+    public var target: String
+    /// The path part of the target, still percent-encoded; `/` for `*` and authority-form.
+    public var path: Substring
+    /// The query part of the target after `?`, still encoded, or `nil` when absent.
+    public var query: Substring?
+    public var version: HTTPVersion
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// Whether the client wants the connection kept open after this exchange
+    /// (RFC 9112 §9.3: HTTP/1.1 unless `Connection: close`; HTTP/1.0 only with `keep-alive`).
+    public var keepAlive: Bool
+
+    public init(
+        method: HTTPMethod,
+        target: String,
+        version: HTTPVersion = .http1_1,
+        headers: HTTPHeaders = HTTPHeaders([]),
+        body: [UInt8] = [],
+        keepAlive: Bool = true
+    ) {
+        self.method = method
+        self.target = target
+        (self.path, self.query) = HTTPRequest.split(target: target)
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.keepAlive = keepAlive
+    }
+
+    /// Splits a request-target into path and query (RFC 9112 §3.2).
+    static func split(target: String) -> (path: Substring, query: Substring?) {
+        var rest = target[...]
+        if target == "*" { return ("/"[...], nil) }
+        if let schemeEnd = rest.range(of: "://") {
+            // absolute-form: drop scheme and authority.
+            let afterScheme = rest[schemeEnd.upperBound...]
+            if let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) {
+                rest = afterScheme[slash...]
+            } else {
+                return ("/"[...], nil)
+            }
+            if rest.first == "?" { return ("/"[...], rest.dropFirst()) }
+        } else if rest.first != "/" {
+            return ("/"[...], nil)  // authority-form (CONNECT)
+        }
+        if let mark = rest.firstIndex(of: "?") {
+            return (rest[..<mark], rest[rest.index(after: mark)...])
+        }
+        return (rest, nil)
+    }
+}

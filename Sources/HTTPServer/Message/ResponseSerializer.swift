@@ -1,0 +1,68 @@
+/// Writes a response's bytes. It owns framing: handlers never set
+/// `Content-Length`, `Transfer-Encoding`, `Connection` or `Date`.
+enum ResponseSerializer {
+    /// Field names the serializer writes itself; a handler's copies are dropped.
+    private static let framingFields: Set<String> = [
+        "content-length", "transfer-encoding", "connection", "date", "content-type", "keep-alive",
+    ]
+
+    /// Appends the response to `output`.
+    /// - Parameters:
+    ///   - isHead: the request was HEAD: write the GET headers, no body (RFC 9110 §9.3.2).
+    ///   - close: add `Connection: close`.
+    ///   - keepAliveForHTTP10: add `Connection: keep-alive` (an HTTP/1.0 client asked for it).
+    static func write(
+        _ response: HTTPResponse, isHead: Bool, close: Bool, keepAliveForHTTP10: Bool,
+        date: [UInt8], into output: inout [UInt8]
+    ) {
+        output.reserveCapacity(output.count + 160 + response.body.count)
+        output.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendDecimal(response.status.code, to: &output)
+        output.append(UInt8(ascii: " "))
+        output.append(contentsOf: response.status.reasonPhrase.utf8)
+        output.append(contentsOf: "\r\nDate: ".utf8)
+        output.append(contentsOf: date)
+        if response.status.allowsContent {
+            output.append(contentsOf: "\r\nContent-Type: ".utf8)
+            output.append(contentsOf: response.contentType.utf8)
+            output.append(contentsOf: "\r\nContent-Length: ".utf8)
+            appendDecimal(response.body.count, to: &output)
+        }
+        if close {
+            output.append(contentsOf: "\r\nConnection: close".utf8)
+        } else if keepAliveForHTTP10 {
+            output.append(contentsOf: "\r\nConnection: keep-alive".utf8)
+        }
+        for field in response.headers where !framingFields.contains(field.name.lowercased()) {
+            output.append(contentsOf: "\r\n".utf8)
+            output.append(contentsOf: field.name.utf8)
+            output.append(contentsOf: ": ".utf8)
+            output.append(contentsOf: field.value.utf8)
+        }
+        output.append(contentsOf: "\r\n\r\n".utf8)
+        if !isHead && response.status.allowsContent {
+            output.append(contentsOf: response.body)
+        }
+    }
+
+    /// The interim `100 Continue` response (RFC 9110 §15.2.1).
+    static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        if value < 10 {
+            output.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var remaining = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while remaining > 0 {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+                count += 1
+            }
+            output.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+}

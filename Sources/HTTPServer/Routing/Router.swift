@@ -1,0 +1,102 @@
+/// Routes requests by method and path segments, with `{param}` captures.
+///
+/// - `HEAD` is answered by the `GET` route (the serializer drops the body).
+/// - `OPTIONS` on a known path answers `200` with `Allow`.
+/// - A known path with another method answers `405` with `Allow`.
+/// - An unknown path answers `404`; a malformed percent-escape `400`.
+/// All errors are `application/problem+json`.
+public struct Router: HTTPResponder {
+    public typealias Handler = @Sendable (HTTPRequest, inout RequestContext) -> HTTPResponse
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    struct Route: Sendable {
+        var template: String
+        var segments: [Segment]
+        var handlers: [HTTPMethod: Handler]
+    }
+
+    private var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a handler for `method` on `template`, e.g. `/v1/side-effects/{id}`.
+    /// Adding the same method and template twice is a programming error.
+    public mutating func add(_ method: HTTPMethod, _ template: String, handler: @escaping Handler) {
+        let segments = Self.segments(of: template[...]).map { segment -> Segment in
+            if segment.hasPrefix("{") && segment.hasSuffix("}") {
+                return .parameter(String(segment.dropFirst().dropLast()))
+            }
+            return .literal(String(segment))
+        }
+        if let index = routes.firstIndex(where: { $0.segments == segments }) {
+            precondition(routes[index].handlers[method] == nil, "duplicate route \(method.rawValue) \(template)")
+            routes[index].handlers[method] = handler
+        } else {
+            routes.append(Route(template: template, segments: segments, handlers: [method: handler]))
+        }
+    }
+
+    public func respond(to request: HTTPRequest, context: inout RequestContext) -> HTTPResponse {
+        let rawSegments = Self.segments(of: request.path)
+        var decoded: [String] = []
+        decoded.reserveCapacity(rawSegments.count)
+        for segment in rawSegments {
+            guard let value = PercentDecoding.decode(segment) else {
+                return .problem(.badRequest, detail: "The request path has a malformed percent-encoding.")
+            }
+            decoded.append(value)
+        }
+        for route in routes {
+            guard let parameters = Self.match(route.segments, decoded) else { continue }
+            context.routeTemplate = route.template
+            context.parameters = parameters
+            let method = request.method == .head ? .get : request.method
+            if let handler = route.handlers[method] {
+                return handler(request, &context)
+            }
+            let allow = Self.allowHeader(route)
+            if request.method == .options {
+                let methods = allow.split(separator: ",").map { "\"\($0.trimmingPrefix(" "))\"" }
+                let body = "{\"allow\":[\(methods.joined(separator: ","))]}"
+                return HTTPResponse(status: .ok, headers: [("Allow", allow)], body: Array(body.utf8))
+            }
+            var response = HTTPResponse.problem(
+                .methodNotAllowed, detail: "This resource does not support the request method.")
+            response.headers.append(("Allow", allow))
+            return response
+        }
+        return .problem(.notFound, detail: "No resource exists at this path.")
+    }
+
+    // MARK: - Matching
+
+    private static func segments(of path: Substring) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    private static func match(_ pattern: [Segment], _ segments: [String]) -> [String: String]? {
+        guard pattern.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (expected, actual) in zip(pattern, segments) {
+            switch expected {
+            case .literal(let literal):
+                guard literal == actual else { return nil }
+            case .parameter(let name):
+                parameters[name] = actual
+            }
+        }
+        return parameters
+    }
+
+    private static func allowHeader(_ route: Route) -> String {
+        var methods = Set(route.handlers.keys)
+        if methods.contains(.get) { methods.insert(.head) }
+        methods.insert(.options)
+        let order: [HTTPMethod] = [.get, .head, .post, .put, .patch, .delete, .options]
+        return order.filter(methods.contains).map(\.rawValue).joined(separator: ", ")
+    }
+}

@@ -1,0 +1,223 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A small HTTP/1.1 server on non-blocking sockets and Dispatch sources.
+///
+/// One listening socket is read by a Dispatch source that accepts until
+/// `EAGAIN`; each accepted socket goes to one of a few serial event loops, where
+/// a read source feeds an incremental ``RequestParser`` and responses are written
+/// straight away (falling back to a write source when the socket is full).
+/// ``shutdown(completion:)`` drains gracefully: it stops accepting, closes idle
+/// connections, lets in-flight requests finish, and gives up at the drain deadline.
+public final class HTTPServer: @unchecked Sendable {
+    /// Where to listen and what to enforce.
+    public struct Configuration: Sendable {
+        /// Address to bind: `0.0.0.0`, `::` (IPv4 and IPv6), `127.0.0.1`, `::1`, or a name.
+        public var host: String
+        /// Port to bind; `0` picks a free one (see ``HTTPServer/port``).
+        public var port: Int
+        public var limits: ServerLimits
+        /// Serial event loops; default one per available processor.
+        public var eventLoopCount: Int
+
+        public init(
+            host: String = "0.0.0.0", port: Int = 8080, limits: ServerLimits = ServerLimits(),
+            eventLoopCount: Int = ProcessInfo.processInfo.activeProcessorCount
+        ) {
+            self.host = host
+            self.port = port
+            self.limits = limits
+            self.eventLoopCount = max(1, eventLoopCount)
+        }
+    }
+
+    /// How a shutdown ended.
+    public enum ShutdownOutcome: Sendable, Equatable {
+        /// Every connection finished within the drain deadline.
+        case drained
+        /// The deadline passed; this many connections were closed mid-request.
+        case deadlineExceeded(closedConnections: Int)
+    }
+
+    public let configuration: Configuration
+    let responder: any HTTPResponder
+    let logger: Logger
+
+    private var loops: [EventLoop] = []
+    private let acceptQueue: DispatchQueue
+    private var listenSource: (any DispatchSourceRead)?
+    private var listener: Listener?
+    /// Accept-queue state: the next connection's id and the next loop to use.
+    private var nextConnectionID: UInt64 = 0
+    private var nextLoop = 0
+    private var acceptPaused = false
+
+    private let openConnections = Atomic<Int>(0)
+    private let rejectingConnections = Atomic<Int>(0)
+    private let draining = Atomic<Bool>(false)
+    private let shutdownState = Mutex<ShutdownState>(ShutdownState())
+
+    private struct ShutdownState {
+        var completion: (@Sendable (ShutdownOutcome) -> Void)?
+        var finished = false
+    }
+
+    /// Most connections answered with 503 at once; past it, new sockets are closed at once.
+    static let maxRejectingConnections = 32
+
+    public init(configuration: Configuration, responder: any HTTPResponder, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+        self.acceptQueue = DispatchQueue(label: "injection-safety.http.accept")
+    }
+
+    /// The bound port, once ``start()`` has returned.
+    public var port: Int { listener?.port ?? 0 }
+    /// The bound address, once ``start()`` has returned.
+    public var boundHost: String { listener?.host ?? configuration.host }
+
+    /// Whether a graceful shutdown has begun (readiness should then fail).
+    public var isDraining: Bool { draining.load(ordering: .acquiring) }
+
+    /// Client connections open now.
+    public var openConnectionCount: Int { openConnections.load(ordering: .relaxed) }
+
+    /// Binds, listens and starts accepting. Throws if the address cannot be bound.
+    public func start() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let listener = try Listener.bind(host: configuration.host, port: configuration.port)
+        self.listener = listener
+        loops = (0..<configuration.eventLoopCount).map { EventLoop(index: $0, server: self) }
+        loops.forEach { $0.start() }
+        let source = DispatchSource.makeReadSource(fileDescriptor: listener.fileDescriptor, queue: acceptQueue)
+        source.setEventHandler { [unowned self] in self.acceptConnections() }
+        source.setCancelHandler { close(listener.fileDescriptor) }
+        listenSource = source
+        source.activate()
+    }
+
+    // MARK: - Accepting
+
+    private func acceptConnections() {
+        guard let listener, !isDraining else { return }
+        while true {
+            let descriptor = accept(listener.fileDescriptor, nil, nil)
+            if descriptor < 0 {
+                switch errno {
+                case EAGAIN, EWOULDBLOCK:
+                    return
+                case EINTR, ECONNABORTED, EPROTO:
+                    continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    pauseAccepting(reason: errno)
+                    return
+                default:
+                    logger.error("accept failed", metadata: ["error": "\(SocketError("accept"))"])
+                    return
+                }
+            }
+            // accept(2) on Linux does not pass O_NONBLOCK on; set it, and close-on-exec.
+            guard (try? Listener.setNonBlocking(descriptor)) != nil else {
+                close(descriptor)
+                continue
+            }
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            var noDelay: Int32 = 1
+            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+
+            let open = openConnections.add(1, ordering: .relaxed).newValue
+            var rejecting = false
+            if open > configuration.limits.maxConnections {
+                // Over the limit: answer 503 to a bounded number, drop the rest at once.
+                if rejectingConnections.add(1, ordering: .relaxed).newValue > Self.maxRejectingConnections {
+                    rejectingConnections.subtract(1, ordering: .relaxed)
+                    openConnections.subtract(1, ordering: .relaxed)
+                    close(descriptor)
+                    continue
+                }
+                rejecting = true
+            }
+            nextConnectionID += 1
+            let id = nextConnectionID
+            let loop = loops[nextLoop]
+            nextLoop = (nextLoop + 1) % loops.count
+            let overLimit = rejecting
+            loop.queue.async { loop.adopt(fileDescriptor: descriptor, id: id, rejecting: overLimit) }
+        }
+    }
+
+    /// Out of descriptors or memory: stop accepting for a moment, never for good.
+    private func pauseAccepting(reason: Int32) {
+        guard !acceptPaused, let listenSource else { return }
+        acceptPaused = true
+        logger.warning(
+            "accept paused: out of resources", metadata: ["error": "\(SocketError("accept", code: reason))"])
+        listenSource.suspend()
+        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+            guard acceptPaused else { return }
+            acceptPaused = false
+            self.listenSource?.resume()
+        }
+    }
+
+    func connectionClosed(rejected: Bool) {
+        if rejected { rejectingConnections.subtract(1, ordering: .relaxed) }
+        let remaining = openConnections.subtract(1, ordering: .acquiringAndReleasing).newValue
+        if remaining == 0 && isDraining { finishShutdown(.drained) }
+    }
+
+    // MARK: - Shutdown
+
+    /// Begins a graceful shutdown: stop accepting, close idle connections, let
+    /// in-flight requests finish (their responses carry `Connection: close`),
+    /// and close whatever is left at the drain deadline. `completion` runs once,
+    /// on an arbitrary queue. Calling it again does nothing.
+    public func shutdown(completion: @escaping @Sendable (ShutdownOutcome) -> Void) {
+        let first = shutdownState.withLock { state -> Bool in
+            guard state.completion == nil && !state.finished else { return false }
+            state.completion = completion
+            return true
+        }
+        guard first else { return }
+        draining.store(true, ordering: .releasing)
+        acceptQueue.async { [self] in
+            if acceptPaused {
+                acceptPaused = false
+                listenSource?.resume()
+            }
+            listenSource?.cancel()
+            listenSource = nil
+            for loop in loops { loop.queue.async { loop.drain() } }
+            if openConnections.load(ordering: .acquiring) == 0 { finishShutdown(.drained) }
+        }
+        let deadline = DispatchTime.now() + .nanoseconds(
+            Int(ConnectionStateMachine.nanoseconds(configuration.limits.drainTimeout)))
+        DispatchQueue.global().asyncAfter(deadline: deadline) { [self] in
+            let left = openConnections.load(ordering: .acquiring)
+            guard left > 0 else { return }
+            let group = DispatchGroup()
+            for loop in loops { loop.queue.async(group: group) { loop.closeAll() } }
+            group.notify(queue: .global()) { self.finishShutdown(.deadlineExceeded(closedConnections: left)) }
+        }
+    }
+
+    private func finishShutdown(_ outcome: ShutdownOutcome) {
+        let completion = shutdownState.withLock { state -> (@Sendable (ShutdownOutcome) -> Void)? in
+            guard !state.finished else { return nil }
+            state.finished = true
+            return state.completion
+        }
+        guard let completion else { return }
+        for loop in loops { loop.queue.async { loop.stop() } }
+        completion(outcome)
+    }
+}

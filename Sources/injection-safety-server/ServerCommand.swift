@@ -1,0 +1,91 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HTTPServer
+import InjectionSafety
+import InjectionSafetyAPI
+import Logging
+
+/// Starts the injection-safety HTTP API.
+///
+/// Every option can also be set by an environment variable (named in its
+/// help); a flag wins over the environment, which wins over the default.
+@main
+struct ServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "injection-safety-server",
+        abstract: "Serves the injection-safety HTTP/1.1 JSON API.",
+        version: InjectionSafety.version
+    )
+
+    @Option(help: "Address to listen on: 0.0.0.0, ::, 127.0.0.1, ::1 or a name. (env: HOST; default: 0.0.0.0)")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free port. (env: PORT; default: 8080)")
+    var port: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (env: LOG_LEVEL; default: info)")
+    var logLevel: String?
+
+    @Option(help: "Longest request target in bytes. (env: MAX_REQUEST_TARGET_BYTES; default: 8192)")
+    var maxRequestTargetBytes: Int?
+
+    @Option(help: "Largest header section in bytes. (env: MAX_HEADER_BYTES; default: 16384)")
+    var maxHeaderBytes: Int?
+
+    @Option(help: "Most header fields in a request. (env: MAX_HEADER_FIELDS; default: 100)")
+    var maxHeaderFields: Int?
+
+    @Option(help: "Largest request body in bytes. (env: MAX_BODY_BYTES; default: 1048576)")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Seconds to receive a request head. (env: HEADER_READ_TIMEOUT; default: 10)")
+    var headerReadTimeout: Double?
+
+    @Option(help: "Seconds to receive a request body. (env: BODY_READ_TIMEOUT; default: 30)")
+    var bodyReadTimeout: Double?
+
+    @Option(help: "Seconds a kept-alive connection may wait for its next request. (env: IDLE_TIMEOUT; default: 75)")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds a blocked response may wait for a slow client. (env: WRITE_TIMEOUT; default: 30)")
+    var writeTimeout: Double?
+
+    @Option(help: "Most responses waiting to be written per connection. (env: MAX_PIPELINED_REQUESTS; default: 16)")
+    var maxPipelinedRequests: Int?
+
+    @Option(help: "Most open connections. (env: MAX_CONNECTIONS; default: open-file limit less 64)")
+    var maxConnections: Int?
+
+    @Option(help: "Seconds a graceful shutdown waits for in-flight requests. (env: DRAIN_TIMEOUT; default: 10)")
+    var drainTimeout: Double?
+
+    func run() throws {
+        let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        var logger = Logger(label: "injection-safety")
+        logger.logLevel = settings.logLevel
+
+        let server = HTTPServer(
+            configuration: settings.server, responder: Application.makeRouter(), logger: logger)
+        do {
+            try server.start()
+        } catch {
+            logger.critical("cannot listen", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        logger.notice(
+            "listening",
+            metadata: [
+                "version": "\(InjectionSafety.version)",
+                "host": "\(server.boundHost)",
+                "port": "\(server.port)",
+            ])
+        SignalHandling.installShutdownHandlers(server: server, logger: logger)
+        dispatchMain()
+    }
+}
