@@ -1,0 +1,73 @@
+import Logging
+import Testing
+
+@testable import HTTPServer
+
+struct RouterTests {
+    static func makeRouter() -> Router {
+        var router = Router()
+        router.add(.get, "/healthz") { _, _ in HTTPResponse(body: Array("ok".utf8)) }
+        router.add(.get, "/v1/items/{id}") { _, context in
+            HTTPResponse(body: Array((context.parameters["id"] ?? "").utf8))
+        }
+        router.add(.post, "/v1/items/{id}") { request, _ in HTTPResponse(status: .created, body: request.body) }
+        return router
+    }
+
+    func respond(_ method: HTTPMethod, _ target: String) -> (HTTPResponse, RequestContext) {
+        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        let response = Self.makeRouter().respond(to: HTTPRequest(method: method, target: target), context: &context)
+        return (response, context)
+    }
+
+    @Test func capturesAndPercentDecodesParameters() {
+        let (response, context) = respond(.get, "/v1/items/a%20b%2Fc?x=1")
+        #expect(response.status == .ok)
+        #expect(String(decoding: response.body, as: UTF8.self) == "a b/c")
+        #expect(context.routeTemplate == "/v1/items/{id}")
+    }
+
+    @Test func unknownPathIs404Problem() {
+        let (response, context) = respond(.get, "/nope")
+        #expect(response.status == .notFound)
+        #expect(response.contentType == "application/problem+json")
+        #expect(context.routeTemplate == nil)
+    }
+
+    @Test func knownPathWithOtherMethodIs405WithAllow() {
+        let (response, _) = respond(.delete, "/v1/items/1")
+        #expect(response.status == .methodNotAllowed)
+        #expect(response.header("Allow") == "GET, HEAD, POST, OPTIONS")
+        #expect(response.contentType == "application/problem+json")
+    }
+
+    @Test func headUsesTheGetRoute() {
+        let (response, context) = respond(.head, "/healthz")
+        #expect(response.status == .ok)
+        #expect(context.routeTemplate == "/healthz")
+    }
+
+    @Test func optionsAnswersAllow() {
+        let (response, _) = respond(.options, "/healthz")
+        #expect(response.status == .ok)
+        #expect(response.header("Allow") == "GET, HEAD, OPTIONS")
+    }
+
+    @Test func malformedPercentEncodingIs400() {
+        for target in ["/v1/items/%zz", "/v1/items/%4", "/v1/items/%ff"] {
+            let (response, _) = respond(.get, target)
+            #expect(response.status == .badRequest, "\(target)")
+        }
+    }
+
+    @Test func queryParametersDecode() throws {
+        let query = try #require(QueryParameters(query: "q=numb+legs&limit=5&q=%C3%A9&flag"))
+        #expect(query["q"] == "numb legs")
+        #expect(query.values(for: "q") == ["numb legs", "é"])
+        #expect(query["limit"] == "5")
+        #expect(query["flag"] == "")
+        #expect(query.names == ["q", "limit", "flag"])
+        #expect(QueryParameters(query: "a=%") == nil)
+        #expect(QueryParameters(query: nil)?.items.isEmpty == true)
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Testing
+
+@testable import HTTPServer
+
+/// The server over real loopback sockets, in process, with exact bytes.
+@Suite(.serialized)
+struct ServerSocketTests {
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        client.send(
+            "GET /hello?1 HTTP/1.1\r\nHost: a\r\n\r\nPOST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+                + "GET /hello?3 HTTP/1.1\r\nHost: a\r\n\r\n")
+        let text = client.receiveResponses(3)
+        let first = try #require(text.range(of: "hello /hello?1"))
+        let second = try #require(text.range(of: "\r\n\r\nabc"))
+        let third = try #require(text.range(of: "hello /hello?3"))
+        #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
+        #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+    }
+
+    @Test func manyPipelinedRequestsAllGetAnswers() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        let count = 200
+        client.send(String(repeating: "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n", count: count))
+        let text = client.receiveResponses(count)
+        #expect(RawClient.completeResponses(in: text) == count)
+    }
+
+    @Test func incompleteHeadGets408AndClose() throws {
+        var limits = ServerLimits()
+        limits.headerReadTimeout = .milliseconds(500)
+        let server = try TestServer(limits: limits)
+        let client = try RawClient(port: server.port)
+        client.send("GET /hello HTTP/1.1\r\nHost: a\r\n")
+        let (text, closed) = client.receive()
+        #expect(text.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        #expect(text.contains("Connection: close"))
+        #expect(text.contains("application/problem+json"))
+        #expect(closed)
+    }
+
+    @Test func silentConnectionIsClosedWithoutAResponse() throws {
+        var limits = ServerLimits()
+        limits.headerReadTimeout = .milliseconds(300)
+        let server = try TestServer(limits: limits)
+        let client = try RawClient(port: server.port)
+        let (text, closed) = client.receive()
+        #expect(text.isEmpty)
+        #expect(closed)
+    }
+
+    @Test func idleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws {
+        var limits = ServerLimits()
+        limits.idleTimeout = .milliseconds(400)
+        let server = try TestServer(limits: limits)
+        let client = try RawClient(port: server.port)
+        client.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(RawClient.completeResponses(in: client.receiveResponses(1)) == 1)
+        let (rest, closed) = client.receive()
+        #expect(rest.isEmpty)
+        #expect(closed)
+    }
+
+    @Test func slowBodyGets408() throws {
+        var limits = ServerLimits()
+        limits.bodyReadTimeout = .milliseconds(400)
+        let server = try TestServer(limits: limits)
+        let client = try RawClient(port: server.port)
+        client.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
+        let (text, closed) = client.receive()
+        #expect(text.hasPrefix("HTTP/1.1 408 "))
+        #expect(closed)
+    }
+
+    @Test func overTheConnectionLimitGets503AndServiceResumes() throws {
+        var limits = ServerLimits()
+        limits.maxConnections = 1
+        let server = try TestServer(limits: limits)
+        do {
+            let holder = try RawClient(port: server.port)
+            holder.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+            _ = holder.receiveResponses(1)
+            let extra = try RawClient(port: server.port)
+            extra.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+            let (text, closed) = extra.receive()
+            #expect(text.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), "\(text)")
+            #expect(text.contains("Connection: close"))
+            #expect(closed)
+        }
+        // Both clients are gone: a new connection is served again.
+        let deadline = Date().addingTimeInterval(5)
+        var served = false
+        while !served && Date() < deadline {
+            let client = try RawClient(port: server.port)
+            client.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+            served = client.receiveResponses(1).hasPrefix("HTTP/1.1 200 OK")
+            if !served { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(served)
+    }
+
+    @Test func oversizedContentLengthWithExpectGets413WithoutContinue() throws {
+        var limits = ServerLimits()
+        limits.maxBodyBytes = 100
+        let server = try TestServer(limits: limits)
+        let client = try RawClient(port: server.port)
+        client.send("POST /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 101\r\n\r\n")
+        let (text, closed) = client.receive()
+        #expect(text.hasPrefix("HTTP/1.1 413 Content Too Large\r\n"), "\(text)")
+        #expect(!text.contains("100 Continue"))
+        #expect(closed)
+    }
+
+    @Test func expectContinueGets100ThenTheResponse() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        client.send("POST /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+        let interim = client.receive { $0.hasSuffix("\r\n\r\n") }.text
+        #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
+        client.send("ping")
+        let text = client.receiveResponses(1)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(text.hasSuffix("\r\n\r\nping"))
+    }
+
+    @Test func http10ClosesUnlessKeepAlive() throws {
+        let server = try TestServer()
+        let plain = try RawClient(port: server.port)
+        plain.send("GET /hello HTTP/1.0\r\n\r\n")
+        let (text, closed) = plain.receive()
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n") && text.contains("Connection: close"))
+        #expect(closed)
+
+        let kept = try RawClient(port: server.port)
+        kept.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        let first = kept.receiveResponses(1)
+        #expect(first.contains("Connection: keep-alive"))
+        kept.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(kept.receiveResponses(1).hasPrefix("HTTP/1.1 200 OK"))
+    }
+
+    @Test func connectionCloseIsHonoured() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        client.send("GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        let (text, closed) = client.receive()
+        #expect(text.contains("Connection: close"))
+        #expect(closed)
+    }
+
+    @Test func unknownMethodIs501AndVersion2Is505() throws {
+        let server = try TestServer()
+        let first = try RawClient(port: server.port)
+        first.send("BREW /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(first.receive().text.hasPrefix("HTTP/1.1 501 Not Implemented\r\n"))
+        let second = try RawClient(port: server.port)
+        second.send("GET /hello HTTP/2.0\r\nHost: a\r\n\r\n")
+        #expect(second.receive().text.hasPrefix("HTTP/1.1 505 HTTP Version Not Supported\r\n"))
+    }
+
+    /// A slow reader does not block other clients; its response waits, bounded.
+    @Test func slowReaderDoesNotBlockOthers() throws {
+        var limits = ServerLimits()
+        limits.writeTimeout = .seconds(1)
+        let server = try TestServer(limits: limits)
+        let slow = try RawClient(port: server.port)
+        var small: Int32 = 4096
+        setsockopt(slow.descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        slow.send("GET /large HTTP/1.1\r\nHost: a\r\n\r\n")
+        let other = try RawClient(port: server.port)
+        other.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(other.receiveResponses(1).hasPrefix("HTTP/1.1 200 OK"))
+        // The slow reader, which reads nothing, is cut off at the write timeout.
+        #expect(server.server.openConnectionCount == 2)
+        let deadline = Date().addingTimeInterval(5)
+        while server.server.openConnectionCount > 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(server.server.openConnectionCount == 1)
+    }
+
+    @Test func gracefulShutdownFinishesInFlightRequestAndClosesIdle() throws {
+        let server = try TestServer()
+        let idle = try RawClient(port: server.port)
+        idle.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        _ = idle.receiveResponses(1)
+        let busy = try RawClient(port: server.port)
+        busy.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nab")
+        Thread.sleep(forTimeInterval: 0.1)
+        let outcome = server.beginShutdown()
+        let (idleRest, idleClosed) = idle.receive()
+        #expect(idleRest.isEmpty && idleClosed)
+        busy.send("cd")
+        let (text, closed) = busy.receive()
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(text.contains("Connection: close"))
+        #expect(text.hasSuffix("abcd"))
+        #expect(closed)
+        #expect(outcome.wait(timeout: 5) == .drained)
+        #expect(throws: (any Error).self) { _ = try RawClient(port: server.port) }
+    }
+
+    @Test func drainDeadlineClosesStuckConnections() throws {
+        var limits = ServerLimits()
+        limits.drainTimeout = .milliseconds(300)
+        let server = try TestServer(limits: limits)
+        let stuck = try RawClient(port: server.port)
+        stuck.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nab")
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(server.shutdown(timeout: 5) == .deadlineExceeded(closedConnections: 1))
+        #expect(stuck.receive().closed)
+    }
+}
