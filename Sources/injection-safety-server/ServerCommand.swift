@@ -27,6 +27,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (env: LOG_LEVEL; default: info)")
     var logLevel: String?
 
+    @Option(help: "Log format: json or text. (env: LOG_FORMAT; default: text on a terminal, json otherwise)")
+    var logFormat: String?
+
     @Option(help: "Longest request target in bytes. (env: MAX_REQUEST_TARGET_BYTES; default: 8192)")
     var maxRequestTargetBytes: Int?
 
@@ -62,10 +65,18 @@ struct ServerCommand: ParsableCommand {
 
     func run() throws {
         let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
+        let output = LogOutput()
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = settings.logLevel
-            return handler
+            switch settings.logFormat {
+            case .json:
+                var handler = JSONLogHandler(label: label, output: output)
+                handler.logLevel = settings.logLevel
+                return handler
+            case .text:
+                var handler = StreamLogHandler.standardOutput(label: label)
+                handler.logLevel = settings.logLevel
+                return handler
+            }
         }
         var logger = Logger(label: "injection-safety")
         logger.logLevel = settings.logLevel
@@ -76,6 +87,7 @@ struct ServerCommand: ParsableCommand {
             try server.start()
         } catch {
             logger.critical("cannot listen", metadata: ["error": "\(error)"])
+            output.flush()
             throw ExitCode(1)
         }
         logger.notice(
@@ -85,7 +97,8 @@ struct ServerCommand: ParsableCommand {
                 "host": "\(server.boundHost)",
                 "port": "\(server.port)",
             ])
-        SignalHandling.installShutdownHandlers(server: server, logger: logger)
+        output.flush()  // whoever waits for "listening" sees it now
+        SignalHandling.installShutdownHandlers(server: server, logger: logger, beforeExit: output.flush)
         dispatchMain()
     }
 }

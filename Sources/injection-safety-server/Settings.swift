@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HTTPServer
 import Logging
 
@@ -6,6 +7,11 @@ import Logging
 struct Settings {
     var server: HTTPServer.Configuration
     var logLevel: Logger.Level
+    var logFormat: LogFormat
+
+    enum LogFormat: String {
+        case json, text
+    }
 
     init(command: ServerCommand, environment: [String: String]) throws {
         let reader = Reader(environment: environment)
@@ -17,6 +23,14 @@ struct Settings {
             throw ValidationError("--log-level / LOG_LEVEL: '\(levelText)' is not one of trace, debug, info, notice, warning, error, critical.")
         }
         logLevel = level
+        if let formatText = try reader.string(command.logFormat, "LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: formatText.lowercased()) else {
+                throw ValidationError("--log-format / LOG_FORMAT: '\(formatText)' is not one of json, text.")
+            }
+            logFormat = format
+        } else {
+            logFormat = isatty(STDOUT_FILENO) == 1 ? .text : .json
+        }
         let positive = 1...Int.max
         if let value = try reader.integer(command.maxRequestTargetBytes, "MAX_REQUEST_TARGET_BYTES", name: "--max-request-target-bytes", in: positive) {
             limits.maxRequestTargetBytes = value

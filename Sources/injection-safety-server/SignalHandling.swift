@@ -8,7 +8,10 @@ enum SignalHandling {
     /// Keeps the signal sources alive for the life of the process.
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
-    static func installShutdownHandlers(server: HTTPServer, logger: Logger) {
+    /// - Parameter beforeExit: runs just before the process exits (flushes logs).
+    static func installShutdownHandlers(
+        server: HTTPServer, logger: Logger, beforeExit: @escaping @Sendable () -> Void
+    ) {
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
@@ -21,10 +24,12 @@ enum SignalHandling {
                     switch outcome {
                     case .drained:
                         logger.notice("stopped: every connection drained")
+                        beforeExit()
                         exit(0)
                     case .deadlineExceeded(let closed):
                         logger.error(
                             "stopped: drain deadline passed", metadata: ["closed_connections": "\(closed)"])
+                        beforeExit()
                         exit(1)
                     }
                 }

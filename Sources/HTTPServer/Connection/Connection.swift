@@ -170,12 +170,12 @@ final class Connection: @unchecked Sendable {
             logger.info(
                 "request",
                 metadata: [
-                    "connection": "\(id)",
-                    "method": "\(request.method.rawValue)",
-                    "route": "\(context.routeTemplate ?? "unmatched")",
-                    "status": "\(response.status.code)",
-                    "bytes": "\(bytes)",
-                    "duration_ms": "\(Self.milliseconds(elapsed))",
+                    "connection": .string(String(id)),
+                    "method": .string(request.method.rawValue),
+                    "route": .string(context.routeTemplate ?? "unmatched"),
+                    "status": .string(String(response.status.code)),
+                    "bytes": .string(String(bytes)),
+                    "duration_ms": .string(Self.milliseconds(elapsed)),
                 ])
         }
     }

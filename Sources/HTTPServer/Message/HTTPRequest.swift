@@ -34,22 +34,26 @@ public struct HTTPRequest: Sendable {
     /// Splits a request-target into path and query (RFC 9112 §3.2).
     static func split(target: String) -> (path: Substring, query: Substring?) {
         var rest = target[...]
-        if target == "*" { return ("/"[...], nil) }
-        if let schemeEnd = rest.range(of: "://") {
-            // absolute-form: drop scheme and authority.
-            let afterScheme = rest[schemeEnd.upperBound...]
-            if let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) {
-                rest = afterScheme[slash...]
-            } else {
-                return ("/"[...], nil)
-            }
+        if rest.first != "/" {
+            // absolute-form (scheme://authority/path?query), asterisk-form or authority-form.
+            guard let schemeEnd = Self.endOfScheme(rest) else { return ("/"[...], nil) }
+            let afterAuthority = rest[schemeEnd...].firstIndex { $0 == "/" || $0 == "?" }
+            guard let afterAuthority else { return ("/"[...], nil) }
+            rest = rest[afterAuthority...]
             if rest.first == "?" { return ("/"[...], rest.dropFirst()) }
-        } else if rest.first != "/" {
-            return ("/"[...], nil)  // authority-form (CONNECT)
         }
         if let mark = rest.firstIndex(of: "?") {
             return (rest[..<mark], rest[rest.index(after: mark)...])
         }
         return (rest, nil)
+    }
+
+    /// The index just after `scheme://`, if the target starts with one.
+    private static func endOfScheme(_ target: Substring) -> Substring.Index? {
+        guard let colon = target.firstIndex(of: ":"),
+            target[colon...].hasPrefix("://"),
+            target[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
+        else { return nil }
+        return target.index(colon, offsetBy: 3)
     }
 }

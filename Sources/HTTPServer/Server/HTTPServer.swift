@@ -25,18 +25,35 @@ public final class HTTPServer: @unchecked Sendable {
         /// Port to bind; `0` picks a free one (see ``HTTPServer/port``).
         public var port: Int
         public var limits: ServerLimits
-        /// Serial event loops; default one per available processor.
+        /// Serial event loops; default one per processor this process may run on.
         public var eventLoopCount: Int
 
         public init(
             host: String = "0.0.0.0", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-            eventLoopCount: Int = ProcessInfo.processInfo.activeProcessorCount
+            eventLoopCount: Int = HTTPServer.availableProcessorCount()
         ) {
             self.host = host
             self.port = port
             self.limits = limits
             self.eventLoopCount = max(1, eventLoopCount)
         }
+    }
+
+    /// Processors this process may run on (its CPU affinity, as `taskset` or a
+    /// container's cpuset sets it), at least 1.
+    public static func availableProcessorCount() -> Int {
+        // Glibc's sched_getaffinity is not visible to Swift; the kernel prints the same mask.
+        let fallback = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") })
+        else { return fallback }
+        let mask = line.dropFirst("Cpus_allowed:".count).filter { $0 != "," && $0 != " " && $0 != "\t" }
+        var count = 0
+        for digit in mask {
+            guard let value = digit.hexDigitValue else { return fallback }
+            count += value.nonzeroBitCount
+        }
+        return count > 0 ? min(count, fallback) : fallback
     }
 
     /// How a shutdown ended.

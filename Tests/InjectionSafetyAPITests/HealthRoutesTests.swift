@@ -1,0 +1,24 @@
+import HTTPServer
+import InjectionSafetyAPI
+import Logging
+import Testing
+
+struct HealthRoutesTests {
+    func respond(_ method: HTTPMethod, _ target: String) -> HTTPResponse {
+        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        return Application.makeRouter().respond(to: HTTPRequest(method: method, target: target), context: &context)
+    }
+
+    @Test func healthzAnswersOk() {
+        let response = respond(.get, "/healthz")
+        #expect(response.status == .ok)
+        #expect(response.contentType == "application/json")
+        #expect(String(decoding: response.body, as: UTF8.self) == #"{"status":"ok"}"#)
+    }
+
+    @Test func healthzRefusesPostWith405() {
+        let response = respond(.post, "/healthz")
+        #expect(response.status == .methodNotAllowed)
+        #expect(response.header("Allow") == "GET, HEAD, OPTIONS")
+    }
+}
