@@ -55,10 +55,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // Blocking loopback sockets for tests that need exact bytes on the wire.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "InjectionSafetyTests", dependencies: ["InjectionSafety"], swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -68,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CCurl", "injection-safety-server"],
+            dependencies: ["CCurl", "TestSupport", "injection-safety-server"],
             swiftSettings: strictSettings
         ),
     ],

@@ -1,6 +1,4 @@
 import Foundation
-import HTTPServer
-import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -8,10 +6,10 @@ import Glibc
 
 /// A blocking loopback TCP client for tests that need exact bytes on the wire.
 /// Every receive has a timeout, so a hung server fails the test instead of hanging it.
-final class RawClient {
-    let descriptor: Int32
+public final class RawClient {
+    public let descriptor: Int32
 
-    init(port: Int, receiveTimeout: TimeInterval = 5) throws {
+    public init(port: Int, receiveTimeout: TimeInterval = 5) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw POSIXError(.EIO) }
         var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout.truncatingRemainder(dividingBy: 1)) * 1_000_000))
@@ -33,16 +31,16 @@ final class RawClient {
 
     deinit { close(descriptor) }
 
-    func send(_ text: String) {
+    public func send(_ text: String) {
         send(Array(text.utf8))
     }
 
-    func send(_ bytes: [UInt8]) {
+    public func send(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Reads until the peer closes, the timeout passes, or `until` holds for what was read.
-    func receive(until done: (String) -> Bool = { _ in false }) -> (text: String, closed: Bool) {
+    public func receive(until done: (String) -> Bool = { _ in false }) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -59,11 +57,11 @@ final class RawClient {
     }
 
     /// Reads `count` complete responses (each framed by Content-Length).
-    func receiveResponses(_ count: Int) -> String {
+    public func receiveResponses(_ count: Int) -> String {
         receive { text in Self.completeResponses(in: text) >= count }.text
     }
 
-    static func completeResponses(in text: String) -> Int {
+    public static func completeResponses(in text: String) -> Int {
         let bytes = Array(text.utf8)
         let separator = Array("\r\n\r\n".utf8)
         var start = 0
@@ -93,63 +91,3 @@ final class RawClient {
     }
 }
 
-/// An in-process server on a free loopback port, shut down when the test ends.
-final class TestServer {
-    let server: HTTPServer
-
-    init(limits: ServerLimits = ServerLimits(), router: Router = TestServer.defaultRouter()) throws {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        server = HTTPServer(
-            configuration: HTTPServer.Configuration(host: "127.0.0.1", port: 0, limits: limits, eventLoopCount: 2),
-            responder: router, logger: logger)
-        try server.start()
-    }
-
-    var port: Int { server.port }
-
-    static func defaultRouter() -> Router {
-        var router = Router()
-        router.add(.get, "/hello") { request, _ in HTTPResponse(body: Array("hello \(request.target)".utf8)) }
-        router.add(.post, "/echo") { request, _ in HTTPResponse(contentType: "text/plain", body: request.body) }
-        router.add(.get, "/large") { _, _ in HTTPResponse(body: [UInt8](repeating: UInt8(ascii: "x"), count: 4 << 20)) }
-        return router
-    }
-
-    private var shutdownOutcome: OutcomeHolder?
-
-    /// Starts a graceful shutdown (once) and returns where its outcome will appear.
-    @discardableResult
-    func beginShutdown() -> OutcomeHolder {
-        if let shutdownOutcome { return shutdownOutcome }
-        let holder = OutcomeHolder()
-        shutdownOutcome = holder
-        server.shutdown { holder.value = $0 }
-        return holder
-    }
-
-    /// Shuts down and waits (bounded) for the outcome.
-    @discardableResult
-    func shutdown(timeout: TimeInterval = 15) -> HTTPServer.ShutdownOutcome? {
-        beginShutdown().wait(timeout: timeout)
-    }
-
-    deinit { shutdown(timeout: 15) }
-}
-
-/// A shutdown outcome set on one thread and read on another.
-final class OutcomeHolder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: HTTPServer.ShutdownOutcome?
-    var value: HTTPServer.ShutdownOutcome? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-
-    /// Polls until the outcome is known or `timeout` passes.
-    func wait(timeout: TimeInterval) -> HTTPServer.ShutdownOutcome? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while value == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        return value
-    }
-}
