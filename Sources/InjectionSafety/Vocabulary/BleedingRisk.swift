@@ -1,0 +1,15 @@
+/// Bleeding-risk class of a procedure, after the ASRA interventional pain guideline.
+///
+/// Part of the public contract (`shared/domain.md`): spelled exactly so, never
+/// renamed or dropped. Decoding an unknown code fails, so none exists past the
+/// decoding boundary.
+public enum BleedingRisk: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case low = "low"
+    case intermediate = "intermediate"
+    case high = "high"
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

@@ -1,0 +1,16 @@
+/// What causes a side effect: one of the injected medications, or the needle and procedure itself.
+///
+/// Part of the public contract (`shared/domain.md`): spelled exactly so, never
+/// renamed or dropped. Decoding an unknown code fails, so none exists past the
+/// decoding boundary.
+public enum Cause: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case corticosteroid = "corticosteroid"
+    case localAnesthetic = "local-anesthetic"
+    case contrast = "contrast"
+    case procedure = "procedure"
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

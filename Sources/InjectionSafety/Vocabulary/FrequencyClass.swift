@@ -1,0 +1,17 @@
+/// How often a side effect happens: common ≥ 1 %, uncommon 0.1–1 %, rare 0.01–0.1 %, very rare < 0.01 %, unknown without a figure or wording.
+///
+/// Part of the public contract (`shared/domain.md`): spelled exactly so, never
+/// renamed or dropped. Decoding an unknown code fails, so none exists past the
+/// decoding boundary.
+public enum FrequencyClass: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case common = "common"
+    case uncommon = "uncommon"
+    case rare = "rare"
+    case veryRare = "very-rare"
+    case unknown = "unknown"
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

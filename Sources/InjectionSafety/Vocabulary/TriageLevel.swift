@@ -1,0 +1,19 @@
+/// How urgently a patient should act (`level`), most urgent first.
+///
+/// Part of the public contract (`shared/domain.md`): spelled exactly so, never
+/// renamed or dropped. Decoding an unknown code fails, so none exists past the
+/// decoding boundary.
+public enum TriageLevel: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case emergency = "emergency"
+    case urgent = "urgent"
+    case contactProvider = "contact-provider"
+    case selfCare = "self-care"
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// Whether `self` is more urgent than `other`.
+    public func isMoreUrgent(than other: TriageLevel) -> Bool { self < other }
+}
