@@ -20,7 +20,11 @@ let package = Package(
     ],
     targets: [
         // The medical knowledge and the rules: no HTTP, no JSON wire details, no sockets.
-        .target(name: "InjectionSafety", swiftSettings: strictSettings),
+        .target(
+            name: "InjectionSafety",
+            resources: [.copy("Resources/knowledge")],
+            swiftSettings: strictSettings
+        ),
         // A small HTTP/1.1 server on Glibc sockets and Dispatch: knows nothing of the domain.
         .target(
             name: "HTTPServer",
@@ -35,6 +39,8 @@ let package = Package(
                 "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The OpenAPI document (the top-level openapi.yaml links here), served at GET /openapi.yaml.
+            resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: strictSettings
         ),
         // Configuration, signals, start-up and shut-down.

@@ -81,8 +81,27 @@ struct ServerCommand: ParsableCommand {
         var logger = Logger(label: "injection-safety")
         logger.logLevel = settings.logLevel
 
-        let server = HTTPServer(
-            configuration: settings.server, responder: Application.makeRouter(), logger: logger)
+        let knowledgeBase: KnowledgeBase
+        let router: Router
+        do {
+            knowledgeBase = try KnowledgeBase.bundled()
+            let problems = knowledgeBase.integrityProblems()
+            guard problems.isEmpty else {
+                logger.critical(
+                    "knowledge base failed its integrity check",
+                    metadata: ["problems": .array(problems.map { .string($0.description) })])
+                output.flush()
+                throw ExitCode(1)
+            }
+            router = try Application.makeRouter(knowledgeBase: knowledgeBase)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            logger.critical("knowledge base could not be loaded", metadata: ["error": "\(error)"])
+            output.flush()
+            throw ExitCode(1)
+        }
+        let server = HTTPServer(configuration: settings.server, responder: router, logger: logger)
         do {
             try server.start()
         } catch {
@@ -94,6 +113,7 @@ struct ServerCommand: ParsableCommand {
             "listening",
             metadata: [
                 "version": "\(InjectionSafety.version)",
+                "knowledge_base_version": "\(knowledgeBase.version)",
                 "host": "\(server.boundHost)",
                 "port": "\(server.port)",
             ])

@@ -6,7 +6,7 @@ import Testing
 struct HealthRoutesTests {
     func respond(_ method: HTTPMethod, _ target: String) -> HTTPResponse {
         var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
-        return Application.makeRouter().respond(to: HTTPRequest(method: method, target: target), context: &context)
+        return TestRouter.shared.respond(to: HTTPRequest(method: method, target: target), context: &context)
     }
 
     @Test func healthzAnswersOk() {

@@ -40,6 +40,13 @@ public struct Router: HTTPResponder {
         }
     }
 
+    /// Every route: its method and template, in the order added (HEAD and OPTIONS implied, not listed).
+    public var routeTable: [(method: HTTPMethod, template: String)] {
+        routes.flatMap { route in
+            route.handlers.keys.sorted { $0.rawValue < $1.rawValue }.map { (method: $0, template: route.template) }
+        }
+    }
+
     public func respond(to request: HTTPRequest, context: inout RequestContext) -> HTTPResponse {
         let rawSegments = Self.segments(of: request.path)
         var decoded: [String] = []

@@ -1,0 +1,111 @@
+/// What the integrity check found wrong with the data.
+public struct IntegrityProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The entry, e.g. `side-effects.json: pain-flare`.
+    public var location: String
+    public var message: String
+    public var description: String { "\(location): \(message)" }
+}
+
+extension KnowledgeBase {
+    /// Every problem with the data that decoding cannot catch. Empty means the
+    /// data is sound; the server refuses to start otherwise.
+    ///
+    /// - every code of the contract has an entry (symptoms, conditions,
+    ///   medications, injection types, side effects), exactly once;
+    /// - every reference resolves: side effect → sources and injections,
+    ///   injection → sources and at least one side effect, conditions and
+    ///   medications → sources;
+    /// - every side effect of the seed article is present and marked so;
+    /// - every source is cited, and source ids are unique kebab-case;
+    /// - patient-facing text is present.
+    public func integrityProblems() -> [IntegrityProblem] {
+        var problems: [IntegrityProblem] = []
+        func problem(_ location: String, _ message: String) {
+            problems.append(IntegrityProblem(location: location, message: message))
+        }
+
+        // Coverage of the contract, each code once.
+        func checkCoverage<Code: CaseIterable & Hashable & RawRepresentable>(
+            _ file: String, _ codes: [Code]
+        ) where Code.RawValue == String {
+            var seen = Set<Code>()
+            for code in codes where !seen.insert(code).inserted {
+                problem("\(file): \(code.rawValue)", "listed more than once")
+            }
+            for code in Code.allCases where !seen.contains(code) {
+                problem(file, "no entry for '\(code.rawValue)'")
+            }
+        }
+        checkCoverage("symptoms.json", symptoms.map(\.code))
+        checkCoverage("conditions.json", conditions.map(\.code))
+        checkCoverage("medications.json", medications.map(\.code))
+        checkCoverage("injections.json", injections.map(\.id))
+        checkCoverage("side-effects.json", sideEffects.map(\.id))
+
+        // Sources: unique kebab-case ids, all cited, all citations resolve.
+        var sourceIDs = Set<String>()
+        for source in sources {
+            if !Self.isKebabCase(source.id) { problem("sources.json: \(source.id)", "id is not kebab-case") }
+            if !sourceIDs.insert(source.id).inserted { problem("sources.json: \(source.id)", "id listed more than once") }
+            if source.title.isEmpty || source.url.isEmpty { problem("sources.json: \(source.id)", "title or url is empty") }
+        }
+        var cited = Set<String>()
+        func checkCitations(_ location: String, _ citations: [String]) {
+            if citations.isEmpty { problem(location, "cites no source") }
+            for citation in citations {
+                cited.insert(citation)
+                if !sourceIDs.contains(citation) { problem(location, "cites unknown source '\(citation)'") }
+            }
+        }
+        for entry in medications { checkCitations("medications.json: \(entry.code.rawValue)", entry.sources) }
+        for entry in conditions { checkCitations("conditions.json: \(entry.code.rawValue)", entry.sources) }
+        for entry in injections { checkCitations("injections.json: \(entry.id.rawValue)", entry.sources) }
+        for entry in sideEffects { checkCitations("side-effects.json: \(entry.id.rawValue)", entry.sources) }
+        for source in sources where !cited.contains(source.id) {
+            problem("sources.json: \(source.id)", "cited by no entry")
+        }
+
+        // Side effects: references, seed, steroid-only consistency, text.
+        for effect in sideEffects {
+            let location = "side-effects.json: \(effect.id.rawValue)"
+            if effect.injections.isEmpty { problem(location, "applies to no injection type") }
+            if effect.causes.isEmpty { problem(location, "has no cause") }
+            if effect.requiresCorticosteroid && effect.causes != [.corticosteroid] {
+                problem(location, "is steroid-only but names other causes")
+            }
+            if effect.seed != Self.seedSideEffects.contains(effect.id) {
+                problem(location, effect.seed ? "is marked seed but the seed article does not name it"
+                    : "is named by the seed article but not marked seed")
+            }
+            for (field, text) in [("name", effect.name), ("description", effect.description), ("onset", effect.onset),
+                                  ("duration", effect.duration), ("frequency.figures", effect.frequency.figures)]
+            where text.trimmingCharacters(in: .whitespaces).isEmpty {
+                problem(location, "\(field) is empty")
+            }
+            if effect.patientNotices.isEmpty { problem(location, "lists nothing the patient notices") }
+        }
+        for injection in injections where sideEffects(for: injection.id).isEmpty {
+            problem("injections.json: \(injection.id.rawValue)", "no side effect applies to it")
+        }
+        for entry in symptoms where entry.label.isEmpty || entry.description.isEmpty {
+            problem("symptoms.json: \(entry.code.rawValue)", "label or description is empty")
+        }
+        return problems
+    }
+
+    /// The side effects the original patient article names (marked (seed) in the clinical facts).
+    public static let seedSideEffects: Set<SideEffectID> = [
+        .injectionSitePain, .painFlare, .bruisingSwelling, .temporaryNumbnessWeakness, .headacheNonpositional,
+        .insomniaMood, .hyperglycemia, .fluidRetentionWeightGain, .menstrualChanges, .hormonalSuppression,
+        .localInfection, .nerveInjury, .allergicReaction, .boneSoftTissueWeakening,
+    ]
+
+    static func isKebabCase(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last, first != UInt8(ascii: "-"),
+            last != UInt8(ascii: "-"), !text.contains("--")
+        else { return false }
+        return text.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") }
+    }
+}
+
+import Foundation

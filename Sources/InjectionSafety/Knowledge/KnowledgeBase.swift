@@ -1,0 +1,142 @@
+import Foundation
+
+/// The service's medical knowledge: reviewed data files with sources, decoded
+/// into typed values and checked for integrity.
+///
+/// The data lives in `Resources/knowledge/*.json` so a clinician can read and
+/// review it as a diff. Loading fails with a message naming the file and the
+/// field when a file is missing, malformed, or uses an unknown code;
+/// ``integrityProblems()`` finds what decoding cannot (dangling references,
+/// missing entries, unused sources).
+public struct KnowledgeBase: Sendable {
+    /// The data files, by name, in the order they are read.
+    public static let fileNames = [
+        "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
+        "side-effects.json",
+    ]
+
+    /// The human version of the content; raise it with each reviewed change.
+    public static let contentVersion = "2026.11.1"
+
+    public let sources: [Source]
+    public let medications: [MedicationEntry]
+    public let injections: [InjectionEntry]
+    public let symptoms: [SymptomEntry]
+    public let conditions: [ConditionEntry]
+    public let sideEffects: [SideEffect]
+    /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
+    public let version: String
+
+    private let sideEffectsByID: [SideEffectID: SideEffect]
+    private let injectionsByID: [InjectionType: InjectionEntry]
+    private let symptomsByCode: [Symptom: SymptomEntry]
+
+    /// Why the data could not be loaded.
+    public struct LoadError: Error, CustomStringConvertible, Sendable {
+        public let file: String
+        public let message: String
+        public var description: String { "\(file): \(message)" }
+    }
+
+    /// Loads the data files shipped with the library.
+    public static func bundled() throws -> KnowledgeBase {
+        try KnowledgeBase(files: try bundledFiles())
+    }
+
+    /// The raw bytes of the shipped data files, by name.
+    public static func bundledFiles() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in fileNames {
+            let resource = (name as NSString).deletingPathExtension
+            guard let url = Bundle.module.url(forResource: resource, withExtension: "json", subdirectory: "knowledge")
+                ?? Bundle.module.url(forResource: resource, withExtension: "json")
+            else { throw LoadError(file: name, message: "not found in the library's resources") }
+            files[name] = try Data(contentsOf: url)
+        }
+        return files
+    }
+
+    /// Decodes the data files (all of ``fileNames``).
+    public init(files: [String: Data]) throws {
+        func decode<Wrapper: Decodable>(_ name: String, as type: Wrapper.Type) throws -> Wrapper {
+            guard let data = files[name] else { throw LoadError(file: name, message: "missing") }
+            do {
+                return try JSONDecoder().decode(type, from: data)
+            } catch let error as DecodingError {
+                throw LoadError(file: name, message: Self.describe(error))
+            }
+        }
+        sources = try decode("sources.json", as: SourcesFile.self).sources
+        medications = try decode("medications.json", as: MedicationsFile.self).medications
+        injections = try decode("injections.json", as: InjectionsFile.self).injections
+        symptoms = try decode("symptoms.json", as: SymptomsFile.self).symptoms
+        conditions = try decode("conditions.json", as: ConditionsFile.self).conditions
+        sideEffects = try decode("side-effects.json", as: SideEffectsFile.self).sideEffects
+        sideEffectsByID = Dictionary(sideEffects.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        injectionsByID = Dictionary(injections.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        symptomsByCode = Dictionary(symptoms.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        var hash = ContentHash()
+        for name in Self.fileNames {
+            hash.combine(Array(name.utf8))
+            hash.combine(Array(files[name] ?? Data()))
+        }
+        version = "\(Self.contentVersion)+\(hash.hexDigest)"
+    }
+
+    // MARK: - Lookups
+
+    public func sideEffect(_ id: SideEffectID) -> SideEffect? { sideEffectsByID[id] }
+    public func injection(_ id: InjectionType) -> InjectionEntry? { injectionsByID[id] }
+    public func symptom(_ code: Symptom) -> SymptomEntry? { symptomsByCode[code] }
+
+    /// The side effects that apply to an injection type, in catalogue order.
+    public func sideEffects(for injection: InjectionType) -> [SideEffect] {
+        sideEffects.filter { $0.injections.contains(injection) }
+    }
+
+    // MARK: - Decoding
+
+    private struct SourcesFile: Decodable { var sources: [Source] }
+    private struct MedicationsFile: Decodable { var medications: [MedicationEntry] }
+    private struct InjectionsFile: Decodable { var injections: [InjectionEntry] }
+    private struct SymptomsFile: Decodable { var symptoms: [SymptomEntry] }
+    private struct ConditionsFile: Decodable { var conditions: [ConditionEntry] }
+    private struct SideEffectsFile: Decodable { var sideEffects: [SideEffect] }
+
+    /// Names the field a decoding error is about, e.g. `sideEffects[3].patientNotices[1]`.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.reduce("") { text, key in
+                if let index = key.intValue { return text + "[\(index)]" }
+                return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+            }
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint of the data's bytes (not a security hash).
+struct ContentHash {
+    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func combine(_ bytes: [UInt8]) {
+        for byte in bytes {
+            state ^= UInt64(byte)
+            state = state &* 0x0000_0100_0000_01b3
+        }
+    }
+
+    var hexDigest: String {
+        let hex = String(state, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

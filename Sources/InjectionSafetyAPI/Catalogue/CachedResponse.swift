@@ -1,0 +1,48 @@
+import HTTPServer
+
+/// A catalogue body with its strong validator, answered with `ETag`,
+/// `Cache-Control` and `Content-Language`, and as `304 Not Modified` when the
+/// client already holds it (RFC 9110 §13.1.2).
+struct CachedResponse: Sendable {
+    let body: [UInt8]
+    let etag: String
+
+    static let cacheControl = "public, max-age=300"
+    /// The only language of the content so far; `Accept-Language` is read and answered with it.
+    static let language = "en"
+
+    init(body: [UInt8]) {
+        self.body = body
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in body { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        self.etag = "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "\""
+    }
+
+    /// The response to `request`: 304 when `If-None-Match` matches, else 200 with the body.
+    func response(to request: HTTPRequest, extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
+        var headers: [(name: String, value: String)] = [
+            ("ETag", etag), ("Cache-Control", Self.cacheControl), ("Content-Language", Self.language),
+        ]
+        headers += extraHeaders
+        if let condition = request.headers["If-None-Match"], Self.matches(condition, etag) {
+            return HTTPResponse(status: .notModified, headers: headers)
+        }
+        return HTTPResponse(status: .ok, contentType: "application/json", headers: headers, body: body)
+    }
+
+    /// `If-None-Match` uses the weak comparison: `*`, or any listed tag equal
+    /// to ours once a `W/` prefix is set aside.
+    static func matches(_ condition: String, _ etag: String) -> Bool {
+        let trimmed = condition.trimmingCharacters(in: .whitespaces)
+        if trimmed == "*" { return true }
+        for candidate in trimmed.split(separator: ",") {
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            if tag == etag { return true }
+        }
+        return false
+    }
+}
+
+import Foundation

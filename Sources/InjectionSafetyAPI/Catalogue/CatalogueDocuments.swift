@@ -1,0 +1,86 @@
+import Foundation
+import HTTPServer
+import InjectionSafety
+
+/// The catalogue's JSON documents, encoded once at start-up: the knowledge
+/// base does not change while the process runs.
+struct CatalogueDocuments: Sendable {
+    let version: String
+    let injections: CachedResponse
+    let injectionsByID: [InjectionType: CachedResponse]
+    let sideEffectsByID: [SideEffectID: CachedResponse]
+    /// Each side effect's JSON object, for assembling filtered pages.
+    let sideEffectItems: [SideEffectID: [UInt8]]
+    let symptoms: CachedResponse
+    let conditions: CachedResponse
+    let sources: CachedResponse
+
+    /// An injection type with the ids of its side effects.
+    struct InjectionDocument: Encodable {
+        var entry: InjectionEntry
+        var sideEffects: [SideEffectID]
+
+        enum CodingKeys: String, CodingKey { case sideEffects }
+
+        func encode(to encoder: any Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sideEffects, forKey: .sideEffects)
+        }
+    }
+
+    /// `{"items": [...], "knowledgeBaseVersion": "..."}`
+    struct ListDocument<Item: Encodable>: Encodable {
+        var items: [Item]
+        var knowledgeBaseVersion: String
+    }
+
+    /// One item with the version beside its own fields.
+    struct ItemDocument<Item: Encodable>: Encodable {
+        var item: Item
+        var knowledgeBaseVersion: String
+
+        enum CodingKeys: String, CodingKey { case knowledgeBaseVersion }
+
+        func encode(to encoder: any Encoder) throws {
+            try item.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(knowledgeBaseVersion, forKey: .knowledgeBaseVersion)
+        }
+    }
+
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    init(knowledgeBase: KnowledgeBase) throws {
+        let encoder = Self.makeEncoder()
+        let version = knowledgeBase.version
+        self.version = version
+        func cached<Value: Encodable>(_ value: Value) throws -> CachedResponse {
+            CachedResponse(body: Array(try encoder.encode(value)))
+        }
+        let injectionDocuments = knowledgeBase.injections.map {
+            InjectionDocument(entry: $0, sideEffects: knowledgeBase.sideEffects(for: $0.id).map(\.id))
+        }
+        injections = try cached(ListDocument(items: injectionDocuments, knowledgeBaseVersion: version))
+        var injectionsByID: [InjectionType: CachedResponse] = [:]
+        for document in injectionDocuments {
+            injectionsByID[document.entry.id] = try cached(ItemDocument(item: document, knowledgeBaseVersion: version))
+        }
+        self.injectionsByID = injectionsByID
+        var sideEffectsByID: [SideEffectID: CachedResponse] = [:]
+        var sideEffectItems: [SideEffectID: [UInt8]] = [:]
+        for effect in knowledgeBase.sideEffects {
+            sideEffectsByID[effect.id] = try cached(ItemDocument(item: effect, knowledgeBaseVersion: version))
+            sideEffectItems[effect.id] = Array(try encoder.encode(effect))
+        }
+        self.sideEffectsByID = sideEffectsByID
+        self.sideEffectItems = sideEffectItems
+        symptoms = try cached(ListDocument(items: knowledgeBase.symptoms, knowledgeBaseVersion: version))
+        conditions = try cached(ListDocument(items: knowledgeBase.conditions, knowledgeBaseVersion: version))
+        sources = try cached(ListDocument(items: knowledgeBase.sources, knowledgeBaseVersion: version))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HTTPServer
+import InjectionSafety
+
+/// A validated `GET /v1/side-effects` query: filters, text search, and a page.
+struct SideEffectQuery: Sendable, Equatable {
+    static let parameters = ["injection", "medication", "frequency", "level", "seed", "q", "limit", "cursor"]
+    static let defaultLimit = 20
+    static let maxLimit = 100
+    static let maxSearchLength = 200
+
+    var injections: Set<InjectionType>?
+    var medications: Set<Medication>?
+    var frequencies: Set<FrequencyClass>?
+    var levels: Set<TriageLevel>?
+    var seed: Bool?
+    /// Lowercased search words; every one must match.
+    var words: [String] = []
+    var limit = defaultLimit
+    var offset = 0
+
+    /// Reads the query; throws 422 naming every bad parameter.
+    init(query: Substring?) throws(APIProblem) {
+        var validator = try QueryValidator(query: query, allowed: Self.parameters)
+        injections = validator.codes("injection", as: InjectionType.self).map(Set.init)
+        medications = validator.codes("medication", as: Medication.self).map(Set.init)
+        frequencies = validator.codes("frequency", as: FrequencyClass.self).map(Set.init)
+        levels = validator.codes("level", as: TriageLevel.self).map(Set.init)
+        seed = validator.boolean("seed")
+        if let text = validator.text("q", maxLength: Self.maxSearchLength) {
+            words = Self.words(in: text)
+            if words.isEmpty { validator.fail("q", "Must contain at least one letter or digit.") }
+        }
+        limit = validator.integer("limit", in: 1...Self.maxLimit) ?? Self.defaultLimit
+        if let cursor = validator.string("cursor") {
+            if let offset = Self.decodeCursor(cursor, fingerprint: fingerprint) {
+                self.offset = offset
+            } else {
+                validator.fail("cursor", "Not a cursor from this query; start again without it.")
+            }
+        }
+        try validator.validate()
+    }
+
+    /// Whether a side effect passes the filters and the search.
+    func matches(_ effect: SideEffect, searchText: String) -> Bool {
+        if let injections, effect.injections.allSatisfy({ !injections.contains($0) }) { return false }
+        if let medications, !medications.contains(where: { effect.causes.contains(Cause(rawValue: $0.rawValue)!) }) {
+            return false
+        }
+        if let frequencies, !frequencies.contains(effect.frequency.class) { return false }
+        if let levels, !levels.contains(effect.usualLevel) { return false }
+        if let seed, effect.seed != seed { return false }
+        return words.allSatisfy { word in
+            searchText.contains(word) || (word.count > 3 && word.hasSuffix("s") && searchText.contains(word.dropLast()))
+        }
+    }
+
+    /// Lowercased runs of letters and digits.
+    static func words(in text: String) -> [String] {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+    }
+
+    // MARK: - Cursor
+
+    /// Identifies the filters (not the page), so a cursor only continues its own query.
+    var fingerprint: String {
+        func list<Code: RawRepresentable>(_ codes: Set<Code>?) -> String where Code.RawValue == String {
+            codes.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*"
+        }
+        let canonical = [
+            list(injections), list(medications), list(frequencies), list(levels),
+            seed.map { "\($0)" } ?? "*", words.joined(separator: " "),
+        ].joined(separator: "|")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in canonical.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+
+    /// An opaque cursor: base64url of `v1:<offset>:<fingerprint>`.
+    static func encodeCursor(offset: Int, fingerprint: String) -> String {
+        Data("v1:\(offset):\(fingerprint)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decodeCursor(_ cursor: String, fingerprint: String) -> Int? {
+        guard cursor.count <= 64 else { return nil }
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "v1", parts[2] == fingerprint,
+            !parts[1].isEmpty, parts[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), parts[1].count <= 6,
+            let offset = Int(parts[1])
+        else { return nil }
+        return offset
+    }
+}

@@ -1,0 +1,78 @@
+import HTTPServer
+
+/// An error the API answers with, rendered as RFC 9457 `application/problem+json`.
+///
+/// `errors` names each offending field or parameter, and for codes lists the
+/// valid values, so a client can correct the request without guessing.
+public struct APIProblem: Error, Sendable, Equatable {
+    /// One offending field or query parameter.
+    public struct FieldError: Sendable, Equatable, Codable {
+        /// The query parameter or JSON field, e.g. `injection` or `symptoms[2].code`.
+        public var field: String
+        /// What is wrong, in plain words.
+        public var detail: String
+        /// The accepted values, when the field takes codes.
+        public var validValues: [String]?
+
+        public init(field: String, detail: String, validValues: [String]? = nil) {
+            self.field = field
+            self.detail = detail
+            self.validValues = validValues
+        }
+    }
+
+    public var status: HTTPStatus
+    /// A problem type URI (relative, under `/problems/`).
+    public var type: String
+    public var title: String
+    public var detail: String
+    public var errors: [FieldError]
+
+    public init(status: HTTPStatus, type: String, title: String, detail: String, errors: [FieldError] = []) {
+        self.status = status
+        self.type = type
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+    }
+
+    /// 422: query parameters or fields that are unknown, malformed or out of range.
+    public static func invalidParameters(_ errors: [FieldError]) -> APIProblem {
+        let names = errors.map(\.field).joined(separator: ", ")
+        return APIProblem(
+            status: .unprocessableContent, type: "/problems/invalid-parameters", title: "Invalid parameters",
+            detail: "The request has invalid parameters: \(names).", errors: errors)
+    }
+
+    /// 404: no resource with this id.
+    public static func notFound(_ what: String) -> APIProblem {
+        APIProblem(
+            status: .notFound, type: "/problems/not-found", title: "Not Found", detail: "No \(what) has this id.")
+    }
+
+    /// The response.
+    public var response: HTTPResponse {
+        var members = ""
+        if !errors.isEmpty {
+            members = ",\"errors\":["
+            for (index, error) in errors.enumerated() {
+                if index > 0 { members += "," }
+                members += "{\"field\":"
+                JSONString.append(error.field, to: &members)
+                members += ",\"detail\":"
+                JSONString.append(error.detail, to: &members)
+                if let values = error.validValues {
+                    members += ",\"validValues\":["
+                    for (valueIndex, value) in values.enumerated() {
+                        if valueIndex > 0 { members += "," }
+                        JSONString.append(value, to: &members)
+                    }
+                    members += "]"
+                }
+                members += "}"
+            }
+            members += "]"
+        }
+        return .problem(status, detail: detail, type: type, title: title, extraMembers: members)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPServer
+import InjectionSafety
+import Testing
+
+@testable import InjectionSafetyAPI
+
+/// The catalogue endpoints over the shipped knowledge base.
+struct CatalogueRoutesTests {
+    func json(_ response: HTTPResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    func ids(_ response: HTTPResponse) throws -> [String] {
+        let items = try #require(try json(response)["items"] as? [[String: Any]])
+        return items.compactMap { $0["id"] as? String }
+    }
+
+    @Test(arguments: ["/v1/injections", "/v1/symptoms", "/v1/conditions", "/v1/sources", "/v1/side-effects"])
+    func listsAreObjectsWithItemsAndVersion(_ path: String) throws {
+        let response = TestRouter.respond(.get, path)
+        #expect(response.status == .ok)
+        let body = try json(response)
+        #expect((body["items"] as? [Any])?.isEmpty == false)
+        #expect(body["knowledgeBaseVersion"] as? String == TestRouter.knowledgeBase.version)
+        #expect(response.header("ETag")?.hasPrefix("\"") == true)
+        #expect(response.header("Cache-Control") == "public, max-age=300")
+        #expect(response.header("Content-Language") == "en")
+    }
+
+    @Test func injectionListsItsSideEffects() throws {
+        let response = TestRouter.respond(.get, "/v1/injections/trigger-point")
+        let body = try json(response)
+        #expect(body["id"] as? String == "trigger-point")
+        let effects = try #require(body["sideEffects"] as? [String])
+        #expect(effects.contains("pneumothorax"))
+        #expect(body["knowledgeBaseVersion"] as? String == TestRouter.knowledgeBase.version)
+    }
+
+    @Test func sideEffectByID() throws {
+        let response = TestRouter.respond(.get, "/v1/side-effects/epidural-hematoma")
+        let body = try json(response)
+        #expect(body["id"] as? String == "epidural-hematoma")
+        #expect(body["usualLevel"] as? String == "emergency")
+        #expect((body["sources"] as? [String])?.isEmpty == false)
+    }
+
+    @Test(arguments: ["/v1/side-effects/no-such-thing", "/v1/injections/spinal-tap"])
+    func unknownIDIs404Problem(_ path: String) {
+        let response = TestRouter.respond(.get, path)
+        #expect(response.status == .notFound)
+        #expect(response.contentType == "application/problem+json")
+    }
+
+    @Test func ifNoneMatchGives304WithoutBody() throws {
+        let first = TestRouter.respond(.get, "/v1/symptoms")
+        let etag = try #require(first.header("ETag"))
+        let second = TestRouter.respond(.get, "/v1/symptoms", headers: [("If-None-Match", "\"other\", W/\(etag)")])
+        #expect(second.status == .notModified)
+        #expect(second.body.isEmpty)
+        #expect(second.header("ETag") == etag)
+        let stale = TestRouter.respond(.get, "/v1/symptoms", headers: [("If-None-Match", "\"other\"")])
+        #expect(stale.status == .ok)
+    }
+
+    @Test func filtersNarrowTheCatalogue() throws {
+        let steroid = try ids(TestRouter.respond(.get, "/v1/side-effects?medication=corticosteroid&limit=100"))
+        #expect(steroid.contains("hyperglycemia") && !steroid.contains("local-anesthetic-toxicity"))
+        let emergencies = try ids(TestRouter.respond(.get, "/v1/side-effects?level=emergency&limit=100"))
+        for id in emergencies {
+            #expect(TestRouter.knowledgeBase.sideEffect(SideEffectID(rawValue: id)!)?.usualLevel == .emergency)
+        }
+        #expect(emergencies.contains("epidural-hematoma"))
+        let seed = try ids(TestRouter.respond(.get, "/v1/side-effects?seed=true&limit=100"))
+        #expect(Set(seed) == Set(KnowledgeBase.seedSideEffects.map(\.rawValue)))
+        let trigger = try ids(TestRouter.respond(.get, "/v1/side-effects?injection=trigger-point&limit=100"))
+        #expect(trigger.contains("pneumothorax"))
+        #expect(!trigger.contains("post-dural-puncture-headache"))
+        let rare = try ids(TestRouter.respond(.get, "/v1/side-effects?frequency=rare,very-rare&limit=100"))
+        #expect(!rare.isEmpty && !rare.contains("injection-site-pain"))
+    }
+
+    @Test func searchFindsTemporaryNumbnessFromEverydayWords() throws {
+        let found = try ids(TestRouter.respond(.get, "/v1/side-effects?q=numb%20legs"))
+        #expect(found.contains("temporary-numbness-weakness"))
+        let upper = try ids(TestRouter.respond(.get, "/v1/side-effects?q=NUMB+LEGS"))
+        #expect(upper == found)
+        let nothing = TestRouter.respond(.get, "/v1/side-effects?q=zzzzqqq")
+        #expect(nothing.status == .ok)
+        #expect(try ids(nothing).isEmpty)
+        #expect(try json(nothing)["nextCursor"] is NSNull)
+    }
+
+    @Test func paginationWalksToTheEndWithoutGapsOrDuplicates() throws {
+        var seen: [String] = []
+        var target = "/v1/side-effects?limit=7"
+        var pages = 0
+        while pages < 20 {
+            let response = TestRouter.respond(.get, target)
+            #expect(response.status == .ok)
+            let body = try json(response)
+            seen += try ids(response)
+            pages += 1
+            guard let cursor = body["nextCursor"] as? String else {
+                #expect(response.header("Link") == nil)
+                break
+            }
+            let link = try #require(response.header("Link"))
+            #expect(link.hasSuffix(">; rel=\"next\""))
+            #expect(link.contains("cursor=\(cursor)") && link.contains("limit=7"))
+            target = "/v1/side-effects?limit=7&cursor=\(cursor)"
+        }
+        #expect(seen == TestRouter.knowledgeBase.sideEffects.map(\.id.rawValue))
+        #expect(pages == (seen.count + 6) / 7)
+    }
+
+    @Test(arguments: [
+        ("injection=spinal-tap", "injection"), ("medication=aspirin", "medication"), ("frequency=often", "frequency"),
+        ("level=soon", "level"), ("seed=yes", "seed"), ("limit=0", "limit"), ("limit=101", "limit"), ("limit=+5", "limit"),
+        ("cursor=garbage", "cursor"), ("colour=red", "colour"), ("limit=5&limit=6", "limit"), ("q=%20", "q"),
+    ])
+    func badQueryIs422NamingTheParameter(query: String, parameter: String) throws {
+        let response = TestRouter.respond(.get, "/v1/side-effects?\(query)")
+        #expect(response.status == .unprocessableContent)
+        #expect(response.contentType == "application/problem+json")
+        let errors = try #require(try json(response)["errors"] as? [[String: Any]])
+        #expect(errors.contains { $0["field"] as? String == parameter }, "\(errors)")
+    }
+
+    @Test func unknownCodeListsValidValues() throws {
+        let response = TestRouter.respond(.get, "/v1/side-effects?injection=spinal-tap")
+        let errors = try #require(try json(response)["errors"] as? [[String: Any]])
+        let valid = try #require(errors.first?["validValues"] as? [String])
+        #expect(valid == InjectionType.allCases.map(\.rawValue))
+    }
+
+    @Test func cursorFromAnotherQueryIsRejected() throws {
+        let first = try json(TestRouter.respond(.get, "/v1/side-effects?limit=2"))
+        let cursor = try #require(first["nextCursor"] as? String)
+        let response = TestRouter.respond(.get, "/v1/side-effects?limit=2&seed=true&cursor=\(cursor)")
+        #expect(response.status == .unprocessableContent)
+    }
+
+    @Test func unknownParameterOnAFixedListIs422() {
+        #expect(TestRouter.respond(.get, "/v1/symptoms?lang=fr").status == .unprocessableContent)
+    }
+}

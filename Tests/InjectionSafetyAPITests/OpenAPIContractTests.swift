@@ -1,0 +1,43 @@
+import Foundation
+import HTTPServer
+import Testing
+
+/// The router and `openapi.yaml` describe the same operations, both ways.
+struct OpenAPIContractTests {
+    /// `method path` pairs of the spec's `paths` section. The spec keeps one
+    /// layout: paths indented two spaces, methods four.
+    static func specOperations() throws -> Set<String> {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        var operations = Set<String>()
+        var inPaths = false
+        var currentPath: String?
+        let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" {
+                inPaths = true
+                continue
+            }
+            guard inPaths else { continue }
+            if !line.hasPrefix(" ") && !line.isEmpty { break }  // the next top-level key
+            if line.hasPrefix("  /") && line.hasSuffix(":") && !line.hasPrefix("   ") {
+                currentPath = String(line.dropFirst(2).dropLast())
+            } else if line.hasPrefix("    ") && !line.hasPrefix("     "), let path = currentPath {
+                let key = line.trimmingCharacters(in: .whitespaces).dropLast()
+                if line.hasSuffix(":") && methods.contains(String(key)) {
+                    operations.insert("\(key.uppercased()) \(path)")
+                }
+            }
+        }
+        return operations
+    }
+
+    @Test func routerAndSpecListTheSameOperations() throws {
+        let routes = Set(TestRouter.shared.routeTable.map { "\($0.method.rawValue) \($0.template)" })
+        let spec = try Self.specOperations()
+        #expect(!spec.isEmpty)
+        #expect(routes.subtracting(spec).isEmpty, "routes missing from openapi.yaml: \(routes.subtracting(spec))")
+        #expect(spec.subtracting(routes).isEmpty, "operations in openapi.yaml with no route: \(spec.subtracting(routes))")
+    }
+}

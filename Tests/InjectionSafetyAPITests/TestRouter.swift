@@ -1,0 +1,21 @@
+import HTTPServer
+import InjectionSafety
+import InjectionSafetyAPI
+import Logging
+
+/// The application's router over the shipped knowledge base, built once for the tests.
+enum TestRouter {
+    static let knowledgeBase: KnowledgeBase = {
+        do { return try KnowledgeBase.bundled() } catch { fatalError("knowledge base: \(error)") }
+    }()
+
+    static let shared: Router = {
+        do { return try Application.makeRouter(knowledgeBase: knowledgeBase) } catch { fatalError("router: \(error)") }
+    }()
+
+    static func respond(_ method: HTTPMethod, _ target: String, headers: [(String, String)] = []) -> HTTPResponse {
+        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        return shared.respond(
+            to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)), context: &context)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+
+@testable import InjectionSafety
+
+/// The shipped knowledge base, and the integrity check on broken copies of it.
+struct KnowledgeBaseTests {
+    static func files() throws -> [String: Data] { try KnowledgeBase.bundledFiles() }
+
+    @Test func shippedDataPassesTheIntegrityCheck() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        #expect(knowledgeBase.integrityProblems() == [])
+    }
+
+    @Test func everyContractCodeHasAnEntry() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        #expect(Set(knowledgeBase.symptoms.map(\.code)) == Set(Symptom.allCases))
+        #expect(Set(knowledgeBase.conditions.map(\.code)) == Set(Condition.allCases))
+        #expect(Set(knowledgeBase.injections.map(\.id)) == Set(InjectionType.allCases))
+        #expect(Set(knowledgeBase.sideEffects.map(\.id)) == Set(SideEffectID.allCases))
+        #expect(Set(knowledgeBase.medications.map(\.code)) == Set(Medication.allCases))
+        #expect(SideEffectID.allCases.count == 30)
+    }
+
+    /// `shared/domain.md`'s table of default medications.
+    @Test func defaultMedicationsFollowTheContract() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        let expected: [InjectionType: Set<Medication>] = [
+            .epiduralSteroid: [.corticosteroid, .localAnesthetic, .contrast],
+            .selectiveNerveRootBlock: [.localAnesthetic, .corticosteroid, .contrast],
+            .medialBranchBlock: [.localAnesthetic, .contrast],
+            .facetJoint: [.corticosteroid, .localAnesthetic, .contrast],
+            .sacroiliacJoint: [.corticosteroid, .localAnesthetic, .contrast],
+            .triggerPoint: [.localAnesthetic],
+        ]
+        for (injection, medications) in expected {
+            #expect(Set(try #require(knowledgeBase.injection(injection)).defaultMedications) == medications, "\(injection)")
+        }
+        #expect(try #require(knowledgeBase.injection(.epiduralSteroid)).approaches == [.interlaminar, .transforaminal, .caudal])
+        #expect(try #require(knowledgeBase.injection(.triggerPoint)).optionalMedications.contains(.corticosteroid))
+    }
+
+    @Test func seedSideEffectsAreMarked() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        #expect(Set(knowledgeBase.sideEffects.filter(\.seed).map(\.id)) == KnowledgeBase.seedSideEffects)
+    }
+
+    @Test func steroidOnlyEffectsSaySo() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        for id in [SideEffectID.hyperglycemia, .facialFlushing, .insomniaMood, .boneSoftTissueWeakening] {
+            #expect(try #require(knowledgeBase.sideEffect(id)).requiresCorticosteroid, "\(id)")
+        }
+        for id in [SideEffectID.injectionSitePain, .epiduralHematoma, .allergicReaction] {
+            #expect(try #require(knowledgeBase.sideEffect(id)).requiresCorticosteroid == false, "\(id)")
+        }
+    }
+
+    @Test func versionIsStableAndFollowsTheBytes() throws {
+        let files = try Self.files()
+        let first = try KnowledgeBase(files: files)
+        let second = try KnowledgeBase(files: files)
+        #expect(first.version == second.version)
+        #expect(first.version.hasPrefix(KnowledgeBase.contentVersion + "+"))
+        var changed = files
+        changed["sources.json"]!.append(contentsOf: Array(" ".utf8))
+        #expect(try KnowledgeBase(files: changed).version != first.version)
+    }
+
+    // MARK: - Broken copies
+
+    /// Edits one file's JSON and returns the files.
+    static func editing(
+        _ name: String, _ edit: (inout [String: Any]) throws -> Void
+    ) throws -> [String: Data] {
+        var files = try Self.files()
+        var object = try #require(try JSONSerialization.jsonObject(with: files[name]!) as? [String: Any])
+        try edit(&object)
+        files[name] = try JSONSerialization.data(withJSONObject: object)
+        return files
+    }
+
+    static func editingFirst(
+        _ name: String, key: String, index: Int = 0, _ edit: (inout [String: Any]) -> Void
+    ) throws -> [String: Data] {
+        try editing(name) { object in
+            var list = try #require(object[key] as? [[String: Any]])
+            edit(&list[index])
+            object[key] = list
+        }
+    }
+
+    static func problems(_ files: [String: Data]) throws -> [String] {
+        try KnowledgeBase(files: files).integrityProblems().map(\.description)
+    }
+
+    @Test func unknownSymptomCodeFailsToLoadNamingTheField() throws {
+        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["patientNotices"] = ["no-such-symptom"] }
+        #expect {
+            _ = try KnowledgeBase(files: files)
+        } throws: { error in
+            "\(error)".contains("side-effects.json") && "\(error)".contains("patientNotices")
+        }
+    }
+
+    @Test func missingSymptomEntryIsReported() throws {
+        let files = try Self.editing("symptoms.json") { object in
+            object["symptoms"] = Array(try #require(object["symptoms"] as? [Any]).dropFirst())
+        }
+        #expect(try Self.problems(files).contains { $0.contains("no entry for 'injection-site-pain'") })
+    }
+
+    @Test func missingSeedSideEffectIsReported() throws {
+        let files = try Self.editing("side-effects.json") { object in
+            let list = try #require(object["sideEffects"] as? [[String: Any]])
+            object["sideEffects"] = list.filter { $0["id"] as? String != "pain-flare" }
+        }
+        #expect(try Self.problems(files).contains { $0.contains("no entry for 'pain-flare'") })
+    }
+
+    @Test func unmarkedSeedIsReported() throws {
+        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["seed"] = false }
+        #expect(try Self.problems(files).contains { $0.contains("not marked seed") })
+    }
+
+    @Test func danglingSourceIsReported() throws {
+        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["sources"] = ["no-such-source"] }
+        #expect(try Self.problems(files).contains { $0.contains("cites unknown source 'no-such-source'") })
+    }
+
+    @Test func sideEffectWithoutSourceIsReported() throws {
+        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["sources"] = [String]() }
+        #expect(try Self.problems(files).contains { $0.contains("cites no source") })
+    }
+
+    @Test func unusedSourceIsReported() throws {
+        let files = try Self.editing("sources.json") { object in
+            var list = try #require(object["sources"] as? [[String: Any]])
+            list.append(["id": "never-cited", "reference": "99", "title": "T", "publisher": "P", "url": "https://example.org"])
+            object["sources"] = list
+        }
+        #expect(try Self.problems(files).contains { $0.contains("never-cited: cited by no entry") })
+    }
+
+    @Test func duplicateAndBadlyFormedSourceIdsAreReported() throws {
+        let files = try Self.editing("sources.json") { object in
+            var list = try #require(object["sources"] as? [[String: Any]])
+            list.append(list[0])
+            var bad = list[0]
+            bad["id"] = "Not_Kebab"
+            list.append(bad)
+            object["sources"] = list
+        }
+        let problems = try Self.problems(files)
+        #expect(problems.contains { $0.contains("listed more than once") })
+        #expect(problems.contains { $0.contains("Not_Kebab: id is not kebab-case") })
+    }
+
+    @Test func injectionWithNoSideEffectIsReported() throws {
+        let files = try Self.editing("side-effects.json") { object in
+            var list = try #require(object["sideEffects"] as? [[String: Any]])
+            for index in list.indices {
+                list[index]["injections"] = (list[index]["injections"] as? [String] ?? []).filter { $0 != "trigger-point" }
+            }
+            object["sideEffects"] = list.filter { !($0["injections"] as? [String] ?? []).isEmpty }
+        }
+        #expect(try Self.problems(files).contains { $0.contains("trigger-point: no side effect applies to it") })
+    }
+
+    @Test func duplicateSideEffectIsReported() throws {
+        let files = try Self.editing("side-effects.json") { object in
+            var list = try #require(object["sideEffects"] as? [[String: Any]])
+            list.append(list[0])
+            object["sideEffects"] = list
+        }
+        #expect(try Self.problems(files).contains { $0.contains("listed more than once") })
+    }
+
+    @Test func kebabCase() {
+        #expect(KnowledgeBase.isKebabCase("fda-2014-warning"))
+        for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a b", "é"] {
+            #expect(!KnowledgeBase.isKebabCase(bad), "\(bad)")
+        }
+    }
+}
