@@ -102,6 +102,8 @@ struct ServerCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let server = HTTPServer(configuration: settings.server, responder: router, logger: logger)
+        // Before listening: a SIGTERM sent as soon as "listening" appears must not be lost.
+        SignalHandling.installShutdownHandlers(server: server, logger: logger, beforeExit: output.flush)
         do {
             try server.start()
         } catch {
@@ -118,7 +120,6 @@ struct ServerCommand: ParsableCommand {
                 "port": "\(server.port)",
             ])
         output.flush()  // whoever waits for "listening" sees it now
-        SignalHandling.installShutdownHandlers(server: server, logger: logger, beforeExit: output.flush)
         dispatchMain()
     }
 }

@@ -155,7 +155,8 @@ final class Connection: @unchecked Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         var context = RequestContext(connectionID: id, logger: server.logger)
         let response = server.responder.respond(to: request, context: &context)
-        let close = !request.keepAlive || draining
+        // The server flag, not only this connection's: drain() may not have reached it yet.
+        let close = !request.keepAlive || draining || server.isDraining
         let before = output.count
         ResponseSerializer.write(
             response, isHead: request.method == .head, close: close,
