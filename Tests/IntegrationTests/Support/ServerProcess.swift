@@ -1,105 +1,231 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The built `injection-safety-server` binary, started on a free loopback port.
 ///
-/// Its standard output (JSON log lines) is read in the background, so the pipe
-/// never fills; every wait is bounded, and the process is killed when the
-/// value goes away, whatever the test did.
-final class ServerProcess: @unchecked Sendable {
+/// Its standard output and error are read in the background for its whole life,
+/// so the pipe never fills; every wait is bounded; and the process is killed by
+/// ``stop()`` or, at the latest, when the value goes away, whatever the test did.
+/// Call `defer { server.stop() }` right after starting it: that also keeps the
+/// value alive to the end of the test (ARC may otherwise end it at its last use).
+final class ServerProcess: Sendable {
     enum StartError: Error, CustomStringConvertible {
-        case binaryNotFound([String])
-        case notListening(output: String)
+        case binaryNotFound(tried: [String])
+        case exitedBeforeListening(status: Int32, output: String)
+        case notListening(seconds: TimeInterval, output: String)
 
         var description: String {
             switch self {
-            case .binaryNotFound(let tried): "injection-safety-server not found; tried \(tried)"
-            case .notListening(let output): "server did not report a port in time; output:\n\(output)"
+            case .binaryNotFound(let tried):
+                "injection-safety-server not found (build with `swift build --build-tests`, or set INJECTION_SAFETY_SERVER_BINARY); tried:\n"
+                    + tried.joined(separator: "\n")
+            case .exitedBeforeListening(let status, let output):
+                "server exited (status \(status)) before it was listening; output:\n\(output)"
+            case .notListening(let seconds, let output):
+                "server did not log `listening` with a port within \(seconds) s; output:\n\(output)"
             }
         }
     }
 
-    let process = Process()
-    private(set) var port = 0
-    private let lock = NSLock()
-    private var output = ""
-    private let listening = DispatchSemaphore(value: 0)
-
-    init(arguments: [String] = [], startTimeout: TimeInterval = 20) throws {
-        process.executableURL = try Self.binaryURL()
-        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--log-format", "json"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let handle = pipe.fileHandleForReading
-        handle.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else {
-                handle.readabilityHandler = nil
-                return
-            }
-            self.received(String(decoding: data, as: UTF8.self))
-        }
-        try process.run()
-        guard listening.wait(timeout: .now() + startTimeout) == .success else {
-            process.terminate()
-            throw StartError.notListening(output: log)
-        }
-    }
-
-    deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    /// Everything the server printed so far.
-    var log: String { lock.withLock { output } }
+    /// The port the server logged in its `listening` line.
+    let port: Int
+    let pid: Int32
+    private let process: Process
+    private let output: OutputCollector
+    /// Left when the process has exited; `wait` on it any number of times.
+    private let exited: DispatchGroup
+    /// Left when its output reached end of file (everything it printed has been collected).
+    private let outputEnded: DispatchGroup
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Sends SIGTERM (graceful shutdown).
-    func terminate() {
-        kill(process.processIdentifier, SIGTERM)
-    }
+    /// Everything the server printed so far (complete lines).
+    var log: String { output.text }
 
-    /// Waits for the process to exit; its status, or `nil` if it is still running at the timeout.
-    func waitForExit(timeout: TimeInterval) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
-
-    private func received(_ text: String) {
-        let found: Int? = lock.withLock {
-            output += text
-            guard port == 0 else { return nil }
-            for line in output.split(separator: "\n") where line.contains(#""message":"listening""#) {
-                guard let range = line.range(of: #""port":""#) else { continue }
-                let digits = line[range.upperBound...].prefix { $0.isNumber }
-                if let value = Int(digits) { return value }
+    /// Starts the server with `--host 127.0.0.1 --port 0 --log-format json` and `arguments`,
+    /// and waits (at most `startTimeout` seconds) for the line that says it is listening.
+    init(arguments: [String] = [], startTimeout: TimeInterval = 20) throws {
+        let process = Process()
+        process.executableURL = try Self.binaryURL()
+        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--log-format", "json"] + arguments
+        let output = OutputCollector()
+        let exited = DispatchGroup()
+        let outputEnded = DispatchGroup()
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil  // end of file: the server has exited
+                outputEnded.leave()
+            } else {
+                output.append(data)
             }
-            return nil
         }
-        if let found {
-            lock.withLock { port = found }
-            listening.signal()
+        exited.enter()
+        outputEnded.enter()
+        process.terminationHandler = { _ in
+            exited.leave()
+            output.signalExit()
+        }
+        try process.run()
+
+        switch output.waitForPort(timeout: startTimeout) {
+        case .port(let port):
+            self.port = port
+        case .exited:
+            _ = exited.wait(timeout: .now() + 5)
+            throw StartError.exitedBeforeListening(status: process.terminationStatus, output: output.text)
+        case .timedOut:
+            kill(process.processIdentifier, SIGKILL)
+            _ = exited.wait(timeout: .now() + 5)
+            throw StartError.notListening(seconds: startTimeout, output: output.text)
+        }
+        self.pid = process.processIdentifier
+        self.process = process
+        self.output = output
+        self.exited = exited
+        self.outputEnded = outputEnded
+    }
+
+    deinit { stop() }
+
+    /// Sends SIGTERM: the server starts its graceful drain.
+    func terminate() {
+        if process.isRunning { kill(pid, SIGTERM) }
+    }
+
+    /// Kills the server (SIGKILL) if it still runs, and reaps it.
+    func stop() {
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            _ = exited.wait(timeout: .now() + 5)
+        }
+    }
+
+    /// Waits at most `timeout` seconds for the process to end. Returns its exit
+    /// status, 128 + the signal number if a signal ended it, or `nil` if it still runs.
+    /// Once it returns a status, ``log`` holds everything the process printed.
+    func waitForExit(timeout: TimeInterval) -> Int32? {
+        let deadline = DispatchTime.now() + timeout
+        guard exited.wait(timeout: deadline) == .success else { return nil }
+        // The exit can be seen before the last output has been read from the pipe.
+        _ = outputEnded.wait(timeout: max(deadline, .now() + 1))
+        switch process.terminationReason {
+        case .exit: return process.terminationStatus
+        case .uncaughtSignal: return 128 + process.terminationStatus
+        @unknown default: return process.terminationStatus
+        }
+    }
+
+    /// Waits at most `timeout` seconds for a complete output line containing `text`; the first such line, or `nil`.
+    func waitForLogLine(containing text: String, timeout: TimeInterval) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let line = output.firstLine(containing: text) { return line }
+            if Date() >= deadline { return nil }
+            Thread.sleep(forTimeInterval: 0.01)
         }
     }
 
     /// `INJECTION_SAFETY_SERVER_BINARY`, else next to the test bundle, else the package's debug build.
     static func binaryURL() throws -> URL {
-        var candidates: [String] = []
-        if let path = ProcessInfo.processInfo.environment["INJECTION_SAFETY_SERVER_BINARY"] { candidates.append(path) }
-        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        candidates.append(bundleDirectory.appendingPathComponent("injection-safety-server").path)
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("injection-safety-server").path)
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/injection-safety-server").path)
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
-            return URL(fileURLWithPath: candidate)
+        let name = "injection-safety-server"
+        var candidates: [URL] = []
+        if let path = ProcessInfo.processInfo.environment["INJECTION_SAFETY_SERVER_BINARY"], !path.isEmpty {
+            candidates.append(URL(fileURLWithPath: path))
         }
-        throw StartError.binaryNotFound(candidates)
+        // SwiftPM puts the test bundle and the executables in the same build directory.
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        candidates.append(runner.deletingLastPathComponent().appendingPathComponent(name))
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent(name))
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name))
+        if let executable = Bundle.main.executableURL {
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent(name))
+        }
+        // <package>/Tests/IntegrationTests/Support/ServerProcess.swift -> <package>/.build/…/debug
+        let build = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build")
+        candidates.append(build.appendingPathComponent("debug").appendingPathComponent(name))
+        let triples = (try? FileManager.default.contentsOfDirectory(atPath: build.path)) ?? []
+        for triple in triples.sorted() where triple.contains("-") {
+            candidates.append(build.appendingPathComponent(triple).appendingPathComponent("debug").appendingPathComponent(name))
+        }
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        throw StartError.binaryNotFound(tried: candidates.map(\.path))
+    }
+}
+
+/// Collects the server's output line by line and finds the port in its `listening` line.
+private final class OutputCollector: @unchecked Sendable {
+    enum PortWait {
+        case port(Int)
+        case exited
+        case timedOut
+    }
+
+    private let lock = NSLock()
+    private var lines: [String] = []
+    private var partialLine: [UInt8] = []
+    private var port: Int?
+    private var hasExited = false
+    /// Signalled when the port is found or the process exits.
+    private let event = DispatchSemaphore(value: 0)
+
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
+
+    func firstLine(containing text: String) -> String? {
+        lock.withLock { lines.first { $0.contains(text) } }
+    }
+
+    func append(_ data: Data) {
+        let found: Bool = lock.withLock {
+            partialLine.append(contentsOf: data)
+            // Only complete lines: a read may end in the middle of the port number.
+            while let newline = partialLine.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: partialLine[..<newline], as: UTF8.self)
+                partialLine.removeSubrange(...newline)
+                lines.append(line)
+                if port == nil, line.contains("listening"), let value = Self.port(in: line) {
+                    port = value
+                    return true
+                }
+            }
+            return false
+        }
+        if found { event.signal() }
+    }
+
+    func signalExit() {
+        lock.withLock { hasExited = true }
+        event.signal()
+    }
+
+    func waitForPort(timeout: TimeInterval) -> PortWait {
+        let deadline = DispatchTime.now() + timeout
+        while true {
+            let state = lock.withLock { (port, hasExited) }
+            if let port = state.0 { return .port(port) }
+            // The last lines may still be in the pipe when the process has gone.
+            if state.1 && event.wait(timeout: .now() + 0.5) == .timedOut { return .exited }
+            if !state.1 && event.wait(timeout: deadline) == .timedOut { return .timedOut }
+        }
+    }
+
+    /// `port=NNNN` (text log format) or `"port":"NNNN"` (JSON log format).
+    static func port(in line: String) -> Int? {
+        for marker in ["port=", #""port":""#, #""port":"#] {
+            guard let range = line.range(of: marker) else { continue }
+            let digits = line[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            if let value = Int(digits), value > 0, value <= 65535 { return value }
+        }
+        return nil
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// The catalogue endpoints of the real server, through libcurl.
+struct CatalogueIntegrationTests {
+    func object(_ response: CurlClient.Response) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    @Test func everyCatalogueEndpointAnswersWithItsDocument() throws {
+        let server = try ServerProcess()
+        let client = try CurlClient()
+        for path in ["/v1/injections", "/v1/side-effects", "/v1/symptoms", "/v1/conditions", "/v1/sources"] {
+            let response = try client.request("GET", "\(server.baseURL)\(path)")
+            #expect(response.status == 200, "\(path)")
+            #expect(response.header("Content-Type") == "application/json", "\(path)")
+            let body = try object(response)
+            #expect((body["items"] as? [Any])?.isEmpty == false, "\(path)")
+            #expect((body["knowledgeBaseVersion"] as? String)?.isEmpty == false, "\(path)")
+        }
+        let injection = try object(try client.request("GET", "\(server.baseURL)/v1/injections/sacroiliac-joint"))
+        #expect(injection["id"] as? String == "sacroiliac-joint")
+        let effect = try object(try client.request("GET", "\(server.baseURL)/v1/side-effects/allergic-reaction"))
+        #expect(effect["usualLevel"] as? String == "emergency")
+    }
+
+    @Test func paginationWalksEveryPageOverOneConnection() throws {
+        let server = try ServerProcess()
+        let client = try CurlClient()
+        var url = "\(server.baseURL)/v1/side-effects?limit=4"
+        var ids: [String] = []
+        var connections = 0
+        for _ in 0..<20 {
+            let response = try client.request("GET", url)
+            #expect(response.status == 200)
+            connections += response.newConnections
+            let body = try object(response)
+            ids += (body["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            guard let link = response.header("Link") else {
+                #expect(body["nextCursor"] is NSNull)
+                break
+            }
+            let target = try #require(link.split(separator: ">").first?.dropFirst())
+            url = "\(server.baseURL)\(target)"
+        }
+        #expect(ids.count == 30)
+        #expect(Set(ids).count == ids.count)
+        #expect(connections == 1)
+    }
+
+    @Test func conditionalGetGives304() throws {
+        let server = try ServerProcess()
+        let client = try CurlClient()
+        let first = try client.request("GET", "\(server.baseURL)/v1/conditions")
+        let etag = try #require(first.header("ETag"))
+        let second = try client.request("GET", "\(server.baseURL)/v1/conditions", headers: ["If-None-Match: \(etag)"])
+        #expect(second.status == 304)
+        #expect(second.body.isEmpty)
+        #expect(second.header("ETag") == etag)
+        // The connection stays usable after a bodiless 304.
+        let third = try client.request("GET", "\(server.baseURL)/healthz")
+        #expect(third.status == 200 && third.newConnections == 0)
+    }
+
+    @Test func badFilterIs422AndUnknownIdIs404() throws {
+        let server = try ServerProcess()
+        let client = try CurlClient()
+        let invalid = try client.request("GET", "\(server.baseURL)/v1/side-effects?injection=spinal-tap&limit=500")
+        #expect(invalid.status == 422)
+        #expect(invalid.header("Content-Type") == "application/problem+json")
+        let errors = try #require(try object(invalid)["errors"] as? [[String: Any]])
+        #expect(Set(errors.compactMap { $0["field"] as? String }) == ["injection", "limit"])
+        let missing = try client.request("GET", "\(server.baseURL)/v1/side-effects/flying-ability")
+        #expect(missing.status == 404)
+        #expect(missing.header("Content-Type") == "application/problem+json")
+    }
+
+    @Test func openAPIDocumentIsServed() throws {
+        let server = try ServerProcess()
+        let response = try CurlClient().request("GET", "\(server.baseURL)/openapi.yaml")
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type") == "application/yaml")
+        #expect(response.text.hasPrefix("openapi: 3.1"))
+    }
+}
