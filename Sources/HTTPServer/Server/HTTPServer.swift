@@ -85,6 +85,8 @@ public final class HTTPServer: @unchecked Sendable {
     private struct ShutdownState {
         var completion: (@Sendable (ShutdownOutcome) -> Void)?
         var finished = false
+        /// Set when the drain deadline passed with this many connections open.
+        var closedAtDeadline: Int?
     }
 
     /// Most connections answered with 503 at once; past it, new sockets are closed at once.
@@ -221,6 +223,8 @@ public final class HTTPServer: @unchecked Sendable {
         DispatchQueue.global().asyncAfter(deadline: deadline) { [self] in
             let left = openConnections.load(ordering: .acquiring)
             guard left > 0 else { return }
+            // Recorded first: the last connection closing below must not report a clean drain.
+            shutdownState.withLock { $0.closedAtDeadline = left }
             let group = DispatchGroup()
             for loop in loops { loop.queue.async(group: group) { loop.closeAll() } }
             group.notify(queue: .global()) { self.finishShutdown(.deadlineExceeded(closedConnections: left)) }
@@ -228,13 +232,14 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func finishShutdown(_ outcome: ShutdownOutcome) {
-        let completion = shutdownState.withLock { state -> (@Sendable (ShutdownOutcome) -> Void)? in
-            guard !state.finished else { return nil }
+        let (completion, final) = shutdownState.withLock { state -> ((@Sendable (ShutdownOutcome) -> Void)?, ShutdownOutcome) in
+            guard !state.finished else { return (nil, outcome) }
             state.finished = true
-            return state.completion
+            if let closed = state.closedAtDeadline { return (state.completion, .deadlineExceeded(closedConnections: closed)) }
+            return (state.completion, outcome)
         }
         guard let completion else { return }
         for loop in loops { loop.queue.async { loop.stop() } }
-        completion(outcome)
+        completion(final)
     }
 }
