@@ -17,7 +17,8 @@ import urllib.request
 import yaml
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
-from referencing import Registry, Resource
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
 # (path, expected status): successful and failing requests for each GET operation.
 REQUESTS = [
@@ -67,7 +68,7 @@ def resolve(spec, node):
 
 
 def check_server(spec, base):
-    registry = Registry().with_resource("urn:spec", Resource.from_contents(spec, default_specification=None))
+    registry = Registry().with_resource("urn:spec", DRAFT202012.create_resource(spec))
     failures = 0
     for path, expected in REQUESTS:
         template, operation = operation_for(spec, path)
