@@ -8,10 +8,14 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 RUN swift build -c release --static-swift-stdlib --product injection-safety-server \
-    && cp "$(swift build -c release --show-bin-path)/injection-safety-server" /usr/local/bin/
+    && bin="$(swift build -c release --show-bin-path)" \
+    && mkdir -p /out \
+    && cp "$bin/injection-safety-server" /out/ \
+    && cp -R "$bin"/*.resources /out/
 
 FROM ${RUNTIME_IMAGE}
-COPY --from=build /usr/local/bin/injection-safety-server /usr/local/bin/injection-safety-server
+# The binary and its resource bundles (knowledge base, OpenAPI document) side by side.
+COPY --from=build /out/ /usr/local/bin/
 RUN useradd --system --uid 10001 --no-create-home app
 USER app
 EXPOSE 8080
