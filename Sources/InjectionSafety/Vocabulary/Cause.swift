@@ -14,3 +14,14 @@ public enum Cause: String, Sendable, Hashable, CaseIterable, Codable, Comparable
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
+
+extension Cause {
+    /// The cause that is this injected medication.
+    public init(medication: Medication) {
+        switch medication {
+        case .corticosteroid: self = .corticosteroid
+        case .localAnesthetic: self = .localAnesthetic
+        case .contrast: self = .contrast
+        }
+    }
+}

@@ -11,10 +11,18 @@ struct CachedResponse: Sendable {
     /// The only language of the content so far; `Accept-Language` is read and answered with it.
     static let language = "en"
 
+    /// A body whose validator is a hash of its bytes (for documents built once).
     init(body: [UInt8]) {
+        self.init(body: body, identity: body)
+    }
+
+    /// A body whose validator is a hash of `identity`: bytes that determine the
+    /// body completely (e.g. the data version and the ids on a page), cheaper to
+    /// hash than the body itself.
+    init<Identity: Sequence<UInt8>>(body: [UInt8], identity: Identity) {
         self.body = body
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in body { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        for byte in identity { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         let hex = String(hash, radix: 16)
         self.etag = "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "\""
     }

@@ -7,22 +7,20 @@ import InjectionSafety
 struct CatalogueRoutes: Sendable {
     let knowledgeBase: KnowledgeBase
     let documents: CatalogueDocuments
-    /// Lowercased text searched by `q`, per side effect: name, description, and
-    /// the labels and synonyms of its symptoms.
-    let searchText: [SideEffectID: String]
+    /// The side effects in catalogue order, as the filters and search see them.
+    let indexed: [IndexedSideEffect]
+    /// The first page without parameters, the most asked-for: built once.
+    let firstPage: Page
 
     init(knowledgeBase: KnowledgeBase) throws {
         self.knowledgeBase = knowledgeBase
-        documents = try CatalogueDocuments(knowledgeBase: knowledgeBase)
-        var searchText: [SideEffectID: String] = [:]
-        for effect in knowledgeBase.sideEffects {
-            var parts = [effect.name, effect.description]
-            for code in effect.patientNotices + effect.seriousWhen.symptoms {
-                if let symptom = knowledgeBase.symptom(code) { parts += [symptom.label] + symptom.synonyms }
-            }
-            searchText[effect.id] = parts.joined(separator: " \u{1F} ").lowercased()
+        let documents = try CatalogueDocuments(knowledgeBase: knowledgeBase)
+        self.documents = documents
+        let indexed = knowledgeBase.sideEffects.map { effect in
+            IndexedSideEffect(effect, knowledgeBase: knowledgeBase, json: documents.sideEffectItems[effect.id] ?? [])
         }
-        self.searchText = searchText
+        self.indexed = indexed
+        firstPage = try Self.page(SideEffectQuery(query: nil), matching: indexed, version: documents.version)
     }
 
     func register(in router: inout Router) {
@@ -75,7 +73,23 @@ struct CatalogueRoutes: Sendable {
         } catch {
             return error.response
         }
-        let matching = knowledgeBase.sideEffects.filter { query.matches($0, searchText: searchText[$0.id] ?? "") }
+        let page = request.query == nil
+            ? firstPage
+            : Self.page(query, matching: query.isUnfiltered ? indexed : indexed.filter(query.matches), version: documents.version)
+        var headers: [(name: String, value: String)] = []
+        if let nextCursor = page.nextCursor {
+            headers.append(("Link", "<\(Self.nextLink(request, cursor: nextCursor))>; rel=\"next\""))
+        }
+        return page.document.response(to: request, extraHeaders: headers)
+    }
+
+    /// One page of side effects and the cursor of the next.
+    struct Page: Sendable {
+        let document: CachedResponse
+        let nextCursor: String?
+    }
+
+    static func page(_ query: SideEffectQuery, matching: [IndexedSideEffect], version: String) -> Page {
         let start = min(query.offset, matching.count)
         let end = min(start + query.limit, matching.count)
         let nextCursor = end < matching.count
@@ -84,10 +98,10 @@ struct CatalogueRoutes: Sendable {
         var body = Array(#"{"items":["#.utf8)
         for (index, effect) in matching[start..<end].enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: documents.sideEffectItems[effect.id] ?? [])
+            body.append(contentsOf: effect.json)
         }
         body.append(contentsOf: #"],"knowledgeBaseVersion":"#.utf8)
-        JSONString.append(documents.version, to: &body)
+        JSONString.append(version, to: &body)
         body.append(contentsOf: #","nextCursor":"#.utf8)
         if let nextCursor {
             JSONString.append(nextCursor, to: &body)
@@ -95,10 +109,10 @@ struct CatalogueRoutes: Sendable {
             body.append(contentsOf: "null".utf8)
         }
         body.append(contentsOf: #","total":\#(matching.count)}"#.utf8)
-
-        var headers: [(name: String, value: String)] = []
-        if let nextCursor { headers.append(("Link", "<\(Self.nextLink(request, cursor: nextCursor))>; rel=\"next\"")) }
-        return CachedResponse(body: body).response(to: request, extraHeaders: headers)
+        // The page is fixed by the data version, its ids, the total and the cursor.
+        let identity = ([version, String(matching.count), nextCursor ?? ""]
+            + matching[start..<end].map(\.id.rawValue)).joined(separator: "|")
+        return Page(document: CachedResponse(body: body, identity: identity.utf8), nextCursor: nextCursor)
     }
 
     /// The request's path and query with `cursor` replaced.

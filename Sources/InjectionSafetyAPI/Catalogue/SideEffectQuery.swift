@@ -42,17 +42,23 @@ struct SideEffectQuery: Sendable, Equatable {
         try validator.validate()
     }
 
+    /// Whether no filter or search is set (every side effect matches).
+    var isUnfiltered: Bool {
+        injections == nil && medications == nil && frequencies == nil && levels == nil && seed == nil && words.isEmpty
+    }
+
     /// Whether a side effect passes the filters and the search.
-    func matches(_ effect: SideEffect, searchText: String) -> Bool {
-        if let injections, effect.injections.allSatisfy({ !injections.contains($0) }) { return false }
-        if let medications, !medications.contains(where: { effect.causes.contains(Cause(rawValue: $0.rawValue)!) }) {
+    func matches(_ effect: IndexedSideEffect) -> Bool {
+        if let injections, effect.injections.isDisjoint(with: injections) { return false }
+        if let medications, !medications.contains(where: { effect.causes.contains(Cause(medication: $0)) }) {
             return false
         }
-        if let frequencies, !frequencies.contains(effect.frequency.class) { return false }
-        if let levels, !levels.contains(effect.usualLevel) { return false }
+        if let frequencies, !frequencies.contains(effect.frequency) { return false }
+        if let levels, !levels.contains(effect.level) { return false }
         if let seed, effect.seed != seed { return false }
+        let text = effect.searchText
         return words.allSatisfy { word in
-            searchText.contains(word) || (word.count > 3 && word.hasSuffix("s") && searchText.contains(word.dropLast()))
+            text.contains(word) || (word.count > 3 && word.hasSuffix("s") && text.contains(word.dropLast()))
         }
     }
 

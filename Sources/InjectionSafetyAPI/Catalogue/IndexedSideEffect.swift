@@ -1,0 +1,32 @@
+import InjectionSafety
+
+/// What the catalogue's filters and search look at for one side effect, built
+/// once at start-up: a small reference type, so filtering a page copies no
+/// strings or arrays of the full entry.
+final class IndexedSideEffect: Sendable {
+    let id: SideEffectID
+    let injections: Set<InjectionType>
+    let causes: Set<Cause>
+    let frequency: FrequencyClass
+    let level: TriageLevel
+    let seed: Bool
+    /// Lowercased name, description, and the labels and everyday words of its symptoms.
+    let searchText: String
+    /// The side effect's JSON object.
+    let json: [UInt8]
+
+    init(_ effect: SideEffect, knowledgeBase: KnowledgeBase, json: [UInt8]) {
+        id = effect.id
+        injections = Set(effect.injections)
+        causes = Set(effect.causes)
+        frequency = effect.frequency.class
+        level = effect.usualLevel
+        seed = effect.seed
+        var parts = [effect.name, effect.description]
+        for code in effect.patientNotices + effect.seriousWhen.symptoms {
+            if let symptom = knowledgeBase.symptom(code) { parts += [symptom.label] + symptom.synonyms }
+        }
+        searchText = parts.joined(separator: " \u{1F} ").lowercased()
+        self.json = json
+    }
+}
