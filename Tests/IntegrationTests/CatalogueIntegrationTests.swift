@@ -48,6 +48,22 @@ struct CatalogueIntegrationTests {
         #expect(connections == 1)
     }
 
+    @Test func filtersAndSearchOverTheWire() throws {
+        let server = try ServerProcess()
+        let client = try CurlClient()
+        func ids(_ query: String) throws -> [String] {
+            let response = try client.request("GET", "\(server.baseURL)/v1/side-effects?\(query)")
+            #expect(response.status == 200, "\(query)")
+            return (try object(response)["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        }
+        #expect(try ids("q=numb+legs").contains("temporary-numbness-weakness"))
+        let thoracic = try ids("injection=trigger-point&level=emergency&limit=100")
+        #expect(thoracic.contains("pneumothorax") && !thoracic.contains("injection-site-pain"))
+        #expect(try ids("medication=contrast&seed=false&limit=100").contains("allergic-reaction") == false)
+        #expect(try ids("medication=contrast&limit=100").contains("allergic-reaction"))
+        #expect(try ids("q=no+such+words+anywhere").isEmpty)
+    }
+
     @Test func conditionalGetGives304() throws {
         let server = try ServerProcess()
         let client = try CurlClient()
