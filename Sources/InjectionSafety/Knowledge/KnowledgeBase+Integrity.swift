@@ -61,6 +61,17 @@ extension KnowledgeBase {
         for entry in conditions { checkCitations("conditions.json: \(entry.code.rawValue)", entry.sources) }
         for entry in injections { checkCitations("injections.json: \(entry.id.rawValue)", entry.sources) }
         for entry in sideEffects { checkCitations("side-effects.json: \(entry.id.rawValue)", entry.sources) }
+        var ruleIDs = Set<String>()
+        for rule in triageRules {
+            let location = "triage-rules.json: \(rule.id)"
+            if !Self.isKebabCase(rule.id) { problem(location, "id is not kebab-case") }
+            if !ruleIDs.insert(rule.id).inserted { problem(location, "id listed more than once") }
+            if rule.explanation.trimmingCharacters(in: .whitespaces).isEmpty { problem(location, "explanation is empty") }
+            checkCitations(location, rule.sources)
+        }
+        for level in TriageLevel.allCases where !triageRules.contains(where: { $0.level == level }) {
+            problem("triage-rules.json", "no rule gives the level '\(level.rawValue)'")
+        }
         for source in sources where !cited.contains(source.id) {
             problem("sources.json: \(source.id)", "cited by no entry")
         }

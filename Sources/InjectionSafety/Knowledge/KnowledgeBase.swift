@@ -12,7 +12,7 @@ public struct KnowledgeBase: Sendable {
     /// The data files, by name, in the order they are read.
     public static let fileNames = [
         "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
-        "side-effects.json",
+        "side-effects.json", "triage-rules.json",
     ]
 
     /// The human version of the content; raise it with each reviewed change.
@@ -24,6 +24,8 @@ public struct KnowledgeBase: Sendable {
     public let symptoms: [SymptomEntry]
     public let conditions: [ConditionEntry]
     public let sideEffects: [SideEffect]
+    /// The triage rules, in file order.
+    public let triageRules: [TriageRule]
     /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
     public let version: String
 
@@ -72,6 +74,7 @@ public struct KnowledgeBase: Sendable {
         symptoms = try decode("symptoms.json", as: SymptomsFile.self).symptoms
         conditions = try decode("conditions.json", as: ConditionsFile.self).conditions
         sideEffects = try decode("side-effects.json", as: SideEffectsFile.self).sideEffects
+        triageRules = try decode("triage-rules.json", as: TriageRulesFile.self).rules
         sideEffectsByID = Dictionary(sideEffects.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         injectionsByID = Dictionary(injections.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         symptomsByCode = Dictionary(symptoms.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
@@ -102,6 +105,7 @@ public struct KnowledgeBase: Sendable {
     private struct SymptomsFile: Decodable { var symptoms: [SymptomEntry] }
     private struct ConditionsFile: Decodable { var conditions: [ConditionEntry] }
     private struct SideEffectsFile: Decodable { var sideEffects: [SideEffect] }
+    private struct TriageRulesFile: Decodable { var rules: [TriageRule] }
 
     /// Names the field a decoding error is about, e.g. `sideEffects[3].patientNotices[1]`.
     static func describe(_ error: DecodingError) -> String {

@@ -1,0 +1,148 @@
+/// Triage as a pure function of the request and the reviewed rules.
+///
+/// Every rule is evaluated; the level is the most urgent level among the
+/// matched rules. A reported symptom that no matched rule explains adds a
+/// `contact-provider` reason saying so, so nothing is dropped silently.
+public struct TriageEngine: Sendable {
+    public let knowledgeBase: KnowledgeBase
+
+    /// Told with every triage answer.
+    public static let disclaimer =
+        "This information does not replace advice from a doctor or nurse. If you are worried, contact your clinic, "
+        + "and in an emergency call your local emergency number."
+
+    /// The reason id for symptoms no rule explains.
+    public static let unexplainedSymptomRuleID = "unexplained-symptom"
+
+    public init(knowledgeBase: KnowledgeBase) {
+        self.knowledgeBase = knowledgeBase
+    }
+
+    public func triage(_ input: TriageRequest) -> TriageResult {
+        var request = input
+        request.resolveMedications(defaults: knowledgeBase.injection(request.injection)?.defaultMedications ?? [])
+        var reasons: [TriageResult.Reason] = []
+        var explained = Set<Symptom>()
+        for rule in knowledgeBase.triageRules where rule.when.holds(for: request) {
+            let triggering = rule.when.symptoms.filter { request.report(for: $0) != nil }
+            explained.formUnion(triggering)
+            reasons.append(
+                TriageResult.Reason(
+                    ruleID: rule.id, level: rule.level, symptoms: triggering.sorted(), facts: Self.facts(rule.when, request),
+                    explanation: rule.explanation, sideEffect: rule.sideEffect, sources: rule.sources))
+        }
+        let unexplained = Set(request.symptoms.map(\.code)).subtracting(explained).sorted()
+        if !unexplained.isEmpty {
+            reasons.append(
+                TriageResult.Reason(
+                    ruleID: Self.unexplainedSymptomRuleID, level: .contactProvider, symptoms: unexplained, facts: [],
+                    explanation: "No rule of this service explains this symptom after this injection, so it should be "
+                        + "discussed with your provider.",
+                    sideEffect: nil, sources: []))
+        }
+        reasons.sort { ($0.level, $0.ruleID) < ($1.level, $1.ruleID) }
+        let level = reasons.first?.level ?? .selfCare
+
+        var possible: [SideEffectID] = []
+        for reason in reasons {
+            if let effect = reason.sideEffect, !possible.contains(effect) { possible.append(effect) }
+        }
+        var watchFor: [String] = []
+        let matchedIDs = Set(reasons.map(\.ruleID))
+        for rule in knowledgeBase.triageRules.sorted(by: { $0.level < $1.level })
+        where rule.level < level && !matchedIDs.contains(rule.id) && Self.applies(rule, to: request) {
+            if let sign = rule.warningSign, !watchFor.contains(sign) { watchFor.append(sign) }
+        }
+        var selfCare: [String] = []
+        if level == .selfCare || level == .contactProvider {
+            for id in possible {
+                for advice in knowledgeBase.sideEffect(id)?.selfCare ?? [] where !selfCare.contains(advice) {
+                    selfCare.append(advice)
+                }
+            }
+        }
+        return TriageResult(
+            level: level, action: Self.action(for: level), reasons: reasons, possibleSideEffects: possible,
+            watchFor: watchFor, selfCare: selfCare, followUp: Self.followUp(for: level),
+            knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
+    }
+
+    /// Whether a rule's red flag is relevant to this injection (its
+    /// injection-type test, if any, holds), so `watchFor` stays on topic.
+    static func applies(_ rule: TriageRule, to request: TriageRequest) -> Bool {
+        func injectionTests(_ condition: TriageCondition) -> [TriageCondition] {
+            switch condition {
+            case .all(let children): return children.flatMap(injectionTests)
+            case .injectionIn: return [condition]
+            default: return []
+            }
+        }
+        return injectionTests(rule.when).allSatisfy { $0.holds(for: request) }
+    }
+
+    /// One plain sentence per level.
+    public static func action(for level: TriageLevel) -> String {
+        switch level {
+        case .emergency:
+            "Call your local emergency number now, or go to the nearest emergency department."
+        case .urgent:
+            "Contact your clinic or the on-call provider today, within hours; if you cannot reach them, go to urgent care or the emergency department."
+        case .contactProvider:
+            "Contact your provider during office hours within the next one to two days."
+        case .selfCare:
+            "This is an expected effect that usually passes by itself; look after yourself at home and watch for the warning signs."
+        }
+    }
+
+    static func followUp(for level: TriageLevel) -> String {
+        switch level {
+        case .emergency:
+            "Get emergency care first; tell the team which injection you had and when."
+        case .urgent:
+            "If you cannot speak to someone today, or you get worse, go to urgent care or the emergency department."
+        case .contactProvider:
+            "If it gets worse before you speak to your provider, or a warning sign appears, call sooner."
+        case .selfCare:
+            "Most effects settle within a few days; the steroid can take 3 to 10 days to ease your pain. "
+                + "Call your provider if things are not improving after a few days."
+        }
+    }
+
+    /// The numbers a rule used, as plain facts.
+    static func facts(_ condition: TriageCondition, _ request: TriageRequest) -> [String] {
+        switch condition {
+        case .all(let children):
+            return children.flatMap { facts($0, request) }
+        case .any(let children):
+            return children.filter { $0.holds(for: request) }.flatMap { facts($0, request) }
+        case .hoursAtMost(let value):
+            return ["hoursSinceInjection \(format(request.hoursSinceInjection)) is at most \(format(value))"]
+        case .hoursAbove(let value):
+            return ["hoursSinceInjection \(format(request.hoursSinceInjection)) is more than \(format(value))"]
+        case .temperatureAtLeast(let value):
+            return request.temperatureC.map { ["temperatureC \(format($0)) is at least \(format(value))"] } ?? []
+        case .glucoseAtLeast(let value):
+            return request.bloodGlucoseMgDl.map { ["bloodGlucoseMgDl \(format($0)) is at least \(format(value))"] } ?? []
+        case .systolicAtLeast(let value):
+            return request.systolicBloodPressure.map { ["systolicBloodPressure \(format($0)) is at least \(format(value))"] } ?? []
+        case .steroidInjectionsAbove(let value):
+            return ["steroidInjectionsPast12Months \(request.steroidInjectionsPast12Months ?? 0) is more than \(value)"]
+        case .anyCondition(let codes):
+            return codes.filter { request.conditions.contains($0) }.map { "condition \($0.rawValue)" }
+        case .injectionIn:
+            return ["injection \(request.injection.rawValue)"]
+        case .regionMayBe:
+            return [request.region.map { "region \($0.rawValue)" } ?? "region not given (assumed at risk)"]
+        case .medicationGiven(let codes):
+            return codes.filter { request.medicationsGiven.contains($0) }.map { "medication \($0.rawValue)" }
+        case .approachIn:
+            return request.approach.map { ["approach \($0.rawValue)"] } ?? []
+        case .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening:
+            return []
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,87 @@
+/// What a patient reports after an injection: the input of triage, already
+/// validated (the API layer turns JSON into this and rejects what it cannot).
+public struct TriageRequest: Sendable, Hashable {
+    /// How bad a symptom is, as the patient says.
+    public enum Severity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+        case mild, moderate, severe
+
+        public static func < (lhs: Self, rhs: Self) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    /// One reported symptom.
+    public struct SymptomReport: Sendable, Hashable {
+        public var code: Symptom
+        public var severity: Severity?
+        public var worsening: Bool
+
+        public init(_ code: Symptom, severity: Severity? = nil, worsening: Bool = false) {
+            self.code = code
+            self.severity = severity
+            self.worsening = worsening
+        }
+    }
+
+    public var injection: InjectionType
+    public var approach: Approach?
+    public var region: SpinalRegion?
+    /// The medications named by the request; `nil` means the injection's defaults.
+    public var medications: [Medication]?
+    public var hoursSinceInjection: Double
+    public var symptoms: [SymptomReport] {
+        didSet { reports = Self.index(symptoms) }
+    }
+    public var temperatureC: Double?
+    public var bloodGlucoseMgDl: Double?
+    public var systolicBloodPressure: Double?
+    public var steroidInjectionsPast12Months: Int?
+    public var conditions: Set<Condition>
+    /// The medications given: the named ones, or the injection type's defaults.
+    public private(set) var medicationsGiven: Set<Medication> = []
+
+    public init(
+        injection: InjectionType, approach: Approach? = nil, region: SpinalRegion? = nil,
+        medications: [Medication]? = nil, hoursSinceInjection: Double, symptoms: [SymptomReport] = [],
+        temperatureC: Double? = nil, bloodGlucoseMgDl: Double? = nil, systolicBloodPressure: Double? = nil,
+        steroidInjectionsPast12Months: Int? = nil, conditions: Set<Condition> = []
+    ) {
+        self.injection = injection
+        self.approach = approach
+        self.region = region
+        self.medications = medications
+        self.hoursSinceInjection = hoursSinceInjection
+        self.symptoms = symptoms
+        self.reports = Self.index(symptoms)
+        self.temperatureC = temperatureC
+        self.bloodGlucoseMgDl = bloodGlucoseMgDl
+        self.systolicBloodPressure = systolicBloodPressure
+        self.steroidInjectionsPast12Months = steroidInjectionsPast12Months
+        self.conditions = conditions
+    }
+
+    /// Fills ``medicationsGiven`` from the knowledge base's defaults when none were named.
+    mutating func resolveMedications(defaults: [Medication]) {
+        medicationsGiven = Set(medications ?? defaults)
+    }
+
+    /// The report of a symptom; a code given twice counts with its highest
+    /// severity and `worsening` if either says so.
+    public func report(for code: Symptom) -> SymptomReport? { reports[code] }
+
+    private var reports: [Symptom: SymptomReport] = [:]
+
+    private static func index(_ symptoms: [SymptomReport]) -> [Symptom: SymptomReport] {
+        var reports: [Symptom: SymptomReport] = [:]
+        for report in symptoms {
+            if let current = reports[report.code] {
+                let severity = [current.severity, report.severity].compactMap { $0 }.max()
+                reports[report.code] = SymptomReport(
+                    report.code, severity: severity, worsening: current.worsening || report.worsening)
+            } else {
+                reports[report.code] = report
+            }
+        }
+        return reports
+    }
+}

@@ -1,0 +1,29 @@
+/// The answer to a triage request.
+public struct TriageResult: Sendable, Hashable {
+    /// A matched rule and what triggered it.
+    public struct Reason: Sendable, Hashable {
+        public var ruleID: String
+        public var level: TriageLevel
+        /// The reported symptoms the rule looked at.
+        public var symptoms: [Symptom]
+        /// The numbers and facts it used, e.g. `temperatureC 38.4`.
+        public var facts: [String]
+        public var explanation: String
+        public var sideEffect: SideEffectID?
+        public var sources: [String]
+    }
+
+    public var level: TriageLevel
+    /// One plain sentence: what to do now.
+    public var action: String
+    /// Every matched rule, most urgent first.
+    public var reasons: [Reason]
+    public var possibleSideEffects: [SideEffectID]
+    /// Red flags not present that would raise the level, most urgent first.
+    public var watchFor: [String]
+    /// Self-care advice, only for `self-care` and `contact-provider`.
+    public var selfCare: [String]
+    public var followUp: String
+    public var knowledgeBaseVersion: String
+    public var disclaimer: String
+}

@@ -1,0 +1,291 @@
+import Foundation
+import Testing
+
+@testable import InjectionSafety
+
+/// The triage engine over the shipped rules: thresholds on both sides,
+/// red flags, and the properties every answer must have.
+struct TriageEngineTests {
+    static let engine: TriageEngine = {
+        do { return TriageEngine(knowledgeBase: try KnowledgeBase.bundled()) } catch { fatalError("\(error)") }
+    }()
+
+    func level(
+        _ injection: InjectionType = .epiduralSteroid, hours: Double = 24, _ symptoms: [TriageRequest.SymptomReport] = [],
+        temperature: Double? = nil, glucose: Double? = nil, systolic: Double? = nil, steroids: Int? = nil,
+        conditions: Set<Condition> = [], region: SpinalRegion? = nil
+    ) -> TriageLevel {
+        Self.engine.triage(
+            TriageRequest(
+                injection: injection, region: region, hoursSinceInjection: hours, symptoms: symptoms,
+                temperatureC: temperature, bloodGlucoseMgDl: glucose, systolicBloodPressure: systolic,
+                steroidInjectionsPast12Months: steroids, conditions: conditions)
+        ).level
+    }
+
+    typealias Report = TriageRequest.SymptomReport
+
+    func level(
+        _ symptoms: [Report], temperature: Double? = nil, glucose: Double? = nil, systolic: Double? = nil,
+        conditions: Set<Condition> = [], region: SpinalRegion? = nil
+    ) -> TriageLevel {
+        level(.epiduralSteroid, hours: 24, symptoms, temperature: temperature, glucose: glucose, systolic: systolic,
+              conditions: conditions, region: region)
+    }
+
+    // MARK: - Thresholds of domain.md, both sides of each boundary
+
+    @Test func feverThresholdIs38Inclusive() {
+        #expect(level(temperature: 37.9) == .selfCare)
+        #expect(level(temperature: 38.0) == .urgent)
+        #expect(level([Report(.fever)]) == .urgent)
+        #expect(level([Report(.stiffNeck)], temperature: 38.0) == .emergency)
+        #expect(level([Report(.headache, severity: .severe)], temperature: 37.9) == .emergency)  // FDA list alone
+        #expect(level([Report(.headache, worsening: true)], temperature: 38.0) == .emergency)
+        #expect(level([Report(.confusion)], temperature: 38.0) == .emergency)
+        #expect(level(hours: 30, [Report(.increasedBackPain), Report(.legNumbness)], temperature: 38.0) == .emergency)
+    }
+
+    @Test func numbnessWindowIsEightHoursInclusive() {
+        #expect(level(hours: 8, [Report(.legNumbness)]) == .selfCare)
+        #expect(level(hours: 8, [Report(.legWeakness)]) == .selfCare)
+        #expect(level(hours: 8.01, [Report(.legNumbness)]) == .urgent)
+        #expect(level(hours: 8.01, [Report(.legWeakness)]) == .emergency)
+        #expect(level(hours: 2, [Report(.legNumbness, worsening: true)]) == .emergency)
+        #expect(level(hours: 2, [Report(.legWeakness, worsening: true)]) == .emergency)
+        #expect(level(hours: 0, [Report(.legNumbness)]) == .selfCare)
+    }
+
+    @Test func glucoseThresholds() {
+        #expect(level(glucose: 199) == .selfCare)
+        #expect(level(glucose: 200) == .contactProvider)
+        #expect(level(glucose: 299) == .contactProvider)
+        #expect(level(glucose: 300) == .urgent)
+        for sign in [Symptom.vomiting, .confusion, .drowsiness, .ketones] {
+            #expect(level([Report(sign)], glucose: 300) == .emergency, "\(sign)")
+        }
+        #expect(level([Report(.increasedThirst), Report(.nausea)], glucose: 300) == .emergency)
+        #expect(level([Report(.increasedThirst)], glucose: 299) == .contactProvider)
+        #expect(level([Report(.ketones)], conditions: [.diabetes]) == .urgent)
+    }
+
+    @Test func bloodPressureThreshold() {
+        #expect(level(systolic: 179) == .selfCare)
+        #expect(level(systolic: 180) == .urgent)
+        #expect(level([Report(.chestPain)], systolic: 180, region: .lumbar) == .emergency)
+        #expect(level([Report(.headache, severity: .severe)], systolic: 180) == .emergency)
+        #expect(level([Report(.facialDroop)], systolic: 150) == .emergency)
+    }
+
+    @Test func steroidInjectionLimit() {
+        #expect(level(steroids: 4) == .selfCare)
+        #expect(level(steroids: 5) == .contactProvider)
+    }
+
+    // MARK: - Red flags of clinical-facts §3: each one fires
+
+    @Test(arguments: [
+        [Symptom.saddleNumbness], [.bowelBladderLoss], [.slurredSpeech], [.facialDroop], [.confusion], [.seizure],
+        [.difficultyBreathing], [.wheezing], [.faceOrThroatSwelling], [.selfHarmThoughts], [.blackStools], [.fainting],
+    ])
+    func emergencyRedFlagsAtAnyTime(_ symptoms: [Symptom]) {
+        for hours in [0.0, 3, 30, 400] {
+            #expect(level(hours: hours, symptoms.map { Report($0) }) == .emergency, "\(symptoms) at \(hours) h")
+        }
+    }
+
+    @Test func contextualEmergencies() {
+        #expect(level(.triggerPoint, hours: 1, [Report(.chestPain)], region: .thoracic) == .emergency)
+        #expect(level(.triggerPoint, hours: 1, [Report(.chestPain)]) == .emergency)
+        #expect(level(.facetJoint, hours: 1, [Report(.chestPain)]) == .emergency)  // region unknown: assume thoracic
+        #expect(level(.facetJoint, hours: 1, [Report(.chestPain)], region: .lumbar) == .urgent)
+        #expect(level(hours: 0.3, [Report(.metallicTaste)]) == .emergency)
+        #expect(level(hours: 0.3, [Report(.numbLips)]) == .emergency)
+        #expect(level(hours: 5, [Report(.severeBackPain), Report(.legWeakness)]) == .emergency)
+        #expect(level(hours: 30, [Report(.severeBackPain)], conditions: [.anticoagulant]) == .emergency)
+        #expect(level(hours: 30, [Report(.severeBackPain)]) == .urgent)
+        #expect(level(hours: 30, [Report(.severeBackPain), Report(.chills)], temperature: 38.2) == .emergency)
+        #expect(level(hours: 30, [Report(.difficultyBreathing)], conditions: [.heartFailure]) == .emergency)
+        #expect(level(hours: 10, [Report(.visionChanges)]) == .emergency)
+        #expect(level(hours: 100, [Report(.visionChanges)]) == .urgent)
+    }
+
+    @Test func urgentRedFlags() {
+        #expect(level(hours: 48, [Report(.injectionSiteRedness)]) == .urgent)
+        #expect(level(hours: 48, [Report(.injectionSiteDrainage)]) == .urgent)
+        #expect(level(hours: 48, [Report(.injectionSiteWarmth)]) == .urgent)
+        #expect(level(hours: 48, [Report(.injectionSitePain, worsening: true)]) == .urgent)
+        #expect(level(hours: 40, [Report(.positionalHeadache, severity: .severe)]) == .urgent)
+        #expect(level(hours: 60, [Report(.positionalHeadache), Report(.nausea)]) == .urgent)
+        #expect(level(hours: 40, [Report(.increasedBackPain, severity: .severe)]) == .urgent)
+        #expect(level(hours: 20, [Report(.legTingling)]) == .urgent)
+    }
+
+    @Test func expectedEffectsAreSelfCare() {
+        #expect(level(hours: 26, [Report(.injectionSitePain, severity: .moderate)]) == .selfCare)
+        #expect(level(hours: 10, [Report(.facialFlushing), Report(.headache, severity: .mild)]) == .selfCare)
+        #expect(level(hours: 40, [Report(.increasedBackPain, severity: .moderate)]) == .selfCare)
+        #expect(level(hours: 30, [Report(.insomnia), Report(.moodChanges, severity: .mild)]) == .selfCare)
+        #expect(level(hours: 0.5, [Report(.dizziness)]) == .selfCare)
+    }
+
+    // MARK: - The answer's shape
+
+    @Test func noSymptomsIsSelfCareWithWarningSigns() {
+        let result = Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24))
+        #expect(result.level == .selfCare)
+        #expect(result.reasons.isEmpty)
+        #expect(!result.watchFor.isEmpty)
+        #expect(result.disclaimer.contains("does not replace"))
+    }
+
+    @Test func unexplainedSymptomIsAtLeastContactProvider() {
+        let result = Self.engine.triage(
+            TriageRequest(injection: .facetJoint, hoursSinceInjection: 30, symptoms: [Report(.lightSensitivity)]))
+        #expect(result.level == .contactProvider)
+        #expect(result.reasons.contains { $0.ruleID == TriageEngine.unexplainedSymptomRuleID && $0.symptoms == [.lightSensitivity] })
+    }
+
+    @Test func emergencyActionSaysCallTheEmergencyNumber() {
+        let result = Self.engine.triage(
+            TriageRequest(injection: .facetJoint, hoursSinceInjection: 1, symptoms: [Report(.seizure)]))
+        #expect(result.level == .emergency)
+        #expect(result.action.contains("emergency number"))
+        #expect(result.selfCare.isEmpty)
+        #expect(result.reasons.first?.ruleID == "stroke-signs")
+        #expect(result.reasons.first?.symptoms == [.seizure])
+        #expect(result.possibleSideEffects.first == .spinalCordInfarctionStroke)
+    }
+
+    @Test func watchForIsMoreUrgentAndSortedMostUrgentFirst() {
+        let result = Self.engine.triage(
+            TriageRequest(injection: .facetJoint, hoursSinceInjection: 30, symptoms: [Report(.injectionSiteRedness)]))
+        #expect(result.level == .urgent)
+        let emergencySigns = Set(Self.engine.knowledgeBase.triageRules.filter { $0.level == .emergency }.compactMap(\.warningSign))
+        #expect(!result.watchFor.isEmpty)
+        #expect(result.watchFor.allSatisfy { emergencySigns.contains($0) })
+    }
+
+    // MARK: - Properties over generated requests (fixed seed)
+
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func randomRequest(_ generator: inout SplitMix64) -> TriageRequest {
+        func maybe<T>(_ value: @autoclosure () -> T) -> T? { Bool.random(using: &generator) ? value() : nil }
+        let symptoms = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
+            Report(
+                Symptom.allCases.randomElement(using: &generator)!,
+                severity: Bool.random(using: &generator) ? TriageRequest.Severity.allCases.randomElement(using: &generator) : nil,
+                worsening: Int.random(in: 0..<4, using: &generator) == 0)
+        }
+        let conditions = Set((0..<Int.random(in: 0...2, using: &generator)).map { _ in Condition.allCases.randomElement(using: &generator)! })
+        return TriageRequest(
+            injection: InjectionType.allCases.randomElement(using: &generator)!,
+            region: Bool.random(using: &generator) ? SpinalRegion.allCases.randomElement(using: &generator) : nil,
+            hoursSinceInjection: [0, 0.5, 1, 3, 8, 8.5, 24, 48, 49, 200, 5000].randomElement(using: &generator)!,
+            symptoms: symptoms,
+            temperatureC: Bool.random(using: &generator) ? Double.random(in: 35...41, using: &generator) : nil,
+            bloodGlucoseMgDl: Bool.random(using: &generator) ? Double.random(in: 60...500, using: &generator) : nil,
+            systolicBloodPressure: Bool.random(using: &generator) ? Double.random(in: 90...220, using: &generator) : nil,
+            steroidInjectionsPast12Months: Bool.random(using: &generator) ? Int.random(in: 0...8, using: &generator) : nil,
+            conditions: conditions)
+    }
+
+    @Test func addingSomethingNeverLowersTheLevel() {
+        var generator = SplitMix64(state: 20_261_128)
+        for _ in 0..<3000 {
+            let request = Self.randomRequest(&generator)
+            let base = Self.engine.triage(request).level
+            var more = request
+            more.symptoms.append(Report(Symptom.allCases.randomElement(using: &generator)!))
+            #expect(!(Self.engine.triage(more).level > base), "adding a symptom lowered \(request)")
+            var condition = request
+            condition.conditions.insert(Condition.allCases.randomElement(using: &generator)!)
+            #expect(!(Self.engine.triage(condition).level > base), "adding a condition lowered \(request)")
+            if !request.symptoms.isEmpty {
+                var worse = request
+                let index = Int.random(in: 0..<worse.symptoms.count, using: &generator)
+                worse.symptoms[index].worsening = true
+                #expect(!(Self.engine.triage(worse).level > base), "worsening lowered \(request)")
+                var severe = request
+                severe.symptoms[index].severity = .severe
+                #expect(!(Self.engine.triage(severe).level > base), "severe lowered \(request)")
+            }
+        }
+    }
+
+    @Test func levelIsTheMostUrgentReasonAndTheAnswerIsDeterministic() {
+        var generator = SplitMix64(state: 42)
+        for _ in 0..<3000 {
+            let request = Self.randomRequest(&generator)
+            let result = Self.engine.triage(request)
+            #expect(result == Self.engine.triage(request))
+            #expect(result.level == (result.reasons.map(\.level).min() ?? .selfCare))
+            let explained = Set(result.reasons.flatMap(\.symptoms))
+            #expect(Set(request.symptoms.map(\.code)).isSubset(of: explained))
+            if result.level == .emergency || result.level == .urgent { #expect(result.selfCare.isEmpty) }
+        }
+    }
+
+    // MARK: - Public vignettes
+
+    struct Vignette: Sendable, CustomTestStringConvertible {
+        var id: String
+        var request: TriageRequest
+        var acceptable: [TriageLevel]
+        var mustMention: [String]
+        var testDescription: String { id }
+    }
+
+    static func vignettes() throws -> [Vignette] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let url = root.deletingLastPathComponent().appendingPathComponent("shared/vignettes/triage.json")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        return (object["cases"] as! [[String: Any]]).map { item in
+            let body = item["request"] as! [String: Any]
+            let symptoms = (body["symptoms"] as? [Any] ?? []).map { entry -> Report in
+                if let code = entry as? String { return Report(Symptom(rawValue: code)!) }
+                let object = entry as! [String: Any]
+                return Report(
+                    Symptom(rawValue: object["code"] as! String)!,
+                    severity: (object["severity"] as? String).flatMap(TriageRequest.Severity.init(rawValue:)),
+                    worsening: object["worsening"] as? Bool ?? false)
+            }
+            let request = TriageRequest(
+                injection: InjectionType(rawValue: body["injection"] as! String)!,
+                approach: (body["approach"] as? String).flatMap(Approach.init(rawValue:)),
+                hoursSinceInjection: (body["hoursSinceInjection"] as! NSNumber).doubleValue, symptoms: symptoms,
+                temperatureC: (body["temperatureC"] as? NSNumber)?.doubleValue,
+                bloodGlucoseMgDl: (body["bloodGlucoseMgDl"] as? NSNumber)?.doubleValue,
+                steroidInjectionsPast12Months: (body["steroidInjectionsPast12Months"] as? NSNumber)?.intValue,
+                conditions: Set((body["conditions"] as? [String] ?? []).map { Condition(rawValue: $0)! }))
+            return Vignette(
+                id: item["id"] as! String, request: request,
+                acceptable: (item["acceptableLevels"] as! [String]).map { TriageLevel(rawValue: $0)! },
+                mustMention: item["mustMention"] as? [String] ?? [])
+        }
+    }
+
+    @Test func everyPublicVignettePasses() throws {
+        let vignettes = try Self.vignettes()
+        #expect(vignettes.count >= 31)
+        for vignette in vignettes {
+            let result = Self.engine.triage(vignette.request)
+            #expect(vignette.acceptable.contains(result.level), "\(vignette.id): got \(result.level)")
+            let mentioned = Set(result.reasons.flatMap { $0.symptoms.map(\.rawValue) } + result.possibleSideEffects.map(\.rawValue))
+            for item in vignette.mustMention {
+                #expect(mentioned.contains(item), "\(vignette.id): \(item) not mentioned")
+            }
+        }
+    }
+}
