@@ -8,6 +8,7 @@ public enum Application {
         var router = Router()
         HealthRoutes.register(in: &router)
         try CatalogueRoutes(knowledgeBase: knowledgeBase).register(in: &router)
+        try TriageRoutes(knowledgeBase: knowledgeBase).register(in: &router)
         try OpenAPIRoutes.register(in: &router)
         return router
     }

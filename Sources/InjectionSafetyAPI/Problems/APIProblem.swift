@@ -9,13 +9,16 @@ public struct APIProblem: Error, Sendable, Equatable {
     public struct FieldError: Sendable, Equatable, Codable {
         /// The query parameter or JSON field, e.g. `injection` or `symptoms[2].code`.
         public var field: String
+        /// A JSON pointer (RFC 6901) to the offending body member, e.g. `/symptoms/2/code`.
+        public var pointer: String?
         /// What is wrong, in plain words.
         public var detail: String
         /// The accepted values, when the field takes codes.
         public var validValues: [String]?
 
-        public init(field: String, detail: String, validValues: [String]? = nil) {
+        public init(field: String, pointer: String? = nil, detail: String, validValues: [String]? = nil) {
             self.field = field
+            self.pointer = pointer
             self.detail = detail
             self.validValues = validValues
         }
@@ -44,6 +47,26 @@ public struct APIProblem: Error, Sendable, Equatable {
             detail: "The request has invalid parameters: \(names).", errors: errors)
     }
 
+    /// 422: body members that are unknown, missing, of the wrong type or out of range.
+    public static func invalidBody(_ errors: [FieldError]) -> APIProblem {
+        let names = errors.map { $0.pointer ?? $0.field }.joined(separator: ", ")
+        return APIProblem(
+            status: .unprocessableContent, type: "/problems/invalid-body", title: "Invalid request body",
+            detail: "The request body has invalid fields: \(names).", errors: errors)
+    }
+
+    /// 400: the body is not JSON.
+    public static func malformedJSON(offset: Int, message: String) -> APIProblem {
+        APIProblem(
+            status: .badRequest, type: "/problems/malformed-json", title: "Malformed JSON",
+            detail: "The request body is not valid JSON: \(message) at byte \(offset).")
+    }
+
+    /// 415: the body is not declared as JSON.
+    public static let unsupportedMediaType = APIProblem(
+        status: .unsupportedMediaType, type: "/problems/unsupported-media-type", title: "Unsupported Media Type",
+        detail: "Send the body as application/json (a charset parameter is allowed).")
+
     /// 404: no resource with this id.
     public static func notFound(_ what: String) -> APIProblem {
         APIProblem(
@@ -59,6 +82,10 @@ public struct APIProblem: Error, Sendable, Equatable {
                 if index > 0 { members += "," }
                 members += "{\"field\":"
                 JSONString.append(error.field, to: &members)
+                if let pointer = error.pointer {
+                    members += ",\"pointer\":"
+                    JSONString.append(pointer, to: &members)
+                }
                 members += ",\"detail\":"
                 JSONString.append(error.detail, to: &members)
                 if let values = error.validValues {

@@ -1,0 +1,209 @@
+import HTTPServer
+import InjectionSafety
+
+/// Turns a triage or review body into a ``TriageRequest``, or into every
+/// problem with it at once, each with a JSON pointer. Nothing is guessed:
+/// unknown members, wrong types, unknown codes, nulls and out-of-range numbers
+/// are all refused.
+struct TriageRequestDecoder {
+    static let fields = [
+        "injection", "approach", "region", "medications", "sedation", "hoursSinceInjection", "symptoms",
+        "temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure", "steroidInjectionsPast12Months", "conditions",
+    ]
+    static let maxSymptoms = 64
+    static let hoursRange = 0.0...87_600.0
+    static let temperatureRange = 25.0...45.0
+    static let glucoseRange = 10.0...2000.0
+    static let systolicRange = 50.0...300.0
+    static let steroidInjectionRange = 0...52
+
+    private var errors: [APIProblem.FieldError] = []
+
+    /// Parses and checks a body.
+    static func decode(_ body: [UInt8], requireHours: Bool = true) throws(APIProblem) -> TriageRequest {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(body)
+        } catch {
+            throw .malformedJSON(offset: error.offset, message: error.message)
+        }
+        var decoder = TriageRequestDecoder()
+        let request = decoder.request(json, requireHours: requireHours)
+        guard decoder.errors.isEmpty, let request else { throw .invalidBody(decoder.errors) }
+        return request
+    }
+
+    private mutating func fail(_ pointer: String, _ detail: String, validValues: [String]? = nil) {
+        let field = pointer.split(separator: "/").first.map(String.init) ?? "body"
+        errors.append(APIProblem.FieldError(field: field, pointer: pointer, detail: detail, validValues: validValues))
+    }
+
+    private mutating func request(_ json: JSONValue, requireHours: Bool) -> TriageRequest? {
+        guard case .object(let members) = json else {
+            fail("", "The body must be a JSON object, not \(json.typeName).")
+            return nil
+        }
+        var values: [String: JSONValue] = [:]
+        for (key, value) in members {
+            if !Self.fields.contains(key) {
+                fail("/\(Self.escape(key))", "Unknown field.", validValues: Self.fields)
+            } else if values[key] != nil {
+                fail("/\(key)", "The field is given more than once.")
+            } else {
+                values[key] = value
+            }
+        }
+        let injection: InjectionType? = values["injection"].flatMap { code($0, "/injection") }
+        if values["injection"] == nil { fail("/injection", "Required.", validValues: InjectionType.allCases.map(\.rawValue)) }
+        let approach: Approach? = values["approach"].flatMap { code($0, "/approach") }
+        let region: SpinalRegion? = values["region"].flatMap { code($0, "/region") }
+        let medications: [Medication]? = values["medications"].flatMap { codes($0, "/medications") }
+        if let sedation = values["sedation"], case .bool = sedation {} else if values["sedation"] != nil {
+            fail("/sedation", "Must be true or false.")
+        }
+        let hours = values["hoursSinceInjection"].flatMap { number($0, "/hoursSinceInjection", in: Self.hoursRange) }
+        if values["hoursSinceInjection"] == nil && requireHours { fail("/hoursSinceInjection", "Required.") }
+        let temperature = values["temperatureC"].flatMap { number($0, "/temperatureC", in: Self.temperatureRange) }
+        let glucose = values["bloodGlucoseMgDl"].flatMap { number($0, "/bloodGlucoseMgDl", in: Self.glucoseRange) }
+        let systolic = values["systolicBloodPressure"].flatMap { number($0, "/systolicBloodPressure", in: Self.systolicRange) }
+        var steroids: Int?
+        if let value = values["steroidInjectionsPast12Months"],
+            let count = number(value, "/steroidInjectionsPast12Months", in: 0...52)
+        {
+            if count == count.rounded() { steroids = Int(count) } else { fail("/steroidInjectionsPast12Months", "Must be a whole number.") }
+        }
+        let conditions: [Condition]? = values["conditions"].flatMap { codes($0, "/conditions") }
+        let symptoms = values["symptoms"].flatMap { symptomList($0) } ?? []
+        if let injection, let approach {
+            let allowed: [Approach] = injection == .epiduralSteroid ? Approach.allCases : []
+            if !allowed.contains(approach) {
+                fail("/approach", "This injection type has no approach '\(approach.rawValue)'.", validValues: allowed.map(\.rawValue))
+            }
+        }
+        guard errors.isEmpty, let injection else { return nil }
+        return TriageRequest(
+            injection: injection, approach: approach, region: region, medications: medications,
+            hoursSinceInjection: hours ?? 0, symptoms: symptoms, temperatureC: temperature, bloodGlucoseMgDl: glucose,
+            systolicBloodPressure: systolic, steroidInjectionsPast12Months: steroids, conditions: Set(conditions ?? []))
+    }
+
+    private mutating func code<Code: RawRepresentable & CaseIterable>(_ value: JSONValue, _ pointer: String) -> Code?
+    where Code.RawValue == String {
+        let valid = Code.allCases.map(\.rawValue)
+        guard case .string(let text) = value else {
+            fail(pointer, "Must be a string code, not \(value.typeName).", validValues: valid)
+            return nil
+        }
+        guard let code = Code(rawValue: text) else {
+            fail(pointer, "Unknown code.", validValues: valid)
+            return nil
+        }
+        return code
+    }
+
+    private mutating func codes<Code: RawRepresentable & CaseIterable & Hashable>(_ value: JSONValue, _ pointer: String) -> [Code]?
+    where Code.RawValue == String {
+        guard case .array(let elements) = value else {
+            fail(pointer, "Must be an array of codes, not \(value.typeName).", validValues: Code.allCases.map(\.rawValue))
+            return nil
+        }
+        var result: [Code] = []
+        for (index, element) in elements.enumerated() {
+            guard let code: Code = code(element, "\(pointer)/\(index)") else { continue }
+            if result.contains(code) { fail("\(pointer)/\(index)", "Listed more than once.") } else { result.append(code) }
+        }
+        return result
+    }
+
+    private mutating func number(_ value: JSONValue, _ pointer: String, in range: ClosedRange<Double>) -> Double? {
+        guard case .number(let number, _) = value else {
+            fail(pointer, "Must be a number, not \(value.typeName).")
+            return nil
+        }
+        guard range.contains(number) else {
+            fail(pointer, "Must be from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound)).")
+            return nil
+        }
+        return number
+    }
+
+    private mutating func number(_ value: JSONValue, _ pointer: String, in range: ClosedRange<Int>) -> Double? {
+        number(value, pointer, in: Double(range.lowerBound)...Double(range.upperBound))
+    }
+
+    private mutating func symptomList(_ value: JSONValue) -> [TriageRequest.SymptomReport]? {
+        guard case .array(let elements) = value else {
+            fail("/symptoms", "Must be an array, not \(value.typeName).")
+            return nil
+        }
+        guard elements.count <= Self.maxSymptoms else {
+            fail("/symptoms", "At most \(Self.maxSymptoms) symptoms.")
+            return nil
+        }
+        var reports: [TriageRequest.SymptomReport] = []
+        var seen: [Symptom: (TriageRequest.SymptomReport, Int)] = [:]
+        for (index, element) in elements.enumerated() {
+            let pointer = "/symptoms/\(index)"
+            var report: TriageRequest.SymptomReport?
+            switch element {
+            case .string:
+                report = code(element, pointer).map { TriageRequest.SymptomReport($0) }
+            case .object(let members):
+                report = symptomObject(members, pointer)
+            default:
+                fail(pointer, "Must be a symptom code or an object with a code, not \(element.typeName).",
+                     validValues: Symptom.allCases.map(\.rawValue))
+            }
+            guard let report else { continue }
+            if let (earlier, earlierIndex) = seen[report.code] {
+                if earlier != report {
+                    fail(pointer, "The same symptom is given at /symptoms/\(earlierIndex) with different details.")
+                }
+                continue
+            }
+            seen[report.code] = (report, index)
+            reports.append(report)
+        }
+        return reports
+    }
+
+    private mutating func symptomObject(_ members: [(key: String, value: JSONValue)], _ pointer: String)
+        -> TriageRequest.SymptomReport?
+    {
+        var code: Symptom?
+        var severity: TriageRequest.Severity?
+        var worsening = false
+        var sawCode = false
+        var seenKeys = Set<String>()
+        for (key, value) in members {
+            guard seenKeys.insert(key).inserted else {
+                fail("\(pointer)/\(Self.escape(key))", "The field is given more than once.")
+                continue
+            }
+            switch key {
+            case "code":
+                sawCode = true
+                code = self.code(value, "\(pointer)/code")
+            case "severity":
+                severity = self.code(value, "\(pointer)/severity")
+            case "worsening":
+                if case .bool(let flag) = value { worsening = flag } else { fail("\(pointer)/worsening", "Must be true or false.") }
+            default:
+                fail("\(pointer)/\(Self.escape(key))", "Unknown field.", validValues: ["code", "severity", "worsening"])
+            }
+        }
+        if !sawCode { fail("\(pointer)/code", "Required.", validValues: Symptom.allCases.map(\.rawValue)) }
+        return code.map { TriageRequest.SymptomReport($0, severity: severity, worsening: worsening) }
+    }
+
+    /// RFC 6901 escaping of a member name in a pointer.
+    static func escape(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+import Foundation
