@@ -8,13 +8,20 @@ enum SignalHandling {
     /// Keeps the signal sources alive for the life of the process.
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
+    /// Installs the handlers and returns once libdispatch has registered them,
+    /// so a signal sent right after this returns is never lost. (A source on the
+    /// main queue is registered only when `dispatchMain()` starts, too late.)
     /// - Parameter beforeExit: runs just before the process exits (flushes logs).
     static func installShutdownHandlers(
         server: HTTPServer, logger: Logger, beforeExit: @escaping @Sendable () -> Void
     ) {
+        let queue = DispatchQueue(label: "injection-safety.signals")
+        let registered = DispatchGroup()
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
             source.setEventHandler {
                 logger.notice(
                     "shutting down",
@@ -36,6 +43,9 @@ enum SignalHandling {
             }
             source.activate()
             sources.append(source)
+        }
+        if registered.wait(timeout: .now() + 5) == .timedOut {
+            logger.warning("signal handlers not confirmed registered within 5 s")
         }
     }
 }

@@ -9,6 +9,7 @@ struct CatalogueIntegrationTests {
 
     @Test func everyCatalogueEndpointAnswersWithItsDocument() throws {
         let server = try ServerProcess()
+        defer { server.stop() }
         let client = try CurlClient()
         for path in ["/v1/injections", "/v1/side-effects", "/v1/symptoms", "/v1/conditions", "/v1/sources"] {
             let response = try client.request("GET", "\(server.baseURL)\(path)")
@@ -26,6 +27,7 @@ struct CatalogueIntegrationTests {
 
     @Test func paginationWalksEveryPageOverOneConnection() throws {
         let server = try ServerProcess()
+        defer { server.stop() }
         let client = try CurlClient()
         var url = "\(server.baseURL)/v1/side-effects?limit=4"
         var ids: [String] = []
@@ -50,6 +52,7 @@ struct CatalogueIntegrationTests {
 
     @Test func filtersAndSearchOverTheWire() throws {
         let server = try ServerProcess()
+        defer { server.stop() }
         let client = try CurlClient()
         func ids(_ query: String) throws -> [String] {
             let response = try client.request("GET", "\(server.baseURL)/v1/side-effects?\(query)")
@@ -66,6 +69,7 @@ struct CatalogueIntegrationTests {
 
     @Test func conditionalGetGives304() throws {
         let server = try ServerProcess()
+        defer { server.stop() }
         let client = try CurlClient()
         let first = try client.request("GET", "\(server.baseURL)/v1/conditions")
         let etag = try #require(first.header("ETag"))
@@ -80,6 +84,7 @@ struct CatalogueIntegrationTests {
 
     @Test func badFilterIs422AndUnknownIdIs404() throws {
         let server = try ServerProcess()
+        defer { server.stop() }
         let client = try CurlClient()
         let invalid = try client.request("GET", "\(server.baseURL)/v1/side-effects?injection=spinal-tap&limit=500")
         #expect(invalid.status == 422)
@@ -93,6 +98,7 @@ struct CatalogueIntegrationTests {
 
     @Test func openAPIDocumentIsServed() throws {
         let server = try ServerProcess()
+        defer { server.stop() }
         let response = try CurlClient().request("GET", "\(server.baseURL)/openapi.yaml")
         #expect(response.status == 200)
         #expect(response.header("Content-Type") == "application/yaml")

@@ -5,6 +5,31 @@
 /// `contact-provider` reason saying so, so nothing is dropped silently.
 public struct TriageEngine: Sendable {
     public let knowledgeBase: KnowledgeBase
+    /// The rules with what evaluation needs, worked out once.
+    private let prepared: [PreparedRule]
+    /// Rules that have a warning sign, most urgent first.
+    private let warningRules: [PreparedRule]
+
+    /// A reference type, so walking the rules for each request copies nothing.
+    private final class PreparedRule: Sendable {
+        let rule: TriageRule
+        /// Its position in the rule list.
+        let index: Int
+        /// Its warning sign, unless an earlier (more urgent) rule already gives the same words.
+        let uniqueWarningSign: String?
+        /// The symptoms its condition looks at, in code order.
+        let symptoms: [Symptom]
+        /// Its injection-type tests (on the path of `all` nodes).
+        let injectionTests: [TriageCondition]
+
+        init(rule: TriageRule, index: Int, uniqueWarningSign: String?, symptoms: [Symptom], injectionTests: [TriageCondition]) {
+            self.rule = rule
+            self.index = index
+            self.uniqueWarningSign = uniqueWarningSign
+            self.symptoms = symptoms
+            self.injectionTests = injectionTests
+        }
+    }
 
     /// Told with every triage answer.
     public static let disclaimer =
@@ -16,6 +41,19 @@ public struct TriageEngine: Sendable {
 
     public init(knowledgeBase: KnowledgeBase) {
         self.knowledgeBase = knowledgeBase
+        var seenSigns = Set<String>()
+        let byUrgency = knowledgeBase.triageRules.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }
+        var unique: [Int: String] = [:]
+        for (index, rule) in byUrgency {
+            if let sign = rule.warningSign, seenSigns.insert(sign).inserted { unique[index] = sign }
+        }
+        let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
+            PreparedRule(
+                rule: rule, index: index, uniqueWarningSign: unique[index], symptoms: rule.when.symptoms.sorted(),
+                injectionTests: Self.injectionTests(rule.when))
+        }
+        self.prepared = prepared
+        warningRules = byUrgency.map { prepared[$0.offset] }.filter { $0.uniqueWarningSign != nil }
     }
 
     public func triage(_ input: TriageRequest) -> TriageResult {
@@ -23,12 +61,15 @@ public struct TriageEngine: Sendable {
         request.resolveMedications(defaults: knowledgeBase.injection(request.injection)?.defaultMedications ?? [])
         var reasons: [TriageResult.Reason] = []
         var explained = Set<Symptom>()
-        for rule in knowledgeBase.triageRules where rule.when.holds(for: request) {
-            let triggering = rule.when.symptoms.filter { request.report(for: $0) != nil }
+        var matched = [Bool](repeating: false, count: prepared.count)
+        for entry in prepared where entry.rule.when.holds(for: request) {
+            matched[entry.index] = true
+            let rule = entry.rule
+            let triggering = entry.symptoms.filter { request.report(for: $0) != nil }
             explained.formUnion(triggering)
             reasons.append(
                 TriageResult.Reason(
-                    ruleID: rule.id, level: rule.level, symptoms: triggering.sorted(), facts: Self.facts(rule.when, request),
+                    ruleID: rule.id, level: rule.level, symptoms: triggering, facts: Self.facts(rule.when, request),
                     explanation: rule.explanation, sideEffect: rule.sideEffect, sources: rule.sources))
         }
         let unexplained = Set(request.symptoms.map(\.code)).subtracting(explained).sorted()
@@ -48,10 +89,9 @@ public struct TriageEngine: Sendable {
             if let effect = reason.sideEffect, !possible.contains(effect) { possible.append(effect) }
         }
         var watchFor: [String] = []
-        let matchedIDs = Set(reasons.map(\.ruleID))
-        for rule in knowledgeBase.triageRules.sorted(by: { $0.level < $1.level })
-        where rule.level < level && !matchedIDs.contains(rule.id) && Self.applies(rule, to: request) {
-            if let sign = rule.warningSign, !watchFor.contains(sign) { watchFor.append(sign) }
+        for entry in warningRules where entry.rule.level < level && !matched[entry.index] {
+            guard entry.injectionTests.allSatisfy({ $0.holds(for: request) }), let sign = entry.uniqueWarningSign else { continue }
+            watchFor.append(sign)
         }
         var selfCare: [String] = []
         if level == .selfCare || level == .contactProvider {
@@ -67,17 +107,14 @@ public struct TriageEngine: Sendable {
             knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
     }
 
-    /// Whether a rule's red flag is relevant to this injection (its
-    /// injection-type test, if any, holds), so `watchFor` stays on topic.
-    static func applies(_ rule: TriageRule, to request: TriageRequest) -> Bool {
-        func injectionTests(_ condition: TriageCondition) -> [TriageCondition] {
-            switch condition {
-            case .all(let children): return children.flatMap(injectionTests)
-            case .injectionIn: return [condition]
-            default: return []
-            }
+    /// A condition's injection-type tests on the path of `all` nodes: a red flag
+    /// is shown in `watchFor` only when they hold, so it stays on topic.
+    static func injectionTests(_ condition: TriageCondition) -> [TriageCondition] {
+        switch condition {
+        case .all(let children): return children.flatMap(injectionTests)
+        case .injectionIn: return [condition]
+        default: return []
         }
-        return injectionTests(rule.when).allSatisfy { $0.holds(for: request) }
     }
 
     /// One plain sentence per level.

@@ -6,7 +6,14 @@ public struct TriageRequest: Sendable, Hashable {
         case mild, moderate, severe
 
         public static func < (lhs: Self, rhs: Self) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+            func rank(_ severity: Self) -> Int {
+                switch severity {
+                case .mild: 0
+                case .moderate: 1
+                case .severe: 2
+                }
+            }
+            return rank(lhs) < rank(rhs)
         }
     }
 
@@ -67,19 +74,20 @@ public struct TriageRequest: Sendable, Hashable {
 
     /// The report of a symptom; a code given twice counts with its highest
     /// severity and `worsening` if either says so.
-    public func report(for code: Symptom) -> SymptomReport? { reports[code] }
+    public func report(for code: Symptom) -> SymptomReport? { reports[code.ordinal] }
 
-    private var reports: [Symptom: SymptomReport] = [:]
+    /// Reports by ``Symptom/ordinal``: rules look symptoms up hundreds of times per triage.
+    private var reports: [SymptomReport?] = []
 
-    private static func index(_ symptoms: [SymptomReport]) -> [Symptom: SymptomReport] {
-        var reports: [Symptom: SymptomReport] = [:]
+    private static func index(_ symptoms: [SymptomReport]) -> [SymptomReport?] {
+        var reports = [SymptomReport?](repeating: nil, count: Symptom.allCases.count)
         for report in symptoms {
-            if let current = reports[report.code] {
+            if let current = reports[report.code.ordinal] {
                 let severity = [current.severity, report.severity].compactMap { $0 }.max()
-                reports[report.code] = SymptomReport(
+                reports[report.code.ordinal] = SymptomReport(
                     report.code, severity: severity, worsening: current.worsening || report.worsening)
             } else {
-                reports[report.code] = report
+                reports[report.code.ordinal] = report
             }
         }
         return reports

@@ -8,8 +8,15 @@ public enum Approach: String, Sendable, Hashable, CaseIterable, Codable, Compara
     case transforaminal = "transforaminal"
     case caudal = "caudal"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .interlaminar: 0
+        case .transforaminal: 1
+        case .caudal: 2
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

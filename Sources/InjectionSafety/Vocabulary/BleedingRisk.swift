@@ -8,8 +8,15 @@ public enum BleedingRisk: String, Sendable, Hashable, CaseIterable, Codable, Com
     case intermediate = "intermediate"
     case high = "high"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .low: 0
+        case .intermediate: 1
+        case .high: 2
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

@@ -9,10 +9,18 @@ public enum Cause: String, Sendable, Hashable, CaseIterable, Codable, Comparable
     case contrast = "contrast"
     case procedure = "procedure"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .corticosteroid: 0
+        case .localAnesthetic: 1
+        case .contrast: 2
+        case .procedure: 3
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }
 
 extension Cause {

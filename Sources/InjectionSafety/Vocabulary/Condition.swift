@@ -19,8 +19,26 @@ public enum Condition: String, Sendable, Hashable, CaseIterable, Codable, Compar
     case glaucoma = "glaucoma"
     case activeInfection = "active-infection"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .diabetes: 0
+        case .anticoagulant: 1
+        case .antiplatelet: 2
+        case .bleedingDisorder: 3
+        case .immunosuppressed: 4
+        case .pregnant: 5
+        case .contrastAllergy: 6
+        case .localAnestheticAllergy: 7
+        case .latexAllergy: 8
+        case .osteoporosis: 9
+        case .heartFailure: 10
+        case .hypertension: 11
+        case .glaucoma: 12
+        case .activeInfection: 13
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

@@ -10,8 +10,17 @@ public enum FrequencyClass: String, Sendable, Hashable, CaseIterable, Codable, C
     case veryRare = "very-rare"
     case unknown = "unknown"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .common: 0
+        case .uncommon: 1
+        case .rare: 2
+        case .veryRare: 3
+        case .unknown: 4
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

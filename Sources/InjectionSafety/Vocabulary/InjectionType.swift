@@ -11,8 +11,18 @@ public enum InjectionType: String, Sendable, Hashable, CaseIterable, Codable, Co
     case sacroiliacJoint = "sacroiliac-joint"
     case triggerPoint = "trigger-point"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .epiduralSteroid: 0
+        case .selectiveNerveRootBlock: 1
+        case .medialBranchBlock: 2
+        case .facetJoint: 3
+        case .sacroiliacJoint: 4
+        case .triggerPoint: 5
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

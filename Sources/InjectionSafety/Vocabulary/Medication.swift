@@ -8,8 +8,15 @@ public enum Medication: String, Sendable, Hashable, CaseIterable, Codable, Compa
     case localAnesthetic = "local-anesthetic"
     case contrast = "contrast"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .corticosteroid: 0
+        case .localAnesthetic: 1
+        case .contrast: 2
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

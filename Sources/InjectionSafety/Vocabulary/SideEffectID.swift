@@ -35,8 +35,42 @@ public enum SideEffectID: String, Sendable, Hashable, CaseIterable, Codable, Com
     case eyeEffects = "eye-effects"
     case longTermSteroidEffects = "long-term-steroid-effects"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .injectionSitePain: 0
+        case .painFlare: 1
+        case .bruisingSwelling: 2
+        case .temporaryNumbnessWeakness: 3
+        case .headacheNonpositional: 4
+        case .postDuralPunctureHeadache: 5
+        case .vasovagalReaction: 6
+        case .facialFlushing: 7
+        case .insomniaMood: 8
+        case .hyperglycemia: 9
+        case .bloodPressureRise: 10
+        case .fluidRetentionWeightGain: 11
+        case .menstrualChanges: 12
+        case .lowGradeFever: 13
+        case .nauseaVomiting: 14
+        case .hiccups: 15
+        case .hormonalSuppression: 16
+        case .immuneSuppression: 17
+        case .localInfection: 18
+        case .epiduralAbscessMeningitis: 19
+        case .epiduralHematoma: 20
+        case .nerveInjury: 21
+        case .spinalCordInfarctionStroke: 22
+        case .allergicReaction: 23
+        case .localAnestheticToxicity: 24
+        case .pneumothorax: 25
+        case .boneSoftTissueWeakening: 26
+        case .skinChanges: 27
+        case .eyeEffects: 28
+        case .longTermSteroidEffects: 29
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

@@ -9,8 +9,16 @@ public enum SpinalRegion: String, Sendable, Hashable, CaseIterable, Codable, Com
     case lumbar = "lumbar"
     case sacral = "sacral"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .cervical: 0
+        case .thoracic: 1
+        case .lumbar: 2
+        case .sacral: 3
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

@@ -62,8 +62,69 @@ public enum Symptom: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     case menstrualChanges = "menstrual-changes"
     case hiccups = "hiccups"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .injectionSitePain: 0
+        case .injectionSiteBruising: 1
+        case .injectionSiteSwelling: 2
+        case .injectionSiteRedness: 3
+        case .injectionSiteWarmth: 4
+        case .injectionSiteDrainage: 5
+        case .injectionSiteBleeding: 6
+        case .increasedBackPain: 7
+        case .severeBackPain: 8
+        case .legPain: 9
+        case .legNumbness: 10
+        case .legWeakness: 11
+        case .legTingling: 12
+        case .saddleNumbness: 13
+        case .bowelBladderLoss: 14
+        case .visionChanges: 15
+        case .slurredSpeech: 16
+        case .facialDroop: 17
+        case .confusion: 18
+        case .seizure: 19
+        case .headache: 20
+        case .positionalHeadache: 21
+        case .stiffNeck: 22
+        case .lightSensitivity: 23
+        case .fever: 24
+        case .chills: 25
+        case .hives: 26
+        case .itching: 27
+        case .rash: 28
+        case .difficultyBreathing: 29
+        case .wheezing: 30
+        case .faceOrThroatSwelling: 31
+        case .chestPain: 32
+        case .palpitations: 33
+        case .dizziness: 34
+        case .fainting: 35
+        case .nausea: 36
+        case .vomiting: 37
+        case .armNumbness: 38
+        case .armWeakness: 39
+        case .metallicTaste: 40
+        case .ringingEars: 41
+        case .numbLips: 42
+        case .muscleTwitching: 43
+        case .drowsiness: 44
+        case .selfHarmThoughts: 45
+        case .blackStools: 46
+        case .ketones: 47
+        case .facialFlushing: 48
+        case .insomnia: 49
+        case .moodChanges: 50
+        case .weightGain: 51
+        case .fluidRetention: 52
+        case .highBloodSugar: 53
+        case .increasedThirst: 54
+        case .menstrualChanges: 55
+        case .hiccups: 56
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

@@ -9,10 +9,18 @@ public enum TriageLevel: String, Sendable, Hashable, CaseIterable, Codable, Comp
     case contactProvider = "contact-provider"
     case selfCare = "self-care"
 
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Position in the contract's order (a jump table, no allocation).
+    public var ordinal: Int {
+        switch self {
+        case .emergency: 0
+        case .urgent: 1
+        case .contactProvider: 2
+        case .selfCare: 3
+        }
     }
+
+    /// Declaration order (the order of the contract).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 
     /// Whether `self` is more urgent than `other`.
     public func isMoreUrgent(than other: TriageLevel) -> Bool { self < other }

@@ -7,43 +7,70 @@ struct TriageRoutes: Sendable {
     let engine: TriageEngine
     let rulesDocument: CachedResponse
 
-    /// The answer's wire shape (field names are the contract in domain.md).
-    struct ResultDocument: Encodable {
-        struct Reason: Encodable {
-            var ruleId: String
-            var level: TriageLevel
-            var symptoms: [Symptom]
-            var facts: [String]
-            var explanation: String
-            var sideEffect: SideEffectID?
-            var sources: [String]
+    /// The answer's JSON (field names are the contract in domain.md), written
+    /// straight to bytes: this is the hot path, and `JSONEncoder` cost more
+    /// than the triage itself.
+    static func encode(_ result: TriageResult) -> [UInt8] {
+        var json: [UInt8] = []
+        json.reserveCapacity(4096)
+        func key(_ name: StaticString, first: Bool = false) {
+            if !first { json.append(UInt8(ascii: ",")) }
+            json.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { json.append(contentsOf: $0) }
+            json.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
-
-        var level: TriageLevel
-        var action: String
-        var reasons: [Reason]
-        var possibleSideEffects: [SideEffectID]
-        var watchFor: [String]
-        var selfCare: [String]
-        var followUp: String
-        var knowledgeBaseVersion: String
-        var disclaimer: String
-
-        init(_ result: TriageResult) {
-            level = result.level
-            action = result.action
-            reasons = result.reasons.map {
-                Reason(
-                    ruleId: $0.ruleID, level: $0.level, symptoms: $0.symptoms, facts: $0.facts,
-                    explanation: $0.explanation, sideEffect: $0.sideEffect, sources: $0.sources)
+        func string(_ value: String) { JSONString.append(value, to: &json) }
+        func strings<S: Sequence<String>>(_ values: S) {
+            json.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { json.append(UInt8(ascii: ",")) }
+                string(value)
             }
-            possibleSideEffects = result.possibleSideEffects
-            watchFor = result.watchFor
-            selfCare = result.selfCare
-            followUp = result.followUp
-            knowledgeBaseVersion = result.knowledgeBaseVersion
-            disclaimer = result.disclaimer
+            json.append(UInt8(ascii: "]"))
         }
+        json.append(UInt8(ascii: "{"))
+        key("level", first: true)
+        string(result.level.rawValue)
+        key("action")
+        string(result.action)
+        key("reasons")
+        json.append(UInt8(ascii: "["))
+        for (index, reason) in result.reasons.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(UInt8(ascii: "{"))
+            key("ruleId", first: true)
+            string(reason.ruleID)
+            key("level")
+            string(reason.level.rawValue)
+            key("symptoms")
+            strings(reason.symptoms.lazy.map(\.rawValue))
+            key("facts")
+            strings(reason.facts)
+            key("explanation")
+            string(reason.explanation)
+            if let sideEffect = reason.sideEffect {
+                key("sideEffect")
+                string(sideEffect.rawValue)
+            }
+            key("sources")
+            strings(reason.sources)
+            json.append(UInt8(ascii: "}"))
+        }
+        json.append(UInt8(ascii: "]"))
+        key("possibleSideEffects")
+        strings(result.possibleSideEffects.lazy.map(\.rawValue))
+        key("watchFor")
+        strings(result.watchFor)
+        key("selfCare")
+        strings(result.selfCare)
+        key("followUp")
+        string(result.followUp)
+        key("knowledgeBaseVersion")
+        string(result.knowledgeBaseVersion)
+        key("disclaimer")
+        string(result.disclaimer)
+        json.append(UInt8(ascii: "}"))
+        return json
     }
 
     struct RulesDocument: Encodable {
@@ -80,21 +107,20 @@ struct TriageRoutes: Sendable {
         } catch {
             return error.response
         }
-        let result = engine.triage(input)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard let body = try? encoder.encode(ResultDocument(result)) else {
-            return .problem(.internalServerError, detail: "The answer could not be encoded.")
-        }
         return HTTPResponse(
             status: .ok, contentType: "application/json",
-            headers: [("Cache-Control", "no-store"), ("Content-Language", CachedResponse.language)], body: Array(body))
+            headers: [("Cache-Control", "no-store"), ("Content-Language", CachedResponse.language)],
+            body: Self.encode(engine.triage(input)))
     }
 
     /// `application/json`, compared case-insensitively, parameters (charset) allowed.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+        let expected = Array("application/json".utf8)
+        var mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let first = mediaType.first, first == 0x20 || first == 0x09 { mediaType = mediaType.dropFirst() }
+        while let last = mediaType.last, last == 0x20 || last == 0x09 { mediaType = mediaType.dropLast() }
+        return mediaType.count == expected.count
+            && zip(mediaType, expected).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 }

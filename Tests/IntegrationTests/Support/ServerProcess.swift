@@ -61,7 +61,7 @@ final class ServerProcess: Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil  // end of file: the server has exited
-                outputEnded.leave()
+                if output.markEnded() { outputEnded.leave() }
             } else {
                 output.append(data)
             }
@@ -176,6 +176,7 @@ private final class OutputCollector: @unchecked Sendable {
     private var partialLine: [UInt8] = []
     private var port: Int?
     private var hasExited = false
+    private var hasEnded = false
     /// Signalled when the port is found or the process exits.
     private let event = DispatchSemaphore(value: 0)
 
@@ -201,6 +202,14 @@ private final class OutputCollector: @unchecked Sendable {
             return false
         }
         if found { event.signal() }
+    }
+
+    /// True the first time only (the handler may see end of file more than once).
+    func markEnded() -> Bool {
+        lock.withLock {
+            defer { hasEnded = true }
+            return !hasEnded
+        }
     }
 
     func signalExit() {
