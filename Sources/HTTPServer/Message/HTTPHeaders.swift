@@ -74,6 +74,12 @@ public struct HTTPHeaders: Sendable {
     }
 
     func listContains(_ range: Range<Int>, token: String) -> Bool {
+        Self.listElements(storage, range).contains { equalsIgnoringCase($0, token) }
+    }
+
+    /// The non-empty, whitespace-trimmed elements of a comma-separated list (RFC 9110 §5.6.1).
+    static func listElements(_ storage: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
+        var elements: [Range<Int>] = []
         var start = range.lowerBound
         while start <= range.upperBound {
             var end = start
@@ -82,10 +88,10 @@ public struct HTTPHeaders: Sendable {
             var upper = end
             while lower < upper && ByteClass.isWhitespace(storage[lower]) { lower += 1 }
             while upper > lower && ByteClass.isWhitespace(storage[upper - 1]) { upper -= 1 }
-            if equalsIgnoringCase(lower..<upper, token) { return true }
+            if lower < upper { elements.append(lower..<upper) }
             start = end + 1
         }
-        return false
+        return elements
     }
 
     func equalsIgnoringCase(_ range: Range<Int>, _ literal: String) -> Bool {

@@ -378,7 +378,7 @@ public struct RequestParser: Sendable {
                 }
             case 17 where headers.nameMatches(field, "transfer-encoding"):
                 hasTransferEncoding = true
-                codings.append(contentsOf: Self.listElements(storage, field.value))
+                codings.append(contentsOf: HTTPHeaders.listElements(storage, field.value))
             case 10 where headers.nameMatches(field, "connection"):
                 if headers.listContains(field.value, token: "close") { closeRequested = true }
                 if headers.listContains(field.value, token: "keep-alive") { keepAliveRequested = true }
@@ -460,23 +460,6 @@ public struct RequestParser: Sendable {
         }
         if let error = finishElement() { return .failure(error) }
         return .success(result ?? 0)
-    }
-
-    /// The non-empty, whitespace-trimmed elements of a comma-separated list (RFC 9110 §5.6.1).
-    static func listElements(_ storage: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
-        var elements: [Range<Int>] = []
-        var start = range.lowerBound
-        while start <= range.upperBound {
-            var end = start
-            while end < range.upperBound && storage[end] != UInt8(ascii: ",") { end += 1 }
-            var lower = start
-            var upper = end
-            while lower < upper && ByteClass.isWhitespace(storage[lower]) { lower += 1 }
-            while upper > lower && ByteClass.isWhitespace(storage[upper - 1]) { upper -= 1 }
-            if lower < upper { elements.append(lower..<upper) }
-            start = end + 1
-        }
-        return elements
     }
 
     /// Host = uri-host [ ":" port ] (RFC 9110 §7.2): letters, digits, the

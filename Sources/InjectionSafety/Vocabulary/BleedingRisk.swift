@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum BleedingRisk: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum BleedingRisk: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case low = "low"
     case intermediate = "intermediate"
     case high = "high"
@@ -16,7 +16,4 @@ public enum BleedingRisk: String, Sendable, Hashable, CaseIterable, Codable, Com
         case .high: 2
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

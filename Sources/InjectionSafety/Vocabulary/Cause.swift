@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum Cause: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum Cause: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case corticosteroid = "corticosteroid"
     case localAnesthetic = "local-anesthetic"
     case contrast = "contrast"
@@ -18,9 +18,6 @@ public enum Cause: String, Sendable, Hashable, CaseIterable, Codable, Comparable
         case .procedure: 3
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }
 
 extension Cause {

@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum Condition: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum Condition: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case diabetes = "diabetes"
     case anticoagulant = "anticoagulant"
     case antiplatelet = "antiplatelet"
@@ -38,7 +38,4 @@ public enum Condition: String, Sendable, Hashable, CaseIterable, Codable, Compar
         case .activeInfection: 13
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

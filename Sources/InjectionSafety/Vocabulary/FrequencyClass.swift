@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum FrequencyClass: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum FrequencyClass: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case common = "common"
     case uncommon = "uncommon"
     case rare = "rare"
@@ -20,7 +20,4 @@ public enum FrequencyClass: String, Sendable, Hashable, CaseIterable, Codable, C
         case .unknown: 4
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum InjectionType: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum InjectionType: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case epiduralSteroid = "epidural-steroid"
     case selectiveNerveRootBlock = "selective-nerve-root-block"
     case medialBranchBlock = "medial-branch-block"
@@ -22,7 +22,4 @@ public enum InjectionType: String, Sendable, Hashable, CaseIterable, Codable, Co
         case .triggerPoint: 5
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

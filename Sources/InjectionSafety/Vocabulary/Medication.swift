@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum Medication: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum Medication: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case corticosteroid = "corticosteroid"
     case localAnesthetic = "local-anesthetic"
     case contrast = "contrast"
@@ -16,7 +16,4 @@ public enum Medication: String, Sendable, Hashable, CaseIterable, Codable, Compa
         case .contrast: 2
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

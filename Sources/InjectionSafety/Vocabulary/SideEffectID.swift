@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum SideEffectID: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum SideEffectID: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case injectionSitePain = "injection-site-pain"
     case painFlare = "pain-flare"
     case bruisingSwelling = "bruising-swelling"
@@ -70,7 +70,4 @@ public enum SideEffectID: String, Sendable, Hashable, CaseIterable, Codable, Com
         case .longTermSteroidEffects: 29
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

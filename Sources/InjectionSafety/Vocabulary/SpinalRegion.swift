@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum SpinalRegion: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum SpinalRegion: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case cervical = "cervical"
     case thoracic = "thoracic"
     case lumbar = "lumbar"
@@ -18,7 +18,4 @@ public enum SpinalRegion: String, Sendable, Hashable, CaseIterable, Codable, Com
         case .sacral: 3
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum Symptom: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum Symptom: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case injectionSitePain = "injection-site-pain"
     case injectionSiteBruising = "injection-site-bruising"
     case injectionSiteSwelling = "injection-site-swelling"
@@ -124,7 +124,4 @@ public enum Symptom: String, Sendable, Hashable, CaseIterable, Codable, Comparab
         case .hiccups: 56
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }

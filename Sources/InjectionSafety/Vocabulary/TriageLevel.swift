@@ -3,7 +3,7 @@
 /// Part of the public contract (`shared/domain.md`): spelled exactly so, never
 /// renamed or dropped. Decoding an unknown code fails, so none exists past the
 /// decoding boundary.
-public enum TriageLevel: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum TriageLevel: String, Sendable, Hashable, CaseIterable, Codable, ContractCode {
     case emergency = "emergency"
     case urgent = "urgent"
     case contactProvider = "contact-provider"
@@ -18,9 +18,6 @@ public enum TriageLevel: String, Sendable, Hashable, CaseIterable, Codable, Comp
         case .selfCare: 3
         }
     }
-
-    /// Declaration order (the order of the contract).
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 
     /// Whether `self` is more urgent than `other`.
     public func isMoreUrgent(than other: TriageLevel) -> Bool { self < other }
