@@ -249,7 +249,7 @@ struct TriageEngineTests {
     static func vignettes() throws -> [Vignette] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let url = root.deletingLastPathComponent().appendingPathComponent("shared/vignettes/triage.json")
+        let url = root.appendingPathComponent("Tests/Fixtures/vignettes/triage.json")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         return (object["cases"] as! [[String: Any]]).map { item in
             let body = item["request"] as! [String: Any]
@@ -273,6 +273,19 @@ struct TriageEngineTests {
                 id: item["id"] as! String, request: request,
                 acceptable: (item["acceptableLevels"] as! [String]).map { TriageLevel(rawValue: $0)! },
                 mustMention: item["mustMention"] as? [String] ?? [])
+        }
+    }
+
+    /// The fixtures are a copy of the team's `shared/vignettes`; where that folder
+    /// sits beside the checkout (developers' machines and CI), the copy must match it.
+    @Test func vignetteFixturesMatchTheSharedOriginals() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let shared = root.deletingLastPathComponent().appendingPathComponent("shared/vignettes")
+        guard FileManager.default.fileExists(atPath: shared.path) else { return }  // a checkout elsewhere has no original
+        for name in ["triage.json", "invalid.json"] {
+            let copy = try Data(contentsOf: root.appendingPathComponent("Tests/Fixtures/vignettes/\(name)"))
+            #expect(copy == (try Data(contentsOf: shared.appendingPathComponent(name))), "\(name) differs from shared/vignettes")
         }
     }
 

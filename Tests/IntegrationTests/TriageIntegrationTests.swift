@@ -5,8 +5,9 @@ import Testing
 /// invalid example of `shared/vignettes`, through libcurl.
 @Suite(.serialized)
 struct TriageIntegrationTests {
+    /// The repository's copy of the team's public vignettes (`Tests/Fixtures/vignettes`).
     static let vignettes: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/vignettes")
+        .appendingPathComponent("Fixtures/vignettes")
 
     static func load(_ name: String) throws -> [[String: Any]] {
         let data = try Data(contentsOf: vignettes.appendingPathComponent(name))
