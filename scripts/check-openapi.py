@@ -38,6 +38,17 @@ REQUESTS = [
     ("/v1/conditions", 200),
     ("/v1/sources", 200),
     ("/openapi.yaml", 200),
+    ("/v1/triage/rules", 200),
+]
+
+# (path, JSON body, expected status) for POST operations.
+POSTS = [
+    ("/v1/triage", {"injection": "facet-joint", "hoursSinceInjection": 2, "symptoms": ["seizure"]}, 200),
+    ("/v1/triage", {"injection": "epidural-steroid", "approach": "interlaminar", "hoursSinceInjection": 30,
+                    "symptoms": ["injection-site-redness", {"code": "fever", "severity": "moderate"}],
+                    "temperatureC": 38.4, "conditions": ["diabetes"], "bloodGlucoseMgDl": 250}, 200),
+    ("/v1/triage", {"injection": "facet-joint", "hoursSinceInjection": 2}, 200),
+    ("/v1/triage", {"injection": "facet-joint", "hoursSinceInjection": -1, "symptoms": ["numb-legs"]}, 422),
 ]
 
 
@@ -46,14 +57,14 @@ def load(path):
         return yaml.safe_load(handle)
 
 
-def operation_for(spec, path):
-    """The spec path template and GET operation matching a concrete path."""
+def operation_for(spec, path, method="get"):
+    """The spec path template and operation matching a concrete path."""
     bare = path.split("?", 1)[0]
     parts = bare.strip("/").split("/")
     for template, item in spec["paths"].items():
         tparts = template.strip("/").split("/")
         if len(tparts) == len(parts) and all(t.startswith("{") or t == p for t, p in zip(tparts, parts)):
-            return template, item.get("get")
+            return template, item.get(method)
     return None, None
 
 
@@ -70,14 +81,20 @@ def resolve(spec, node):
 def check_server(spec, base):
     registry = Registry().with_resource("urn:spec", DRAFT202012.create_resource(spec))
     failures = 0
-    for path, expected in REQUESTS:
-        template, operation = operation_for(spec, path)
+    cases = [("get", path, None, expected) for path, expected in REQUESTS]
+    cases += [("post", path, body, expected) for path, body, expected in POSTS]
+    for method, path, body, expected in cases:
+        template, operation = operation_for(spec, path, method)
         if operation is None:
-            print(f"FAIL {path}: no GET operation in the spec")
+            print(f"FAIL {path}: no {method.upper()} operation in the spec")
             failures += 1
             continue
+        request = urllib.request.Request(base + path, method=method.upper())
+        if body is not None:
+            request.data = json.dumps(body).encode()
+            request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(base + path, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10) as response:
                 status, body, ctype = response.status, response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             status, body, ctype = error.code, error.read(), error.headers.get("Content-Type", "")
@@ -88,7 +105,7 @@ def check_server(spec, base):
         responses = operation["responses"]
         documented = resolve(spec, responses.get(str(status)) or responses.get("default"))
         if documented is None:
-            print(f"FAIL {path}: status {status} is not documented for GET {template}")
+            print(f"FAIL {path}: status {status} is not documented for {method.upper()} {template}")
             failures += 1
             continue
         media = ctype.split(";")[0].strip()
@@ -108,7 +125,7 @@ def check_server(spec, base):
                 print(f"FAIL {path}: {errors[0].message} at {list(errors[0].path)}")
                 failures += 1
                 continue
-        print(f"ok   {path} -> {status} {media}")
+        print(f"ok   {method.upper():4} {path} -> {status} {media}")
     return failures
 
 
