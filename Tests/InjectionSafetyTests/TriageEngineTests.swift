@@ -166,6 +166,19 @@ struct TriageEngineTests {
         #expect(result.watchFor.allSatisfy { emergencySigns.contains($0) })
     }
 
+    @Test func watchForLeavesOutEffectsThatCannotFollowThisInjection() {
+        let noSteroid = Self.engine.triage(TriageRequest(injection: .medialBranchBlock, hoursSinceInjection: 24))
+        let steroid = Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24))
+        let sugar = "Blood sugar of 300 mg/dL or more."
+        #expect(steroid.watchFor.contains(sugar))
+        #expect(!noSteroid.watchFor.contains(sugar))
+        let withSteroid = Self.engine.triage(
+            TriageRequest(injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 24))
+        #expect(withSteroid.watchFor.contains(sugar))
+        // Stroke signs stay for every injection.
+        #expect(noSteroid.watchFor.contains { $0.contains("Slurred speech") })
+    }
+
     // MARK: - Properties over generated requests (fixed seed)
 
     struct SplitMix64: RandomNumberGenerator {

@@ -90,7 +90,9 @@ public struct TriageEngine: Sendable {
         }
         var watchFor: [String] = []
         for entry in warningRules where entry.rule.level < level && !matched[entry.index] {
-            guard entry.injectionTests.allSatisfy({ $0.holds(for: request) }), let sign = entry.uniqueWarningSign else { continue }
+            guard entry.injectionTests.allSatisfy({ $0.holds(for: request) }), let sign = entry.uniqueWarningSign,
+                isPossible(entry.rule.sideEffect, request)
+            else { continue }
             watchFor.append(sign)
         }
         var selfCare: [String] = []
@@ -105,6 +107,14 @@ public struct TriageEngine: Sendable {
             level: level, action: Self.action(for: level), reasons: reasons, possibleSideEffects: possible,
             watchFor: watchFor, selfCare: selfCare, followUp: Self.followUp(for: level),
             knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
+    }
+
+    /// Whether a side effect can follow these medications: warning signs of a
+    /// steroid-only effect are left out when no steroid was given. Nothing else
+    /// is filtered (a sign like a stroke's stays whatever the injection).
+    private func isPossible(_ id: SideEffectID?, _ request: TriageRequest) -> Bool {
+        guard let id, let effect = knowledgeBase.sideEffect(id) else { return true }
+        return !effect.requiresCorticosteroid || request.medicationsGiven.contains(.corticosteroid)
     }
 
     /// A condition's injection-type tests on the path of `all` nodes: a red flag
