@@ -63,6 +63,21 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Seconds a graceful shutdown waits for in-flight requests. (env: DRAIN_TIMEOUT; default: 10)")
     var drainTimeout: Double?
 
+    /// Invalid configuration (an unknown flag, a bad value) exits with 2 after
+    /// a message naming the setting; `--help` and `--version` exit with 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     func run() throws {
         let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
         let output = LogOutput()
@@ -83,6 +98,7 @@ struct ServerCommand: ParsableCommand {
 
         let knowledgeBase: KnowledgeBase
         let router: Router
+        let readiness = Readiness()
         do {
             knowledgeBase = try KnowledgeBase.bundled()
             let problems = knowledgeBase.integrityProblems()
@@ -93,7 +109,7 @@ struct ServerCommand: ParsableCommand {
                 output.flush()
                 throw ExitCode(1)
             }
-            router = try Application.makeRouter(knowledgeBase: knowledgeBase)
+            router = try Application.makeRouter(knowledgeBase: knowledgeBase, readiness: readiness)
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -103,7 +119,8 @@ struct ServerCommand: ParsableCommand {
         }
         let server = HTTPServer(configuration: settings.server, responder: router, logger: logger)
         // Before listening: a SIGTERM sent as soon as "listening" appears must not be lost.
-        SignalHandling.installShutdownHandlers(server: server, logger: logger, beforeExit: output.flush)
+        SignalHandling.installShutdownHandlers(
+            server: server, logger: logger, readiness: readiness, beforeExit: output.flush)
         do {
             try server.start()
         } catch {

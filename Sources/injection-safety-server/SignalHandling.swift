@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HTTPServer
+import InjectionSafetyAPI
 import Logging
 
 /// SIGTERM and SIGINT start a graceful shutdown; the process exits when it ends.
@@ -13,7 +14,7 @@ enum SignalHandling {
     /// main queue is registered only when `dispatchMain()` starts, too late.)
     /// - Parameter beforeExit: runs just before the process exits (flushes logs).
     static func installShutdownHandlers(
-        server: HTTPServer, logger: Logger, beforeExit: @escaping @Sendable () -> Void
+        server: HTTPServer, logger: Logger, readiness: Readiness, beforeExit: @escaping @Sendable () -> Void
     ) {
         let queue = DispatchQueue(label: "injection-safety.signals")
         let registered = DispatchGroup()
@@ -27,6 +28,7 @@ enum SignalHandling {
                     "shutting down",
                     metadata: ["signal": "\(signalNumber == SIGTERM ? "SIGTERM" : "SIGINT")",
                                "open_connections": "\(server.openConnectionCount)"])
+                readiness.markDraining()
                 server.shutdown { outcome in
                     switch outcome {
                     case .drained:

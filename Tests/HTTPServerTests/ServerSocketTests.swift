@@ -21,6 +21,20 @@ struct ServerSocketTests {
         #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
     }
 
+    @Test func requestIDIsEchoedOrGenerated() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        client.send("GET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: abc-123\r\n\r\n")
+        #expect(client.receiveResponses(1).contains("\r\nX-Request-ID: abc-123\r\n"))
+        let tooLong = String(repeating: "x", count: 129)
+        client.send("GET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: \(tooLong)\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: a b\r\n\r\n")
+        let text = client.receiveResponses(2)
+        #expect(!text.contains(tooLong))
+        let generated = text.components(separatedBy: "\r\n").filter { $0.hasPrefix("X-Request-ID: ") }
+        #expect(generated.count == 2)
+        #expect(generated.allSatisfy { $0.dropFirst("X-Request-ID: ".count).count == 16 })
+    }
+
     @Test func manyPipelinedRequestsAllGetAnswers() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)

@@ -21,4 +21,15 @@ struct HealthRoutesTests {
         #expect(response.status == .methodNotAllowed)
         #expect(response.header("Allow") == "GET, HEAD, OPTIONS")
     }
+
+    @Test func readyzFollowsDraining() {
+        let readiness = Readiness()
+        let router = try! Application.makeRouter(knowledgeBase: TestRouter.knowledgeBase, readiness: readiness)
+        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        #expect(router.respond(to: HTTPRequest(method: .get, target: "/readyz"), context: &context).status == .ok)
+        readiness.markDraining()
+        let draining = router.respond(to: HTTPRequest(method: .get, target: "/readyz"), context: &context)
+        #expect(draining.status == .serviceUnavailable)
+        #expect(draining.contentType == "application/problem+json")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The catalogue endpoints of the real server, through libcurl.
@@ -103,5 +104,25 @@ struct CatalogueIntegrationTests {
         #expect(response.status == 200)
         #expect(response.header("Content-Type") == "application/yaml")
         #expect(response.text.hasPrefix("openapi: 3.1"))
+    }
+}
+
+/// Readiness over a real shutdown: `/readyz` says 503 once SIGTERM arrives.
+struct ReadinessIntegrationTests {
+    @Test func readyzIs200ThenThe503OfADrainingServer() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        #expect(try CurlClient().request("GET", "\(server.baseURL)/readyz").status == 200)
+        let inFlight = try RawClient(port: server.port)
+        inFlight.send("GET /readyz HTTP/1.1\r\nHost: x\r\n")
+        Thread.sleep(forTimeInterval: 0.2)
+        server.terminate()
+        Thread.sleep(forTimeInterval: 0.3)
+        inFlight.send("\r\n")
+        let (text, closed) = inFlight.receive()
+        #expect(text.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), "\(text)")
+        #expect(text.contains("Connection: close"))
+        #expect(closed)
+        #expect(server.waitForExit(timeout: 5) == 0)
     }
 }

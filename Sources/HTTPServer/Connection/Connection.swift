@@ -153,8 +153,11 @@ final class Connection: @unchecked Sendable {
     private func respond(to request: HTTPRequest) {
         let server = loop.server
         let started = DispatchTime.now().uptimeNanoseconds
-        var context = RequestContext(connectionID: id, logger: server.logger)
-        let response = server.responder.respond(to: request, context: &context)
+        var context = RequestContext(
+            connectionID: id, logger: server.logger,
+            requestID: RequestContext.requestID(from: request.headers["X-Request-ID"]))
+        var response = server.responder.respond(to: request, context: &context)
+        response.headers.append(("X-Request-ID", context.requestID))
         // The server flag, not only this connection's: drain() may not have reached it yet.
         let close = !request.keepAlive || draining || server.isDraining
         let before = output.count
@@ -172,6 +175,7 @@ final class Connection: @unchecked Sendable {
                 "request",
                 metadata: [
                     "connection": .string(String(id)),
+                    "request_id": .string(context.requestID),
                     "method": .string(request.method.rawValue),
                     "route": .string(context.routeTemplate ?? "unmatched"),
                     "status": .string(String(response.status.code)),

@@ -17,9 +17,29 @@ public struct RequestContext: Sendable {
     public var parameters: [String: String] = [:]
     /// The request's logger.
     public var logger: Logger
+    /// The request id: the client's `X-Request-ID` when it is 1–128 visible
+    /// ASCII characters, otherwise generated. Echoed on the response and logged.
+    public var requestID: String
 
-    public init(connectionID: UInt64, logger: Logger) {
+    public init(connectionID: UInt64, logger: Logger, requestID: String = RequestContext.generateRequestID()) {
         self.connectionID = connectionID
+        self.requestID = requestID
         self.logger = logger
+    }
+}
+
+extension RequestContext {
+    /// 16 random hexadecimal digits.
+    public static func generateRequestID() -> String {
+        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// The client's id if it is acceptable (1–128 visible ASCII characters), else a new one.
+    public static func requestID(from header: String?) -> String {
+        if let header, (1...128).contains(header.utf8.count), header.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            return header
+        }
+        return generateRequestID()
     }
 }
