@@ -39,6 +39,10 @@ REQUESTS = [
     ("/v1/sources", 200),
     ("/openapi.yaml", 200),
     ("/v1/triage/rules", 200),
+    ("/v1/checklists/pre-procedure?injection=epidural-steroid&conditions=diabetes", 200),
+    ("/v1/checklists/post-procedure?injection=facet-joint&sedation=true", 200),
+    ("/v1/checklists/someday?injection=facet-joint", 404),
+    ("/v1/checklists/pre-procedure?injection=facet-joint&conditions=diabetic", 422),
 ]
 
 # (path, JSON body, expected status) for POST operations.
@@ -49,6 +53,8 @@ POSTS = [
                     "temperatureC": 38.4, "conditions": ["diabetes"], "bloodGlucoseMgDl": 250}, 200),
     ("/v1/triage", {"injection": "facet-joint", "hoursSinceInjection": 2}, 200),
     ("/v1/triage", {"injection": "facet-joint", "hoursSinceInjection": -1, "symptoms": ["numb-legs"]}, 422),
+    ("/v1/checklists/pre-procedure/review", {"injection": "facet-joint", "temperatureC": 38.4}, 200),
+    ("/v1/checklists/pre-procedure/review", {"injection": "facet-joint"}, 200),
 ]
 
 

@@ -10,6 +10,7 @@ public enum Application {
         HealthRoutes.register(in: &router, readiness: readiness)
         try CatalogueRoutes(knowledgeBase: knowledgeBase).register(in: &router)
         try TriageRoutes(knowledgeBase: knowledgeBase).register(in: &router)
+        ChecklistRoutes(knowledgeBase: knowledgeBase).register(in: &router)
         try OpenAPIRoutes.register(in: &router)
         return router
     }

@@ -72,6 +72,25 @@ extension KnowledgeBase {
         for level in TriageLevel.allCases where !triageRules.contains(where: { $0.level == level }) {
             problem("triage-rules.json", "no rule gives the level '\(level.rawValue)'")
         }
+        var itemIDs = Set<String>()
+        for item in checklistItems {
+            let location = "checklist-items.json: \(item.id)"
+            if !Self.isKebabCase(item.id) { problem(location, "id is not kebab-case") }
+            if !itemIDs.insert(item.id).inserted { problem(location, "id listed more than once") }
+            if item.text.trimmingCharacters(in: .whitespaces).isEmpty { problem(location, "text is empty") }
+            checkCitations(location, item.sources)
+        }
+        for phase in ChecklistPhase.allCases where !checklistItems.contains(where: { $0.phase == phase }) {
+            problem("checklist-items.json", "no item for the phase '\(phase.rawValue)'")
+        }
+        var reviewIDs = Set<String>()
+        for rule in reviewRules {
+            let location = "review-rules.json: \(rule.id)"
+            if !Self.isKebabCase(rule.id) { problem(location, "id is not kebab-case") }
+            if !reviewIDs.insert(rule.id).inserted { problem(location, "id listed more than once") }
+            if rule.decision == .ready { problem(location, "a rule cannot decide 'ready' (it is what no rule gives)") }
+            checkCitations(location, rule.sources)
+        }
         for source in sources where !cited.contains(source.id) {
             problem("sources.json: \(source.id)", "cited by no entry")
         }

@@ -12,7 +12,7 @@ public struct KnowledgeBase: Sendable {
     /// The data files, by name, in the order they are read.
     public static let fileNames = [
         "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
-        "side-effects.json", "triage-rules.json",
+        "side-effects.json", "triage-rules.json", "checklist-items.json", "review-rules.json",
     ]
 
     /// The human version of the content; raise it with each reviewed change.
@@ -26,6 +26,10 @@ public struct KnowledgeBase: Sendable {
     public let sideEffects: [SideEffect]
     /// The triage rules, in file order.
     public let triageRules: [TriageRule]
+    /// Checklist items of every phase, in file order.
+    public let checklistItems: [ChecklistItem]
+    /// The pre-procedure review rules.
+    public let reviewRules: [ReviewRule]
     /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
     public let version: String
 
@@ -75,6 +79,8 @@ public struct KnowledgeBase: Sendable {
         conditions = try decode("conditions.json", as: ConditionsFile.self).conditions
         sideEffects = try decode("side-effects.json", as: SideEffectsFile.self).sideEffects
         triageRules = try decode("triage-rules.json", as: TriageRulesFile.self).rules
+        checklistItems = try decode("checklist-items.json", as: ChecklistItemsFile.self).items
+        reviewRules = try decode("review-rules.json", as: ReviewRulesFile.self).rules
         sideEffectsByID = Dictionary(sideEffects.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         injectionsByID = Dictionary(injections.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         symptomsByCode = Dictionary(symptoms.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
@@ -106,6 +112,8 @@ public struct KnowledgeBase: Sendable {
     private struct ConditionsFile: Decodable { var conditions: [ConditionEntry] }
     private struct SideEffectsFile: Decodable { var sideEffects: [SideEffect] }
     private struct TriageRulesFile: Decodable { var rules: [TriageRule] }
+    private struct ChecklistItemsFile: Decodable { var items: [ChecklistItem] }
+    private struct ReviewRulesFile: Decodable { var rules: [ReviewRule] }
 
     /// Names the field a decoding error is about, e.g. `sideEffects[3].patientNotices[1]`.
     static func describe(_ error: DecodingError) -> String {

@@ -18,9 +18,16 @@ struct TriageRequestDecoder {
     static let steroidInjectionRange = 0...52
 
     private var errors: [APIProblem.FieldError] = []
+    /// The body's `sedation`, when given.
+    private var sedation = false
 
     /// Parses and checks a body.
     static func decode(_ body: [UInt8], requireHours: Bool = true) throws(APIProblem) -> TriageRequest {
+        try decodeWithSedation(body, requireHours: requireHours).0
+    }
+
+    /// Like ``decode(_:requireHours:)``, also returning `sedation` (false when absent).
+    static func decodeWithSedation(_ body: [UInt8], requireHours: Bool) throws(APIProblem) -> (TriageRequest, Bool) {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)
@@ -30,7 +37,7 @@ struct TriageRequestDecoder {
         var decoder = TriageRequestDecoder()
         let request = decoder.request(json, requireHours: requireHours)
         guard decoder.errors.isEmpty, let request else { throw .invalidBody(decoder.errors) }
-        return request
+        return (request, decoder.sedation)
     }
 
     private mutating func fail(_ pointer: String, _ detail: String, validValues: [String]? = nil) {
@@ -58,8 +65,8 @@ struct TriageRequestDecoder {
         let approach: Approach? = values["approach"].flatMap { code($0, "/approach") }
         let region: SpinalRegion? = values["region"].flatMap { code($0, "/region") }
         let medications: [Medication]? = values["medications"].flatMap { codes($0, "/medications") }
-        if let sedation = values["sedation"], case .bool = sedation {} else if values["sedation"] != nil {
-            fail("/sedation", "Must be true or false.")
+        if let value = values["sedation"] {
+            if case .bool(let flag) = value { sedation = flag } else { fail("/sedation", "Must be true or false.") }
         }
         let hours = values["hoursSinceInjection"].flatMap { number($0, "/hoursSinceInjection", in: Self.hoursRange) }
         if values["hoursSinceInjection"] == nil && requireHours { fail("/hoursSinceInjection", "Required.") }

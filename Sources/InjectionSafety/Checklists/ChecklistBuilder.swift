@@ -1,0 +1,122 @@
+/// Builds personalised checklists and the pre-procedure readiness review from
+/// the reviewed data. Pure, like the triage engine.
+public struct ChecklistBuilder: Sendable {
+    /// Who the checklist is for.
+    public struct Patient: Sendable, Hashable {
+        public var injection: InjectionType
+        public var approach: Approach?
+        /// Named medications; `nil` means the injection type's defaults.
+        public var medications: [Medication]?
+        public var conditions: Set<Condition>
+        public var sedation: Bool
+
+        public init(
+            injection: InjectionType, approach: Approach? = nil, medications: [Medication]? = nil,
+            conditions: Set<Condition> = [], sedation: Bool = false
+        ) {
+            self.injection = injection
+            self.approach = approach
+            self.medications = medications
+            self.conditions = conditions
+            self.sedation = sedation
+        }
+    }
+
+    /// An item on a patient's list, with the codes that put it there (empty: everyone).
+    public struct PersonalisedItem: Sendable, Hashable {
+        public var id: String
+        public var phase: ChecklistPhase
+        public var category: ChecklistCategory
+        public var text: String
+        public var because: [String]
+        public var sources: [String]
+    }
+
+    /// The review's answer.
+    public struct Review: Sendable, Hashable {
+        public struct Reason: Sendable, Hashable {
+            public var ruleID: String
+            public var decision: ReviewDecision
+            public var explanation: String
+            public var sources: [String]
+        }
+
+        public var decision: ReviewDecision
+        public var reasons: [Reason]
+        public var items: [PersonalisedItem]
+    }
+
+    public let knowledgeBase: KnowledgeBase
+
+    public init(knowledgeBase: KnowledgeBase) {
+        self.knowledgeBase = knowledgeBase
+    }
+
+    /// The medications given: the named ones, or the injection type's defaults.
+    public func medicationsGiven(_ patient: Patient) -> Set<Medication> {
+        Set(patient.medications ?? knowledgeBase.injection(patient.injection)?.defaultMedications ?? [])
+    }
+
+    /// The items of a phase that apply to the patient, in category then data order.
+    /// After the procedure, the warning signs come from the triage red flags
+    /// (the same data triage uses), one item per sign, most urgent first.
+    public func checklist(_ phase: ChecklistPhase, for patient: Patient) -> [PersonalisedItem] {
+        let medications = medicationsGiven(patient)
+        var items: [PersonalisedItem] = []
+        for item in knowledgeBase.checklistItems where item.phase == phase {
+            var because: [String] = []
+            if !item.appliesTo.isEveryone {
+                because += item.appliesTo.injections.filter { $0 == patient.injection }.map(\.rawValue)
+                because += item.appliesTo.medications.filter { medications.contains($0) }.map(\.rawValue)
+                because += item.appliesTo.conditions.filter { patient.conditions.contains($0) }.map(\.rawValue)
+                if item.appliesTo.sedation && patient.sedation { because.append("sedation") }
+                if because.isEmpty { continue }
+            }
+            items.append(
+                PersonalisedItem(
+                    id: item.id, phase: item.phase, category: item.category, text: item.text, because: because,
+                    sources: item.sources))
+        }
+        if phase == .postProcedure { items += warningSignItems(medications: medications) }
+        return items.enumerated().sorted { ($0.element.category, $0.offset) < ($1.element.category, $1.offset) }.map(\.element)
+    }
+
+    /// One `when-to-call` item per distinct warning sign of the triage rules.
+    func warningSignItems(medications: Set<Medication>) -> [PersonalisedItem] {
+        var seen = Set<String>()
+        var items: [PersonalisedItem] = []
+        for rule in knowledgeBase.triageRules.sorted(by: { $0.level < $1.level }) {
+            guard let sign = rule.warningSign, rule.level != .selfCare, seen.insert(sign).inserted else { continue }
+            if let id = rule.sideEffect, knowledgeBase.sideEffect(id)?.requiresCorticosteroid == true,
+                !medications.contains(.corticosteroid)
+            {
+                continue
+            }
+            let lead: String
+            switch rule.level {
+            case .emergency: lead = "Call your local emergency number now if you have:"
+            case .urgent: lead = "Call the clinic the same day if you have:"
+            case .contactProvider, .selfCare: lead = "Call your provider within a day or two if you have:"
+            }
+            items.append(
+                PersonalisedItem(
+                    id: "when-to-call-\(rule.id)", phase: .postProcedure, category: .whenToCall, text: "\(lead) \(sign)",
+                    because: [], sources: rule.sources))
+        }
+        return items
+    }
+
+    /// The readiness review before an appointment: every matching rule, the most
+    /// cautious decision wins, and the personalised pre-procedure list.
+    public func review(_ request: TriageRequest, sedation: Bool = false) -> Review {
+        var resolved = request
+        resolved.resolveMedications(defaults: knowledgeBase.injection(request.injection)?.defaultMedications ?? [])
+        let reasons = knowledgeBase.reviewRules.filter { $0.when.holds(for: resolved) }.map {
+            Review.Reason(ruleID: $0.id, decision: $0.decision, explanation: $0.explanation, sources: $0.sources)
+        }.sorted { ($0.decision, $0.ruleID) < ($1.decision, $1.ruleID) }
+        let patient = Patient(
+            injection: request.injection, approach: request.approach, medications: request.medications,
+            conditions: request.conditions, sedation: sedation)
+        return Review(decision: reasons.first?.decision ?? .ready, reasons: reasons, items: checklist(.preProcedure, for: patient))
+    }
+}

@@ -1,0 +1,156 @@
+import HTTPServer
+import InjectionSafety
+
+/// `GET /v1/checklists/{phase}` and `POST /v1/checklists/pre-procedure/review`.
+struct ChecklistRoutes: Sendable {
+    static let parameters = ["injection", "approach", "medications", "conditions", "sedation"]
+    static let disclaimer = TriageEngine.disclaimer
+
+    let builder: ChecklistBuilder
+
+    init(knowledgeBase: KnowledgeBase) {
+        builder = ChecklistBuilder(knowledgeBase: knowledgeBase)
+    }
+
+    func register(in router: inout Router) {
+        router.add(.get, "/v1/checklists/{phase}") { request, context in
+            checklist(request, phase: context.parameters["phase"] ?? "")
+        }
+        router.add(.post, "/v1/checklists/pre-procedure/review") { request, _ in
+            review(request)
+        }
+    }
+
+    func checklist(_ request: HTTPRequest, phase name: String) -> HTTPResponse {
+        guard let phase = ChecklistPhase(rawValue: name) else {
+            return APIProblem(
+                status: .notFound, type: "/problems/not-found", title: "Not Found",
+                detail: "No checklist phase has this name; the phases are pre-procedure, day-of-procedure and post-procedure."
+            ).response
+        }
+        let patient: ChecklistBuilder.Patient
+        do {
+            var validator = try QueryValidator(query: request.query, allowed: Self.parameters)
+            let injection = validator.codes("injection", as: InjectionType.self)
+            if validator.string("injection") == nil {
+                validator.fail("injection", "Required: the injection type.")
+            } else if let injection, injection.count != 1 {
+                validator.fail("injection", "Give one injection type.")
+            }
+            let approaches = validator.codes("approach", as: Approach.self)
+            let medications = validator.codes("medications", as: Medication.self)
+            let conditions = validator.codes("conditions", as: Condition.self)
+            let sedation = validator.boolean("sedation") ?? false
+            if let approaches, approaches.count != 1 || injection?.first != .epiduralSteroid {
+                validator.fail("approach", "Give one approach, and only for an epidural steroid injection.")
+            }
+            try validator.validate()
+            patient = ChecklistBuilder.Patient(
+                injection: injection![0], approach: approaches?.first, medications: medications,
+                conditions: Set(conditions ?? []), sedation: sedation)
+        } catch {
+            return error.response
+        }
+        let items = builder.checklist(phase, for: patient)
+        var json = Array(#"{"phase":"#.utf8)
+        JSONString.append(phase.rawValue, to: &json)
+        json.append(contentsOf: #","injection":"#.utf8)
+        JSONString.append(patient.injection.rawValue, to: &json)
+        json.append(contentsOf: #","personalisedBy":"#.utf8)
+        Self.appendPersonalisation(patient, medications: builder.medicationsGiven(patient), to: &json)
+        json.append(contentsOf: #","items":"#.utf8)
+        Self.appendItems(items, to: &json)
+        Self.appendTail(version: builder.knowledgeBase.version, to: &json)
+        return CachedResponse(body: json).response(to: request)
+    }
+
+    func review(_ request: HTTPRequest) -> HTTPResponse {
+        if let problem = CatalogueRoutes.noQuery(request) { return problem }
+        guard TriageRoutes.isJSON(request.headers["Content-Type"]) else { return APIProblem.unsupportedMediaType.response }
+        let input: TriageRequest
+        let sedation: Bool
+        do {
+            (input, sedation) = try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false)
+        } catch {
+            return error.response
+        }
+        let review = builder.review(input, sedation: sedation)
+        var json = Array(#"{"decision":"#.utf8)
+        JSONString.append(review.decision.rawValue, to: &json)
+        json.append(contentsOf: #","reasons":["#.utf8)
+        for (index, reason) in review.reasons.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(contentsOf: #"{"ruleId":"#.utf8)
+            JSONString.append(reason.ruleID, to: &json)
+            json.append(contentsOf: #","decision":"#.utf8)
+            JSONString.append(reason.decision.rawValue, to: &json)
+            json.append(contentsOf: #","explanation":"#.utf8)
+            JSONString.append(reason.explanation, to: &json)
+            json.append(contentsOf: #","sources":"#.utf8)
+            Self.appendStrings(reason.sources, to: &json)
+            json.append(UInt8(ascii: "}"))
+        }
+        json.append(contentsOf: #"],"items":"#.utf8)
+        Self.appendItems(review.items, to: &json)
+        Self.appendTail(version: builder.knowledgeBase.version, to: &json)
+        return HTTPResponse(
+            status: .ok, contentType: "application/json", headers: [("Cache-Control", "no-store")], body: json)
+    }
+
+    // MARK: - JSON
+
+    static func appendStrings(_ values: [String], to json: inout [UInt8]) {
+        json.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            JSONString.append(value, to: &json)
+        }
+        json.append(UInt8(ascii: "]"))
+    }
+
+    static func appendItems(_ items: [ChecklistBuilder.PersonalisedItem], to json: inout [UInt8]) {
+        json.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(contentsOf: #"{"id":"#.utf8)
+            JSONString.append(item.id, to: &json)
+            json.append(contentsOf: #","phase":"#.utf8)
+            JSONString.append(item.phase.rawValue, to: &json)
+            json.append(contentsOf: #","category":"#.utf8)
+            JSONString.append(item.category.rawValue, to: &json)
+            json.append(contentsOf: #","text":"#.utf8)
+            JSONString.append(item.text, to: &json)
+            json.append(contentsOf: #","because":"#.utf8)
+            appendStrings(item.because, to: &json)
+            json.append(contentsOf: #","sources":"#.utf8)
+            appendStrings(item.sources, to: &json)
+            json.append(UInt8(ascii: "}"))
+        }
+        json.append(UInt8(ascii: "]"))
+    }
+
+    static func appendPersonalisation(
+        _ patient: ChecklistBuilder.Patient, medications: Set<Medication>, to json: inout [UInt8]
+    ) {
+        json.append(contentsOf: #"{"injection":"#.utf8)
+        JSONString.append(patient.injection.rawValue, to: &json)
+        if let approach = patient.approach {
+            json.append(contentsOf: #","approach":"#.utf8)
+            JSONString.append(approach.rawValue, to: &json)
+        }
+        json.append(contentsOf: #","medications":"#.utf8)
+        appendStrings(medications.sorted().map(\.rawValue), to: &json)
+        json.append(contentsOf: #","medicationsFromDefaults":\#(patient.medications == nil)"#.utf8)
+        json.append(contentsOf: #","conditions":"#.utf8)
+        appendStrings(patient.conditions.sorted().map(\.rawValue), to: &json)
+        json.append(contentsOf: #","sedation":\#(patient.sedation)}"#.utf8)
+    }
+
+    static func appendTail(version: String, to json: inout [UInt8]) {
+        json.append(contentsOf: #","disclaimer":"#.utf8)
+        JSONString.append(disclaimer, to: &json)
+        json.append(contentsOf: #","knowledgeBaseVersion":"#.utf8)
+        JSONString.append(version, to: &json)
+        json.append(UInt8(ascii: "}"))
+    }
+}

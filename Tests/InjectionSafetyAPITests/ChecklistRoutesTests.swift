@@ -1,0 +1,60 @@
+import Foundation
+import HTTPServer
+import Testing
+
+@testable import InjectionSafetyAPI
+
+struct ChecklistRoutesTests {
+    func object(_ response: HTTPResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    @Test(arguments: ["pre-procedure", "day-of-procedure", "post-procedure"])
+    func everyPhaseAnswers(_ phase: String) throws {
+        let response = TestRouter.respond(.get, "/v1/checklists/\(phase)?injection=epidural-steroid&conditions=diabetes,anticoagulant")
+        #expect(response.status == .ok)
+        let body = try object(response)
+        #expect(body["phase"] as? String == phase)
+        #expect(body["injection"] as? String == "epidural-steroid")
+        #expect((body["items"] as? [[String: Any]])?.isEmpty == false)
+        #expect((body["disclaimer"] as? String)?.contains("does not replace") == true)
+        #expect(body["knowledgeBaseVersion"] is String)
+        #expect((body["personalisedBy"] as? [String: Any])?["conditions"] as? [String] == ["diabetes", "anticoagulant"])
+    }
+
+    @Test func unknownPhaseIs404() {
+        #expect(TestRouter.respond(.get, "/v1/checklists/someday?injection=facet-joint").status == .notFound)
+    }
+
+    @Test(arguments: [
+        ("", "injection"), ("injection=spinal-tap", "injection"), ("injection=facet-joint&conditions=diabetic", "conditions"),
+        ("injection=facet-joint&medications=aspirin", "medications"), ("injection=facet-joint&colour=red", "colour"),
+        ("injection=facet-joint&approach=caudal", "approach"), ("injection=facet-joint&sedation=maybe", "sedation"),
+    ])
+    func badQueryIs422NamingIt(query: String, field: String) throws {
+        let response = TestRouter.respond(.get, "/v1/checklists/pre-procedure?\(query)")
+        #expect(response.status == .unprocessableContent, "\(query)")
+        let errors = try #require(try object(response)["errors"] as? [[String: Any]])
+        #expect(errors.contains { $0["field"] as? String == field }, "\(errors)")
+    }
+
+    func review(_ body: String) -> HTTPResponse {
+        var context = RequestContext(connectionID: 1, logger: .init(label: "test"))
+        return TestRouter.shared.respond(
+            to: HTTPRequest(
+                method: .post, target: "/v1/checklists/pre-procedure/review",
+                headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body.utf8)),
+            context: &context)
+    }
+
+    @Test func reviewDecides() throws {
+        let postpone = try object(review(#"{"injection":"facet-joint","temperatureC":38.2,"conditions":["anticoagulant"]}"#))
+        #expect(postpone["decision"] as? String == "postpone")
+        #expect((postpone["reasons"] as? [[String: Any]])?.count ?? 0 >= 2)
+        #expect((postpone["items"] as? [[String: Any]])?.isEmpty == false)
+        let ready = try object(review(#"{"injection":"facet-joint"}"#))
+        #expect(ready["decision"] as? String == "ready")
+        #expect(review(#"{"injection":"facet-joint","temperature":38}"#).status == .unprocessableContent)
+        #expect(review(#"{"conditions":["diabetes"]}"#).status == .unprocessableContent)
+    }
+}
