@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// Checklists and the readiness review of the real server, through libcurl.
+struct ChecklistIntegrationTests {
+    func object(_ response: CurlClient.Response) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    @Test func checklistsForEveryPhaseAndTheirErrors() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let client = try CurlClient()
+        for phase in ["pre-procedure", "day-of-procedure", "post-procedure"] {
+            let response = try client.request(
+                "GET", "\(server.baseURL)/v1/checklists/\(phase)?injection=trigger-point&conditions=anticoagulant&sedation=true")
+            #expect(response.status == 200, "\(phase)")
+            let items = try #require(try object(response)["items"] as? [[String: Any]])
+            #expect(!items.isEmpty)
+            #expect(items.allSatisfy { ($0["sources"] as? [String])?.isEmpty == false })
+            let etag = try #require(response.header("ETag"))
+            let again = try client.request(
+                "GET", "\(server.baseURL)/v1/checklists/\(phase)?injection=trigger-point&conditions=anticoagulant&sedation=true",
+                headers: ["If-None-Match: \(etag)"])
+            #expect(again.status == 304)
+        }
+        let post = try object(try client.request("GET", "\(server.baseURL)/v1/checklists/post-procedure?injection=facet-joint"))
+        let warnings = (post["items"] as? [[String: Any]] ?? []).filter { $0["category"] as? String == "when-to-call" }
+        #expect(!warnings.isEmpty)
+        #expect(try client.request("GET", "\(server.baseURL)/v1/checklists/tomorrow?injection=facet-joint").status == 404)
+        let invalid = try client.request("GET", "\(server.baseURL)/v1/checklists/pre-procedure?injection=facet-joint&conditions=diabetic")
+        #expect(invalid.status == 422)
+        #expect(invalid.text.contains("diabetes"))
+        #expect(try client.request("GET", "\(server.baseURL)/v1/checklists/pre-procedure").status == 422)
+    }
+
+    @Test func reviewOverTheWire() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let client = try CurlClient()
+        func review(_ body: String, contentType: String = "application/json") throws -> CurlClient.Response {
+            try client.request(
+                "POST", "\(server.baseURL)/v1/checklists/pre-procedure/review", headers: ["Content-Type: \(contentType)"],
+                upload: .fixed(Array(body.utf8)))
+        }
+        #expect(try object(try review(#"{"injection":"facet-joint"}"#))["decision"] as? String == "ready")
+        #expect(try object(try review(#"{"injection":"facet-joint","temperatureC":38.0}"#))["decision"] as? String == "postpone")
+        #expect(
+            try object(try review(#"{"injection":"facet-joint","conditions":["antiplatelet"]}"#))["decision"] as? String
+                == "discuss-with-provider")
+        #expect(try review(#"{"injection":"facet-joint"}"#, contentType: "text/plain").status == 415)
+        #expect(try review(#"{"injection":"facet-joint""#).status == 400)
+        #expect(try review(#"{"injection":"facet-joint","temprature":38}"#).status == 422)
+    }
+}
