@@ -57,4 +57,25 @@ struct ChecklistRoutesTests {
         #expect(review(#"{"injection":"facet-joint","temperature":38}"#).status == .unprocessableContent)
         #expect(review(#"{"conditions":["diabetes"]}"#).status == .unprocessableContent)
     }
+
+    @Test func handoutIsOnePrintableHTMLPageWithWarningSignsByLevel() throws {
+        let response = TestRouter.respond(
+            .get, "/v1/checklists/post-procedure?injection=epidural-steroid", headers: [("Accept", "text/html,application/xhtml+xml")])
+        #expect(response.status == .ok)
+        #expect(response.contentType == "text/html; charset=utf-8")
+        let html = String(decoding: response.body, as: UTF8.self)
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(!html.lowercased().contains("<script"))
+        #expect(!html.contains("<link"))
+        #expect(html.contains("<style>"))
+        let emergency = try #require(html.range(of: "class=\"level emergency\""))
+        let urgent = try #require(html.range(of: "class=\"level urgent\""))
+        #expect(emergency.lowerBound < urgent.lowerBound)
+        #expect(html.contains("does not replace"))
+        #expect(response.header("Vary") == "Accept")
+    }
+
+    @Test func handoutEscapesText() {
+        #expect(ChecklistHandout.escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
+    }
 }

@@ -30,6 +30,8 @@ public struct ChecklistBuilder: Sendable {
         public var text: String
         public var because: [String]
         public var sources: [String]
+        /// For a warning sign: the level it calls for.
+        public var warningLevel: TriageLevel? = nil
     }
 
     /// The review's answer.
@@ -101,7 +103,7 @@ public struct ChecklistBuilder: Sendable {
             items.append(
                 PersonalisedItem(
                     id: "when-to-call-\(rule.id)", phase: .postProcedure, category: .whenToCall, text: "\(lead) \(sign)",
-                    because: [], sources: rule.sources))
+                    because: [], sources: rule.sources, warningLevel: rule.level))
         }
         return items
     }

@@ -1,0 +1,103 @@
+import InjectionSafety
+
+/// A checklist as one printable HTML page: no scripts, inline CSS, large
+/// type, and the warning signs grouped by how urgently to act.
+enum ChecklistHandout {
+    static func html(
+        phase: ChecklistPhase, injectionName: String, items: [ChecklistBuilder.PersonalisedItem], disclaimer: String
+    ) -> [UInt8] {
+        let title: String
+        switch phase {
+        case .preProcedure: title = "Before your \(injectionName)"
+        case .dayOfProcedure: title = "On the day of your \(injectionName)"
+        case .postProcedure: title = "After your \(injectionName)"
+        }
+        var html = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>
+            body { font: 20px/1.5 "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 42em; margin: 1.5em auto; padding: 0 1em; }
+            h1 { font-size: 1.7em; margin-bottom: .2em; }
+            h2 { font-size: 1.25em; margin: 1.2em 0 .3em; }
+            ul { padding-left: 1.2em; } li { margin: .35em 0; }
+            .level { border-left: .5em solid; padding: .2em .8em; margin: .8em 0; }
+            .emergency { border-color: #b00020; background: #fdecee; }
+            .urgent { border-color: #c25e00; background: #fff4e5; }
+            .contact-provider { border-color: #1f5fa8; background: #eaf2fb; }
+            .disclaimer { font-size: .9em; color: #333; border-top: 1px solid #999; padding-top: .6em; margin-top: 2em; }
+            @media print { body { margin: 0; max-width: none; } .level { break-inside: avoid; } }
+            </style>
+            </head>
+            <body>
+            <h1>\(escape(title))</h1>
+
+            """
+        let warnings = items.filter { $0.category == .whenToCall && $0.warningLevel != nil }
+        if !warnings.isEmpty {
+            html += "<h2>When to get help</h2>\n"
+            for level in [TriageLevel.emergency, .urgent, .contactProvider] {
+                let signs = warnings.filter { $0.warningLevel == level }
+                guard !signs.isEmpty else { continue }
+                html += "<section class=\"level \(level.rawValue)\">\n<h3>\(escape(heading(for: level)))</h3>\n<ul>\n"
+                for sign in signs { html += "<li>\(escape(signText(sign.text)))</li>\n" }
+                html += "</ul>\n</section>\n"
+            }
+        }
+        for category in ChecklistCategory.allCases {
+            let inCategory = items.filter { $0.category == category && $0.warningLevel == nil }
+            guard !inCategory.isEmpty else { continue }
+            html += "<h2>\(escape(categoryTitle(category)))</h2>\n<ul>\n"
+            for item in inCategory { html += "<li>\(escape(item.text))</li>\n" }
+            html += "</ul>\n"
+        }
+        html += "<p class=\"disclaimer\">\(escape(disclaimer))</p>\n</body>\n</html>\n"
+        return Array(html.utf8)
+    }
+
+    static func heading(for level: TriageLevel) -> String {
+        switch level {
+        case .emergency: "Call your local emergency number now if you have:"
+        case .urgent: "Call the clinic the same day if you have:"
+        case .contactProvider, .selfCare: "Call your provider within a day or two if you have:"
+        }
+    }
+
+    /// The sign without the lead sentence the JSON item carries.
+    static func signText(_ text: String) -> String {
+        guard let colon = text.firstIndex(of: ":") else { return text }
+        return String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func categoryTitle(_ category: ChecklistCategory) -> String {
+        switch category {
+        case .medications: "Your medicines"
+        case .preparation: "Getting ready"
+        case .transport: "Getting home"
+        case .monitoring: "Looking after yourself"
+        case .whenToCall: "When to call"
+        case .followUp: "Follow-up"
+        }
+    }
+
+    /// HTML text escaping.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
+
+import Foundation

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Renders the printable post-procedure handout in headless Chromium and saves
+# a screenshot, to check that it renders as a person would see it.
+#   scripts/screenshot-handout.sh [OUTPUT.png]      (default: handout.png)
+# Needs Debian's chromium (installed when missing) and a built server.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+output="${1:-handout.png}"
+command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+bin_path="$(swift build --show-bin-path)"
+[ -x "$bin_path/injection-safety-server" ] || swift build --product injection-safety-server
+work="$(mktemp -d)"
+"$bin_path/injection-safety-server" --host 127.0.0.1 --port 0 --log-format json >"$work/log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+port=""
+for _ in $(seq 1 100); do
+  port="$(grep -o '"port":"[0-9]*"' "$work/log" | head -n 1 | grep -o '[0-9]\+' || true)"
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "the server did not start"; cat "$work/log"; exit 1; }
+curl -sf -H 'Accept: text/html' \
+  "http://127.0.0.1:$port/v1/checklists/post-procedure?injection=epidural-steroid&conditions=diabetes,anticoagulant" \
+  -o "$work/handout.html"
+grep -qi '<script' "$work/handout.html" && { echo "the handout must not contain scripts"; exit 1; }
+timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,3200 \
+  --screenshot="$work/shot.png" "file://$work/handout.html" >/dev/null 2>&1
+size=$(stat -c %s "$work/shot.png")
+[ "$size" -gt 20000 ] || { echo "screenshot too small ($size bytes): nothing rendered?"; exit 1; }
+cp "$work/shot.png" "$output"
+echo "handout rendered: $output ($size bytes)"
