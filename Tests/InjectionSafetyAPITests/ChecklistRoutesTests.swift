@@ -79,3 +79,58 @@ struct ChecklistRoutesTests {
         #expect(ChecklistHandout.escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
     }
 }
+
+/// The pre-procedure questions as FHIR, and answers to them.
+struct FHIRQuestionnaireTests {
+    func object(_ response: HTTPResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    @Test func questionnaireHasTheQuestionsAndFollowUps() throws {
+        let response = TestRouter.respond(
+            .get, "/v1/checklists/pre-procedure?injection=facet-joint", headers: [("Accept", "application/fhir+json")])
+        #expect(response.status == .ok)
+        #expect(response.contentType == "application/fhir+json")
+        let body = try object(response)
+        #expect(body["resourceType"] as? String == "Questionnaire")
+        #expect(body["status"] as? String == "active")
+        let items = try #require(body["item"] as? [[String: Any]])
+        let glucose = try #require(items.first { $0["linkId"] as? String == "blood-glucose" })
+        #expect(glucose["type"] as? String == "decimal")
+        let enable = try #require((glucose["enableWhen"] as? [[String: Any]])?.first)
+        #expect(enable["question"] as? String == "condition-diabetes")
+        let group = try #require(items.first { $0["linkId"] as? String == "conditions" }?["item"] as? [[String: Any]])
+        #expect(group.count == 14)
+        #expect(TestRouter.respond(.get, "/v1/checklists/pre-procedure?injection=facet-joint&format=fhir").contentType == "application/fhir+json")
+        #expect(TestRouter.respond(.get, "/v1/checklists/post-procedure?injection=facet-joint&format=fhir").status == .notAcceptable)
+    }
+
+    func review(_ body: String) -> HTTPResponse {
+        var context = RequestContext(connectionID: 1, logger: .init(label: "test"))
+        return TestRouter.shared.respond(
+            to: HTTPRequest(
+                method: .post, target: "/v1/checklists/pre-procedure/review",
+                headers: HTTPHeaders([("Content-Type", "application/fhir+json")]), body: Array(body.utf8)),
+            context: &context)
+    }
+
+    @Test func questionnaireResponseIsReviewed() throws {
+        let answered = review(
+            #"{"resourceType":"QuestionnaireResponse","status":"completed","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"epidural-steroid"}}]},"#
+                + #"{"linkId":"conditions","item":[{"linkId":"condition-anticoagulant","answer":[{"valueBoolean":true}]}]}]}"#)
+        #expect(try object(answered)["decision"] as? String == "discuss-with-provider")
+        let fever = review(
+            #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},"#
+                + #"{"linkId":"fever","answer":[{"valueBoolean":true}]},{"linkId":"temperature","answer":[{"valueDecimal":37.2}]}]}"#)
+        #expect(try object(fever)["decision"] as? String == "postpone")
+    }
+
+    @Test func badQuestionnaireResponsesAre422WithPointers() throws {
+        let unknown = review(#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"shoe-size","answer":[{"valueInteger":9}]}]}"#)
+        #expect(unknown.status == .unprocessableContent)
+        #expect(String(decoding: unknown.body, as: UTF8.self).contains("/item/1/linkId"))
+        #expect(review(#"{"resourceType":"Patient"}"#).status == .unprocessableContent)
+        #expect(review(#"{"resourceType":"QuestionnaireResponse","item":[]}"#).status == .unprocessableContent)
+        #expect(review(#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"temperature","answer":[{"valueDecimal":99}]}]}"#).status == .unprocessableContent)
+    }
+}

@@ -3,7 +3,7 @@ import InjectionSafety
 
 /// `GET /v1/checklists/{phase}` and `POST /v1/checklists/pre-procedure/review`.
 struct ChecklistRoutes: Sendable {
-    static let parameters = ["injection", "approach", "medications", "conditions", "sedation"]
+    static let parameters = ["injection", "approach", "medications", "conditions", "sedation", "format"]
     static let disclaimer = TriageEngine.disclaimer
 
     let builder: ChecklistBuilder
@@ -41,6 +41,9 @@ struct ChecklistRoutes: Sendable {
             let medications = validator.codes("medications", as: Medication.self)
             let conditions = validator.codes("conditions", as: Condition.self)
             let sedation = validator.boolean("sedation") ?? false
+            if let format = validator.string("format"), format != "fhir" && format != "json" {
+                validator.fail("format", "Must be fhir or json.")
+            }
             if let approaches, approaches.count != 1 || injection?.first != .epiduralSteroid {
                 validator.fail("approach", "Give one approach, and only for an epidural steroid injection.")
             }
@@ -50,6 +53,18 @@ struct ChecklistRoutes: Sendable {
                 conditions: Set(conditions ?? []), sedation: sedation)
         } catch {
             return error.response
+        }
+        if FHIRQuestionnaire.isRequested(accept: request.headers["Accept"], query: request.query) {
+            guard phase == .preProcedure else {
+                return APIProblem(
+                    status: .notAcceptable, type: "/problems/not-acceptable", title: "Not Acceptable",
+                    detail: "A FHIR Questionnaire exists for the pre-procedure phase only.").response
+            }
+            var response = CachedResponse(
+                body: FHIRQuestionnaire.questionnaire(for: patient.injection, knowledgeBase: builder.knowledgeBase)
+            ).response(to: request, extraHeaders: [("Vary", "Accept")])
+            response.contentType = FHIRQuestionnaire.mediaType
+            return response
         }
         let items = builder.checklist(phase, for: patient)
         if Self.wantsHTML(request.headers["Accept"]) {
@@ -80,11 +95,15 @@ struct ChecklistRoutes: Sendable {
 
     func review(_ request: HTTPRequest) -> HTTPResponse {
         if let problem = CatalogueRoutes.noQuery(request) { return problem }
-        guard TriageRoutes.isJSON(request.headers["Content-Type"]) else { return APIProblem.unsupportedMediaType.response }
+        let contentType = request.headers["Content-Type"]
+        let isFHIR = contentType?.lowercased().hasPrefix(FHIRQuestionnaire.mediaType) == true
+        guard isFHIR || TriageRoutes.isJSON(contentType) else { return APIProblem.unsupportedMediaType.response }
         let input: TriageRequest
         let sedation: Bool
         do {
-            (input, sedation) = try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false)
+            (input, sedation) = isFHIR
+                ? try FHIRQuestionnaire.reviewRequest(from: request.body)
+                : try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false)
         } catch {
             return error.response
         }

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Validates the server's FHIR output with the fhir.resources package (R4B models).
+
+    scripts/check-fhir.py --server http://127.0.0.1:PORT
+
+Fetches the pre-procedure Questionnaire for every injection type and checks it
+against the R4B model, checks that every enableWhen names an item of the same
+questionnaire, then answers it with a QuestionnaireResponse (also validated)
+and checks the review's decision.
+"""
+import argparse
+import json
+import sys
+import urllib.request
+
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+INJECTIONS = ["epidural-steroid", "selective-nerve-root-block", "medial-branch-block", "facet-joint",
+              "sacroiliac-joint", "trigger-point"]
+
+
+def link_ids(items):
+    for item in items or []:
+        yield item["linkId"]
+        yield from link_ids(item.get("item"))
+
+
+def enable_when_targets(items):
+    for item in items or []:
+        for condition in item.get("enableWhen", []):
+            yield condition["question"]
+        yield from enable_when_targets(item.get("item"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", required=True)
+    base = parser.parse_args().server.rstrip("/")
+    for injection in INJECTIONS:
+        request = urllib.request.Request(f"{base}/v1/checklists/pre-procedure?injection={injection}",
+                                         headers={"Accept": "application/fhir+json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Type"] == "application/fhir+json", response.headers["Content-Type"]
+            document = json.loads(response.read())
+        Questionnaire.model_validate(document)
+        ids = set(link_ids(document["item"]))
+        missing = set(enable_when_targets(document["item"])) - ids
+        assert not missing, f"enableWhen names unknown items: {missing}"
+        print(f"ok   Questionnaire for {injection}: {len(ids)} items, valid R4B")
+
+    answer = {
+        "resourceType": "QuestionnaireResponse", "status": "completed",
+        "questionnaire": "urn:injection-safety:questionnaire:pre-procedure",
+        "item": [
+            {"linkId": "injection", "answer": [{"valueCoding": {"system": "urn:injection-safety:code", "code": "facet-joint"}}]},
+            {"linkId": "conditions", "item": [
+                {"linkId": "condition-diabetes", "answer": [{"valueBoolean": True}]},
+                {"linkId": "condition-anticoagulant", "answer": [{"valueBoolean": False}]}]},
+            {"linkId": "blood-glucose", "answer": [{"valueDecimal": 250}]},
+            {"linkId": "fever", "answer": [{"valueBoolean": True}]},
+            {"linkId": "temperature", "answer": [{"valueDecimal": 38.4}]},
+            {"linkId": "steroid-injections", "answer": [{"valueInteger": 2}]},
+        ],
+    }
+    QuestionnaireResponse.model_validate(answer)
+    request = urllib.request.Request(f"{base}/v1/checklists/pre-procedure/review", data=json.dumps(answer).encode(),
+                                     headers={"Content-Type": "application/fhir+json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        review = json.loads(response.read())
+    assert review["decision"] == "postpone", review["decision"]
+    rules = {reason["ruleId"] for reason in review["reasons"]}
+    print(f"ok   QuestionnaireResponse (valid R4B) reviewed: {review['decision']} ({', '.join(sorted(rules))})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
