@@ -81,6 +81,7 @@ struct ChecklistBuilderTests {
         #expect(decision(conditions: [.activeInfection]) == .postpone)
         #expect(decision(conditions: [.bleedingDisorder]) == .postpone)
         #expect(decision(.epiduralSteroid, conditions: [.pregnant]) == .postpone)
+        #expect(decision(glucose: 299) != .postpone)
         #expect(decision(glucose: 300) == .postpone)
     }
 
@@ -88,6 +89,7 @@ struct ChecklistBuilderTests {
         #expect(decision(conditions: [.anticoagulant]) == .discussWithProvider)
         #expect(decision(conditions: [.antiplatelet]) == .discussWithProvider)
         #expect(decision(glucose: 200, conditions: [.diabetes]) == .discussWithProvider)
+        #expect(decision(glucose: 199) == .ready)
         #expect(decision(conditions: [.contrastAllergy]) == .discussWithProvider)
         #expect(decision(conditions: [.immunosuppressed]) == .discussWithProvider)
         #expect(decision(steroids: 4) == .ready)

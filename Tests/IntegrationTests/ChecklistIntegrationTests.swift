@@ -52,4 +52,27 @@ struct ChecklistIntegrationTests {
         #expect(try review(#"{"injection":"facet-joint""#).status == 400)
         #expect(try review(#"{"injection":"facet-joint","temprature":38}"#).status == 422)
     }
+
+    @Test func handoutAndFHIROverTheWire() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let client = try CurlClient()
+        let html = try client.request(
+            "GET", "\(server.baseURL)/v1/checklists/post-procedure?injection=sacroiliac-joint", headers: ["Accept: text/html"])
+        #expect(html.status == 200)
+        #expect(html.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(html.text.contains("Call your local emergency number now"))
+        #expect(!html.text.lowercased().contains("<script"))
+        let questionnaire = try client.request(
+            "GET", "\(server.baseURL)/v1/checklists/pre-procedure?injection=sacroiliac-joint", headers: ["Accept: application/fhir+json"])
+        #expect(questionnaire.status == 200)
+        #expect(questionnaire.header("Content-Type") == "application/fhir+json")
+        #expect(try object(questionnaire)["resourceType"] as? String == "Questionnaire")
+        let answer = #"{"resourceType":"QuestionnaireResponse","status":"completed","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"sacroiliac-joint"}}]},{"linkId":"conditions","item":[{"linkId":"condition-bleeding-disorder","answer":[{"valueBoolean":true}]}]}]}"#
+        let review = try client.request(
+            "POST", "\(server.baseURL)/v1/checklists/pre-procedure/review", headers: ["Content-Type: application/fhir+json"],
+            upload: .fixed(Array(answer.utf8)))
+        #expect(review.status == 200)
+        #expect(try object(review)["decision"] as? String == "postpone")
+    }
 }
