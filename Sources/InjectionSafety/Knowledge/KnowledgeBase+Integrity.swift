@@ -61,35 +61,28 @@ extension KnowledgeBase {
         for entry in conditions { checkCitations("conditions.json: \(entry.code.rawValue)", entry.sources) }
         for entry in injections { checkCitations("injections.json: \(entry.id.rawValue)", entry.sources) }
         for entry in sideEffects { checkCitations("side-effects.json: \(entry.id.rawValue)", entry.sources) }
-        var ruleIDs = Set<String>()
-        for rule in triageRules {
-            let location = "triage-rules.json: \(rule.id)"
-            if !Self.isKebabCase(rule.id) { problem(location, "id is not kebab-case") }
-            if !ruleIDs.insert(rule.id).inserted { problem(location, "id listed more than once") }
-            if rule.explanation.trimmingCharacters(in: .whitespaces).isEmpty { problem(location, "explanation is empty") }
-            checkCitations(location, rule.sources)
+        // Rows of rules and items: unique kebab-case ids, text, sources.
+        func checkRows(_ file: String, _ rows: [(id: String, text: String, sources: [String])]) {
+            var ids = Set<String>()
+            for row in rows {
+                let location = "\(file): \(row.id)"
+                if !Self.isKebabCase(row.id) { problem(location, "id is not kebab-case") }
+                if !ids.insert(row.id).inserted { problem(location, "id listed more than once") }
+                if row.text.trimmingCharacters(in: .whitespaces).isEmpty { problem(location, "text is empty") }
+                checkCitations(location, row.sources)
+            }
         }
+        checkRows("triage-rules.json", triageRules.map { ($0.id, $0.explanation, $0.sources) })
+        checkRows("checklist-items.json", checklistItems.map { ($0.id, $0.text, $0.sources) })
+        checkRows("review-rules.json", reviewRules.map { ($0.id, $0.explanation, $0.sources) })
         for level in TriageLevel.allCases where !triageRules.contains(where: { $0.level == level }) {
             problem("triage-rules.json", "no rule gives the level '\(level.rawValue)'")
-        }
-        var itemIDs = Set<String>()
-        for item in checklistItems {
-            let location = "checklist-items.json: \(item.id)"
-            if !Self.isKebabCase(item.id) { problem(location, "id is not kebab-case") }
-            if !itemIDs.insert(item.id).inserted { problem(location, "id listed more than once") }
-            if item.text.trimmingCharacters(in: .whitespaces).isEmpty { problem(location, "text is empty") }
-            checkCitations(location, item.sources)
         }
         for phase in ChecklistPhase.allCases where !checklistItems.contains(where: { $0.phase == phase }) {
             problem("checklist-items.json", "no item for the phase '\(phase.rawValue)'")
         }
-        var reviewIDs = Set<String>()
-        for rule in reviewRules {
-            let location = "review-rules.json: \(rule.id)"
-            if !Self.isKebabCase(rule.id) { problem(location, "id is not kebab-case") }
-            if !reviewIDs.insert(rule.id).inserted { problem(location, "id listed more than once") }
-            if rule.decision == .ready { problem(location, "a rule cannot decide 'ready' (it is what no rule gives)") }
-            checkCitations(location, rule.sources)
+        for rule in reviewRules where rule.decision == .ready {
+            problem("review-rules.json: \(rule.id)", "a rule cannot decide 'ready' (it is what no rule gives)")
         }
         for source in sources where !cited.contains(source.id) {
             problem("sources.json: \(source.id)", "cited by no entry")
