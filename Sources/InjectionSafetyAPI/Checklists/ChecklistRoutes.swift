@@ -120,7 +120,7 @@ struct ChecklistRoutes: Sendable {
             json.append(contentsOf: #","explanation":"#.utf8)
             JSONString.append(reason.explanation, to: &json)
             json.append(contentsOf: #","sources":"#.utf8)
-            Self.appendStrings(reason.sources, to: &json)
+            JSONString.appendArray(reason.sources, to: &json)
             json.append(UInt8(ascii: "}"))
         }
         json.append(contentsOf: #"],"items":"#.utf8)
@@ -131,15 +131,6 @@ struct ChecklistRoutes: Sendable {
     }
 
     // MARK: - JSON
-
-    static func appendStrings(_ values: [String], to json: inout [UInt8]) {
-        json.append(UInt8(ascii: "["))
-        for (index, value) in values.enumerated() {
-            if index > 0 { json.append(UInt8(ascii: ",")) }
-            JSONString.append(value, to: &json)
-        }
-        json.append(UInt8(ascii: "]"))
-    }
 
     static func appendItems(_ items: [ChecklistBuilder.PersonalisedItem], to json: inout [UInt8]) {
         json.append(UInt8(ascii: "["))
@@ -154,9 +145,9 @@ struct ChecklistRoutes: Sendable {
             json.append(contentsOf: #","text":"#.utf8)
             JSONString.append(item.text, to: &json)
             json.append(contentsOf: #","because":"#.utf8)
-            appendStrings(item.because, to: &json)
+            JSONString.appendArray(item.because, to: &json)
             json.append(contentsOf: #","sources":"#.utf8)
-            appendStrings(item.sources, to: &json)
+            JSONString.appendArray(item.sources, to: &json)
             json.append(UInt8(ascii: "}"))
         }
         json.append(UInt8(ascii: "]"))
@@ -172,10 +163,10 @@ struct ChecklistRoutes: Sendable {
             JSONString.append(approach.rawValue, to: &json)
         }
         json.append(contentsOf: #","medications":"#.utf8)
-        appendStrings(medications.sorted().map(\.rawValue), to: &json)
+        JSONString.appendArray(medications.sorted().map(\.rawValue), to: &json)
         json.append(contentsOf: #","medicationsFromDefaults":\#(patient.medications == nil)"#.utf8)
         json.append(contentsOf: #","conditions":"#.utf8)
-        appendStrings(patient.conditions.sorted().map(\.rawValue), to: &json)
+        JSONString.appendArray(patient.conditions.sorted().map(\.rawValue), to: &json)
         json.append(contentsOf: #","sedation":\#(patient.sedation)}"#.utf8)
     }
 

@@ -20,14 +20,7 @@ struct TriageRoutes: Sendable {
             json.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
         func string(_ value: String) { JSONString.append(value, to: &json) }
-        func strings<S: Sequence<String>>(_ values: S) {
-            json.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                if index > 0 { json.append(UInt8(ascii: ",")) }
-                string(value)
-            }
-            json.append(UInt8(ascii: "]"))
-        }
+        func strings<S: Sequence<String>>(_ values: S) { JSONString.appendArray(values, to: &json) }
         json.append(UInt8(ascii: "{"))
         key("level", first: true)
         string(result.level.rawValue)
