@@ -35,11 +35,11 @@ extension RequestContext {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// The client's id if it is acceptable (1–128 visible ASCII characters), else a new one.
-    public static func requestID(from header: String?) -> String {
+    /// The client's id if it is acceptable (1–128 visible ASCII characters), else `generate()`.
+    public static func requestID(from header: String?, generate: () -> String = generateRequestID) -> String {
         if let header, (1...128).contains(header.utf8.count), header.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return header
         }
-        return generateRequestID()
+        return generate()
     }
 }

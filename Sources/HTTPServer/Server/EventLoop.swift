@@ -18,6 +18,8 @@ final class EventLoop: @unchecked Sendable {
     /// Read buffer shared by this loop's connections (only one runs at a time).
     let readBuffer: UnsafeMutableRawBufferPointer
     var dateCache = DateCache()
+    /// Request ids: SplitMix64 over a random seed, so a request costs no `getrandom` call.
+    private var requestIDState = UInt64.random(in: .min ... .max)
     private(set) var connections: [UInt64: Connection] = [:]
     private var sweepTimer: (any DispatchSourceTimer)?
 
@@ -42,6 +44,17 @@ final class EventLoop: @unchecked Sendable {
         timer.setEventHandler { [unowned self] in self.checkDeadlines() }
         timer.activate()
         sweepTimer = timer
+    }
+
+    /// A new 16-hex-digit request id. On `queue`.
+    func nextRequestID() -> String {
+        requestIDState &+= 0x9E37_79B9_7F4A_7C15
+        var z = requestIDState
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        let hex = String(z, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Takes an accepted socket. On `queue`.
