@@ -37,10 +37,7 @@ struct ServerIntegrationTests {
         #expect(head.header("Content-Length") == "15")
         #expect(head.header("Content-Type") == "application/json")
         #expect(head.body.isEmpty)
-        let next = try client.request("GET", "\(server.baseURL)/healthz")
-        #expect(next.status == 200)
-        #expect(next.text == Self.healthBody)
-        #expect(next.newConnections == 0)
+        try Self.expectConnectionReused(client, server)
     }
 
     @Test func keepAliveReusesOneConnection() throws {
@@ -79,10 +76,7 @@ struct ServerIntegrationTests {
         #expect(response.header("Allow") == "GET, HEAD, OPTIONS")
         #expect(response.header("Content-Type") == "application/problem+json")
         #expect(response.header("Connection") != "close")
-        let next = try client.request("GET", "\(server.baseURL)/healthz")
-        #expect(next.status == 200)
-        #expect(next.text == Self.healthBody)
-        #expect(next.newConnections == 0)
+        try Self.expectConnectionReused(client, server)
     }
 
     @Test func chunkedUploadIsFramedAndTheConnectionReused() throws {
@@ -100,10 +94,7 @@ struct ServerIntegrationTests {
         #expect(response.header("Allow") == "GET, HEAD, OPTIONS")
         #expect(response.header("Content-Type") == "application/problem+json")
         #expect(response.header("Connection") != "close")
-        let next = try client.request("GET", "\(server.baseURL)/healthz")
-        #expect(next.status == 200)
-        #expect(next.text == Self.healthBody)
-        #expect(next.newConnections == 0)
+        try Self.expectConnectionReused(client, server)
     }
 
     /// A declared body over `--max-body-bytes`: 413 at once (no `100 Continue`
@@ -275,6 +266,17 @@ struct ServerIntegrationTests {
     }
 
     // MARK: - Helpers
+
+    /// The next GET on the same handle is answered over the same connection:
+    /// whatever came before was framed exactly.
+    static func expectConnectionReused(
+        _ client: CurlClient, _ server: ServerProcess, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let next = try client.request("GET", "\(server.baseURL)/healthz")
+        #expect(next.status == 200, sourceLocation: sourceLocation)
+        #expect(next.text == healthBody, sourceLocation: sourceLocation)
+        #expect(next.newConnections == 0, sourceLocation: sourceLocation)
+    }
 
     static func problem(_ body: [UInt8]) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
