@@ -74,12 +74,27 @@ public struct HTTPHeaders: Sendable {
     }
 
     func listContains(_ range: Range<Int>, token: String) -> Bool {
-        Self.listElements(storage, range).contains { equalsIgnoringCase($0, token) }
+        var found = false
+        Self.forEachListElement(storage, range) { element in
+            found = equalsIgnoringCase(element, token)
+            return !found
+        }
+        return found
     }
 
     /// The non-empty, whitespace-trimmed elements of a comma-separated list (RFC 9110 §5.6.1).
     static func listElements(_ storage: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
         var elements: [Range<Int>] = []
+        forEachListElement(storage, range) { element in
+            elements.append(element)
+            return true
+        }
+        return elements
+    }
+
+    /// Calls `body` with each non-empty, trimmed list element until it returns `false`;
+    /// allocates nothing (it runs for the `Connection` field of every request).
+    static func forEachListElement(_ storage: [UInt8], _ range: Range<Int>, _ body: (Range<Int>) -> Bool) {
         var start = range.lowerBound
         while start <= range.upperBound {
             var end = start
@@ -88,10 +103,9 @@ public struct HTTPHeaders: Sendable {
             var upper = end
             while lower < upper && ByteClass.isWhitespace(storage[lower]) { lower += 1 }
             while upper > lower && ByteClass.isWhitespace(storage[upper - 1]) { upper -= 1 }
-            if lower < upper { elements.append(lower..<upper) }
+            if lower < upper && !body(lower..<upper) { return }
             start = end + 1
         }
-        return elements
     }
 
     func equalsIgnoringCase(_ range: Range<Int>, _ literal: String) -> Bool {

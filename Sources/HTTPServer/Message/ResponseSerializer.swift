@@ -2,9 +2,18 @@
 /// `Content-Length`, `Transfer-Encoding`, `Connection` or `Date`.
 enum ResponseSerializer {
     /// Field names the serializer writes itself; a handler's copies are dropped.
-    private static let framingFields: Set<String> = [
+    private static let framingFields: [String] = [
         "content-length", "transfer-encoding", "connection", "date", "content-type", "keep-alive",
     ]
+
+    /// Whether a handler's field is one the serializer owns, compared
+    /// case-insensitively without allocating (every response has extra fields).
+    private static func isFramingField(_ name: String) -> Bool {
+        framingFields.contains { framing in
+            framing.utf8.count == name.utf8.count
+                && zip(framing.utf8, name.utf8).allSatisfy { $0 == ByteClass.lowercased($1) }
+        }
+    }
 
     /// Appends the response to `output`.
     /// - Parameters:
@@ -33,7 +42,7 @@ enum ResponseSerializer {
         } else if keepAliveForHTTP10 {
             output.append(contentsOf: "\r\nConnection: keep-alive".utf8)
         }
-        for field in response.headers where !framingFields.contains(field.name.lowercased()) {
+        for field in response.headers where !isFramingField(field.name) {
             output.append(contentsOf: "\r\n".utf8)
             output.append(contentsOf: field.name.utf8)
             output.append(contentsOf: ": ".utf8)
