@@ -39,12 +39,7 @@ struct ChecklistRoutesTests {
     }
 
     func review(_ body: String) -> HTTPResponse {
-        var context = RequestContext(connectionID: 1, logger: .init(label: "test"))
-        return TestRouter.shared.respond(
-            to: HTTPRequest(
-                method: .post, target: "/v1/checklists/pre-procedure/review",
-                headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body.utf8)),
-            context: &context)
+        TestRouter.post("/v1/checklists/pre-procedure/review", body, contentType: "application/json")
     }
 
     @Test func reviewDecides() throws {
@@ -106,12 +101,7 @@ struct FHIRQuestionnaireTests {
     }
 
     func review(_ body: String) -> HTTPResponse {
-        var context = RequestContext(connectionID: 1, logger: .init(label: "test"))
-        return TestRouter.shared.respond(
-            to: HTTPRequest(
-                method: .post, target: "/v1/checklists/pre-procedure/review",
-                headers: HTTPHeaders([("Content-Type", "application/fhir+json")]), body: Array(body.utf8)),
-            context: &context)
+        TestRouter.post("/v1/checklists/pre-procedure/review", body, contentType: "application/fhir+json")
     }
 
     @Test func questionnaireResponseIsReviewed() throws {

@@ -18,4 +18,13 @@ enum TestRouter {
         return shared.respond(
             to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)), context: &context)
     }
+
+    static func post(_ target: String, _ body: String, contentType: String? = "application/json") -> HTTPResponse {
+        var headers: [(String, String)] = []
+        if let contentType { headers.append(("Content-Type", contentType)) }
+        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        return shared.respond(
+            to: HTTPRequest(method: .post, target: target, headers: HTTPHeaders(headers), body: Array(body.utf8)),
+            context: &context)
+    }
 }

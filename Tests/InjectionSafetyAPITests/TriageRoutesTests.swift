@@ -7,12 +7,7 @@ import Testing
 /// `POST /v1/triage`: strict decoding, every problem reported with a pointer.
 struct TriageRoutesTests {
     func post(_ body: String, contentType: String? = "application/json") -> HTTPResponse {
-        var headers: [(String, String)] = []
-        if let contentType { headers.append(("Content-Type", contentType)) }
-        var context = RequestContext(connectionID: 1, logger: .init(label: "test"))
-        return TestRouter.shared.respond(
-            to: HTTPRequest(method: .post, target: "/v1/triage", headers: HTTPHeaders(headers), body: Array(body.utf8)),
-            context: &context)
+        TestRouter.post("/v1/triage", body, contentType: contentType)
     }
 
     func pointers(_ response: HTTPResponse) throws -> [String] {
