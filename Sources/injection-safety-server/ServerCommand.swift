@@ -15,7 +15,8 @@ struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "injection-safety-server",
         abstract: "Serves the injection-safety HTTP/1.1 JSON API.",
-        version: InjectionSafety.version
+        version: InjectionSafety.version,
+        subcommands: [HealthcheckCommand.self]
     )
 
     @Option(help: "Address to listen on: 0.0.0.0, ::, 127.0.0.1, ::1 or a name. (env: HOST; default: 0.0.0.0)")

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The binary's command line: configuration errors, `--help`, and the
+/// `healthcheck` subcommand a container's HEALTHCHECK runs.
+struct CommandLineIntegrationTests {
+    /// Runs the binary to its end (at most `timeout` seconds) and returns its exit status and output.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 20
+    ) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try ServerProcess.binaryURL()
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for name in ["HOST", "PORT", "LOG_FORMAT", "LOG_LEVEL", "CORS_ALLOWED_ORIGINS", "TRUSTED_PROXIES"] {
+            merged[name] = nil
+        }
+        process.environment = merged.merging(environment) { $1 }
+        let outputFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cli-\(UUID().uuidString).txt")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let handle = try FileHandle(forWritingTo: outputFile)
+        defer { try? handle.close() }
+        process.standardOutput = handle
+        process.standardError = handle
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        try process.run()
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            _ = done.wait(timeout: .now() + 5)
+            Issue.record("\(arguments) did not finish within \(timeout) s")
+        }
+        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, output)
+    }
+
+    @Test(arguments: [
+        (["--port", "70000"], [:], "--port"),
+        (["--idle-timeout", "-1"], [:], "--idle-timeout"),
+        (["--log-format", "xml"], [:], "--log-format"),
+        ([], ["MAX_BODY_BYTES": "ten"], "MAX_BODY_BYTES"),
+        ([], ["LOG_LEVEL": "loud"], "LOG_LEVEL"),
+        (["--no-such-flag"], [:], "--no-such-flag"),
+    ] as [([String], [String: String], String)])
+    func invalidConfigurationExitsTwoNamingTheSetting(
+        arguments: [String], environment: [String: String], setting: String
+    ) throws {
+        let result = try Self.run(arguments + ["--host", "127.0.0.1"], environment: environment)
+        #expect(result.status == 2, "output: \(result.output)")
+        #expect(result.output.contains(setting), "output: \(result.output)")
+    }
+
+    /// A flag wins over its environment variable: a valid flag with an invalid
+    /// variable still starts (and a health check of it passes).
+    @Test func flagWinsOverEnvironment() throws {
+        let server = try ServerProcess(arguments: ["--log-level", "info"])
+        defer { server.stop() }
+        let check = try Self.run(
+            ["--port", String(server.port), "healthcheck"], environment: ["PORT": "not-a-port", "HOST": "127.0.0.1"])
+        #expect(check.status == 0, "output: \(check.output)")
+    }
+
+    @Test func helpListsEverySettingWithItsVariableAndDefault() throws {
+        let result = try Self.run(["--help"])
+        #expect(result.status == 0)
+        // Help wraps its lines; compare with the whitespace collapsed.
+        let text = result.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for variable in [
+            "HOST", "PORT", "LOG_LEVEL", "LOG_FORMAT", "MAX_REQUEST_TARGET_BYTES", "MAX_HEADER_BYTES",
+            "MAX_HEADER_FIELDS", "MAX_BODY_BYTES", "HEADER_READ_TIMEOUT", "BODY_READ_TIMEOUT", "IDLE_TIMEOUT",
+            "WRITE_TIMEOUT", "MAX_PIPELINED_REQUESTS", "MAX_CONNECTIONS", "DRAIN_TIMEOUT",
+        ] {
+            #expect(text.contains("env: \(variable); default: "), "--help does not name \(variable) with its default")
+        }
+        #expect(result.output.contains("healthcheck"))
+    }
+
+    @Test func healthcheckPassesAgainstAReadyServer() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let byFlag = try Self.run(["--port", String(server.port), "healthcheck"])
+        #expect(byFlag.status == 0, "output: \(byFlag.output)")
+        // The container sets PORT and listens on every address.
+        let byEnvironment = try Self.run(["healthcheck"], environment: ["PORT": String(server.port), "HOST": "0.0.0.0"])
+        #expect(byEnvironment.status == 0, "output: \(byEnvironment.output)")
+    }
+
+    @Test func healthcheckFailsWithNoServerOrANon200Answer() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let notFound = try Self.run(["--port", String(server.port), "healthcheck", "--path", "/no-such-path"])
+        #expect(notFound.status == 1)
+        #expect(notFound.output.contains("404"), "output: \(notFound.output)")
+        server.stop()
+        let refused = try Self.run(["--port", String(server.port), "healthcheck", "--timeout", "1"])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("cannot connect"), "output: \(refused.output)")
+    }
+
+    /// A server that holds the connection but never answers: the check gives up in time.
+    @Test func healthcheckGivesUpOnASilentServer() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+                bind(listener, pointer, length) == 0 && listen(listener, 4) == 0
+                    && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let started = Date()
+        let result = try Self.run(["--port", String(port), "healthcheck", "--timeout", "0.5"])
+        #expect(result.status == 1, "output: \(result.output)")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
