@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         // The medical knowledge and the rules: no HTTP, no JSON wire details, no sockets.
@@ -28,7 +30,10 @@ let package = Package(
         // A small HTTP/1.1 server on Glibc sockets and Dispatch: knows nothing of the domain.
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: strictSettings
         ),
         // Routes, request validation and JSON/problem+json encoding.
@@ -38,6 +43,8 @@ let package = Package(
                 "InjectionSafety",
                 "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             // The OpenAPI document (the top-level openapi.yaml links here), served at GET /openapi.yaml.
             resources: [.copy("Resources/openapi.yaml")],
@@ -71,7 +78,10 @@ let package = Package(
         ),
         .testTarget(
             name: "InjectionSafetyAPITests",
-            dependencies: ["InjectionSafetyAPI", "HTTPServer", "InjectionSafety"],
+            dependencies: [
+                "InjectionSafetyAPI", "HTTPServer", "InjectionSafety",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -38,6 +38,7 @@ REQUESTS = [
     ("/v1/conditions", 200),
     ("/v1/sources", 200),
     ("/openapi.yaml", 200),
+    ("/metrics", 200),
     ("/v1/triage/rules", 200),
     ("/v1/checklists/pre-procedure?injection=epidural-steroid&conditions=diabetes", 200),
     ("/v1/checklists/post-procedure?injection=facet-joint&sedation=true", 200),

@@ -4,13 +4,18 @@ import InjectionSafety
 /// Builds the service's routes from a checked knowledge base.
 public enum Application {
     /// The router with every endpoint of the API.
-    /// - Parameter readiness: what `GET /readyz` reports; mark it draining when a shutdown begins.
-    public static func makeRouter(knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness()) throws -> Router {
+    /// - Parameters:
+    ///   - readiness: what `GET /readyz` reports; mark it draining when a shutdown begins.
+    ///   - metrics: what `GET /metrics` serves; give its `server` part to the `HTTPServer`.
+    public static func makeRouter(
+        knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness(), metrics: ApplicationMetrics = ApplicationMetrics()
+    ) throws -> Router {
         var router = Router()
         HealthRoutes.register(in: &router, readiness: readiness)
+        MetricsRoutes.register(in: &router, metrics: metrics)
         try CatalogueRoutes(knowledgeBase: knowledgeBase).register(in: &router)
-        try TriageRoutes(knowledgeBase: knowledgeBase).register(in: &router)
-        ChecklistRoutes(knowledgeBase: knowledgeBase).register(in: &router)
+        try TriageRoutes(knowledgeBase: knowledgeBase, metrics: metrics).register(in: &router)
+        ChecklistRoutes(knowledgeBase: knowledgeBase, metrics: metrics).register(in: &router)
         try OpenAPIRoutes.register(in: &router)
         return router
     }

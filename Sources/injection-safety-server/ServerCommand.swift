@@ -100,6 +100,7 @@ struct ServerCommand: ParsableCommand {
         let knowledgeBase: KnowledgeBase
         let router: Router
         let readiness = Readiness()
+        let metrics = ApplicationMetrics()
         do {
             knowledgeBase = try KnowledgeBase.bundled()
             let problems = knowledgeBase.integrityProblems()
@@ -110,7 +111,7 @@ struct ServerCommand: ParsableCommand {
                 output.flush()
                 throw ExitCode(1)
             }
-            router = try Application.makeRouter(knowledgeBase: knowledgeBase, readiness: readiness)
+            router = try Application.makeRouter(knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics)
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -118,7 +119,7 @@ struct ServerCommand: ParsableCommand {
             output.flush()
             throw ExitCode(1)
         }
-        let server = HTTPServer(configuration: settings.server, responder: router, logger: logger)
+        let server = HTTPServer(configuration: settings.server, responder: router, logger: logger, metrics: metrics.server)
         // Before listening: a SIGTERM sent as soon as "listening" appears must not be lost.
         SignalHandling.installShutdownHandlers(
             server: server, logger: logger, readiness: readiness, beforeExit: output.flush)

@@ -167,17 +167,20 @@ final class Connection: @unchecked Sendable {
             date: loop.dateCache.current(), into: &output)
         queuedResponses += 1
         if close { closeAfterOutput = true }
+        let elapsed = DispatchTime.now().uptimeNanoseconds &- started
+        let bytes = output.count - before
+        let route = context.routeTemplate ?? "unmatched"
+        loop.requestMetrics.record(
+            method: request.method, route: route, status: response.status.code, nanoseconds: elapsed, bytes: bytes)
         let logger = context.logger
         if logger.logLevel <= .info {
-            let elapsed = DispatchTime.now().uptimeNanoseconds &- started
-            let bytes = output.count - before
             logger.info(
                 "request",
                 metadata: [
                     "connection": .string(String(id)),
                     "request_id": .string(context.requestID),
                     "method": .string(request.method.rawValue),
-                    "route": .string(context.routeTemplate ?? "unmatched"),
+                    "route": .string(route),
                     "status": .string(String(response.status.code)),
                     "bytes": .string(String(bytes)),
                     "duration_ms": .string(Self.milliseconds(elapsed)),
@@ -192,6 +195,7 @@ final class Connection: @unchecked Sendable {
             date: loop.dateCache.current(), into: &output)
         queuedResponses += 1
         closeAfterOutput = true
+        loop.server.metrics.parseError(error)
         loop.server.logger.notice(
             "request rejected",
             metadata: ["connection": "\(id)", "status": "\(error.status.code)", "error": "\(error)"])
@@ -223,6 +227,7 @@ final class Connection: @unchecked Sendable {
                 .problem(.requestTimeout, detail: "The request was not received in time."), isHead: false,
                 close: true, keepAliveForHTTP10: false, date: loop.dateCache.current(), into: &output)
             closeAfterOutput = true
+            loop.server.metrics.requestTimeouts.increment()
             loop.server.logger.notice("request timed out", metadata: ["connection": "\(id)", "status": "408"])
             if flush() { finishAfterLastResponse() }
         }

@@ -18,6 +18,7 @@ final class EventLoop: @unchecked Sendable {
     /// Read buffer shared by this loop's connections (only one runs at a time).
     let readBuffer: UnsafeMutableRawBufferPointer
     var dateCache = DateCache()
+    let requestMetrics: RequestMetricsCache
     /// Request ids: SplitMix64 over a random seed, so a request costs no `getrandom` call.
     private var requestIDState = UInt64.random(in: .min ... .max)
     private(set) var connections: [UInt64: Connection] = [:]
@@ -30,6 +31,7 @@ final class EventLoop: @unchecked Sendable {
     init(index: Int, server: HTTPServer) {
         self.queue = DispatchQueue(label: "injection-safety.http.loop-\(index)")
         self.server = server
+        self.requestMetrics = RequestMetricsCache(metrics: server.metrics)
         self.readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
     }
 

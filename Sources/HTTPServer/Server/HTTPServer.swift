@@ -67,6 +67,7 @@ public final class HTTPServer: @unchecked Sendable {
     public let configuration: Configuration
     let responder: any HTTPResponder
     let logger: Logger
+    let metrics: ServerMetrics
 
     private var loops: [EventLoop] = []
     private let acceptQueue: DispatchQueue
@@ -92,10 +93,14 @@ public final class HTTPServer: @unchecked Sendable {
     /// Most connections answered with 503 at once; past it, new sockets are closed at once.
     static let maxRejectingConnections = 32
 
-    public init(configuration: Configuration, responder: any HTTPResponder, logger: Logger) {
+    public init(
+        configuration: Configuration, responder: any HTTPResponder, logger: Logger,
+        metrics: ServerMetrics = ServerMetrics()
+    ) {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        self.metrics = metrics
         self.acceptQueue = DispatchQueue(label: "injection-safety.http.accept")
     }
 
@@ -161,10 +166,13 @@ public final class HTTPServer: @unchecked Sendable {
                     rejectingConnections.subtract(1, ordering: .relaxed)
                     openConnections.subtract(1, ordering: .relaxed)
                     close(descriptor)
+                    metrics.rejectedConnections.increment()
                     continue
                 }
                 rejecting = true
             }
+            (rejecting ? metrics.rejectedConnections : metrics.acceptedConnections).increment()
+            metrics.openConnections.increment()
             nextConnectionID += 1
             let id = nextConnectionID
             let loop = loops[nextLoop]
@@ -190,6 +198,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     func connectionClosed(rejected: Bool) {
         if rejected { rejectingConnections.subtract(1, ordering: .relaxed) }
+        metrics.openConnections.decrement()
         let remaining = openConnections.subtract(1, ordering: .acquiringAndReleasing).newValue
         if remaining == 0 && isDraining { finishShutdown(.drained) }
     }

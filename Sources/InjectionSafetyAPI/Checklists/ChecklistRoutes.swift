@@ -7,9 +7,11 @@ struct ChecklistRoutes: Sendable {
     static let disclaimer = TriageEngine.disclaimer
 
     let builder: ChecklistBuilder
+    let metrics: ApplicationMetrics
 
-    init(knowledgeBase: KnowledgeBase) {
+    init(knowledgeBase: KnowledgeBase, metrics: ApplicationMetrics) {
         builder = ChecklistBuilder(knowledgeBase: knowledgeBase)
+        self.metrics = metrics
     }
 
     func register(in router: inout Router) {
@@ -108,6 +110,7 @@ struct ChecklistRoutes: Sendable {
             return error.response
         }
         let review = builder.review(input, sedation: sedation)
+        metrics.reviewAnswered(review.decision)
         var json = Array(#"{"decision":"#.utf8)
         JSONString.append(review.decision.rawValue, to: &json)
         json.append(contentsOf: #","reasons":["#.utf8)

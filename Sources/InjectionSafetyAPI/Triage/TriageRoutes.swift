@@ -6,6 +6,7 @@ import InjectionSafety
 struct TriageRoutes: Sendable {
     let engine: TriageEngine
     let rulesDocument: CachedResponse
+    let metrics: ApplicationMetrics
 
     /// The answer's JSON (field names are the contract in domain.md), written
     /// straight to bytes: this is the hot path, and `JSONEncoder` cost more
@@ -72,7 +73,8 @@ struct TriageRoutes: Sendable {
         var disclaimer: String
     }
 
-    init(knowledgeBase: KnowledgeBase) throws {
+    init(knowledgeBase: KnowledgeBase, metrics: ApplicationMetrics) throws {
+        self.metrics = metrics
         engine = TriageEngine(knowledgeBase: knowledgeBase)
         rulesDocument = CachedResponse(
             body: Array(
@@ -100,10 +102,12 @@ struct TriageRoutes: Sendable {
         } catch {
             return error.response
         }
+        let result = engine.triage(input)
+        metrics.triageAnswered(result.level)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
             headers: [("Cache-Control", "no-store"), ("Content-Language", CachedResponse.language)],
-            body: Self.encode(engine.triage(input)))
+            body: Self.encode(result))
     }
 
     /// `application/json`, compared case-insensitively, parameters (charset) allowed.
