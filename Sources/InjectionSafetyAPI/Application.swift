@@ -19,4 +19,13 @@ public enum Application {
         try OpenAPIRoutes.register(in: &router)
         return router
     }
+
+    /// What the server runs: the router, inside the CORS policy when one is configured.
+    public static func makeResponder(
+        knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness(), metrics: ApplicationMetrics = ApplicationMetrics(),
+        cors: CORSPolicy = CORSPolicy()
+    ) throws -> any HTTPResponder {
+        let router = try makeRouter(knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics)
+        return cors.isEnabled ? CORSResponder(router: router, policy: cors) : router
+    }
 }

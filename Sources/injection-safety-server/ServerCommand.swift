@@ -64,6 +64,12 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Seconds a graceful shutdown waits for in-flight requests. (env: DRAIN_TIMEOUT; default: 10)")
     var drainTimeout: Double?
 
+    @Option(help: "Comma-separated browser origins allowed by CORS (https://portal.example.org), or *. (env: CORS_ALLOWED_ORIGINS; default: none, CORS off)")
+    var corsAllowedOrigins: String?
+
+    @Option(help: "Comma-separated proxy addresses or ranges (10.0.0.0/8, ::1) whose X-Forwarded-For / Forwarded give the logged client address. (env: TRUSTED_PROXIES; default: none)")
+    var trustedProxies: String?
+
     /// Invalid configuration (an unknown flag, a bad value) exits with 2 after
     /// a message naming the setting; `--help` and `--version` exit with 0.
     static func main() {
@@ -98,7 +104,7 @@ struct ServerCommand: ParsableCommand {
         logger.logLevel = settings.logLevel
 
         let knowledgeBase: KnowledgeBase
-        let router: Router
+        let responder: any HTTPResponder
         let readiness = Readiness()
         let metrics = ApplicationMetrics()
         do {
@@ -111,7 +117,8 @@ struct ServerCommand: ParsableCommand {
                 output.flush()
                 throw ExitCode(1)
             }
-            router = try Application.makeRouter(knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics)
+            responder = try Application.makeResponder(
+                knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics, cors: settings.cors)
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -119,7 +126,7 @@ struct ServerCommand: ParsableCommand {
             output.flush()
             throw ExitCode(1)
         }
-        let server = HTTPServer(configuration: settings.server, responder: router, logger: logger, metrics: metrics.server)
+        let server = HTTPServer(configuration: settings.server, responder: responder, logger: logger, metrics: metrics.server)
         // Before listening: a SIGTERM sent as soon as "listening" appears must not be lost.
         SignalHandling.installShutdownHandlers(
             server: server, logger: logger, readiness: readiness, beforeExit: output.flush)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTPServer
+import InjectionSafetyAPI
 import Logging
 
 /// The resolved configuration: flag, else environment variable, else default.
@@ -8,6 +9,7 @@ struct Settings {
     var server: HTTPServer.Configuration
     var logLevel: Logger.Level
     var logFormat: LogFormat
+    var cors: CORSPolicy
 
     enum LogFormat: String {
         case json, text
@@ -65,7 +67,18 @@ struct Settings {
         if let value = try reader.seconds(command.drainTimeout, "DRAIN_TIMEOUT", name: "--drain-timeout") {
             limits.drainTimeout = value
         }
-        server = HTTPServer.Configuration(host: host, port: port, limits: limits)
+        do {
+            cors = try CORSPolicy.parse(try reader.string(command.corsAllowedOrigins, "CORS_ALLOWED_ORIGINS") ?? "")
+        } catch {
+            throw ValidationError("--cors-allowed-origins / CORS_ALLOWED_ORIGINS: \(error)")
+        }
+        let proxies: TrustedProxies
+        do {
+            proxies = try TrustedProxies.parse(try reader.string(command.trustedProxies, "TRUSTED_PROXIES") ?? "")
+        } catch {
+            throw ValidationError("--trusted-proxies / TRUSTED_PROXIES: \(error)")
+        }
+        server = HTTPServer.Configuration(host: host, port: port, limits: limits, trustedProxies: proxies)
     }
 
     /// Reads one setting from its flag or its environment variable, validating it.

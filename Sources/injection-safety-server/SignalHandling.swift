@@ -30,14 +30,20 @@ enum SignalHandling {
                                "open_connections": "\(server.openConnectionCount)"])
                 readiness.markDraining()
                 server.shutdown { outcome in
+                    let drained = server.drainStatistics
+                    var metadata: Logger.Metadata = [
+                        "connections_at_start": "\(drained.connectionsAtStart)",
+                        "requests_answered": "\(drained.requestsAnswered)",
+                        "drain_ms": "\(drained.elapsed.components.seconds * 1000 + drained.elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                    ]
                     switch outcome {
                     case .drained:
-                        logger.notice("stopped: every connection drained")
+                        logger.notice("stopped: every connection drained", metadata: metadata)
                         beforeExit()
                         exit(0)
                     case .deadlineExceeded(let closed):
-                        logger.error(
-                            "stopped: drain deadline passed", metadata: ["closed_connections": "\(closed)"])
+                        metadata["closed_connections"] = "\(closed)"
+                        logger.error("stopped: drain deadline passed", metadata: metadata)
                         beforeExit()
                         exit(1)
                     }

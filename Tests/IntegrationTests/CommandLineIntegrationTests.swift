@@ -47,6 +47,8 @@ struct CommandLineIntegrationTests {
         ([], ["MAX_BODY_BYTES": "ten"], "MAX_BODY_BYTES"),
         ([], ["LOG_LEVEL": "loud"], "LOG_LEVEL"),
         (["--no-such-flag"], [:], "--no-such-flag"),
+        (["--trusted-proxies", "10.0.0.0/33"], [:], "--trusted-proxies"),
+        ([], ["CORS_ALLOWED_ORIGINS": "portal.example.org"], "CORS_ALLOWED_ORIGINS"),
     ] as [([String], [String: String], String)])
     func invalidConfigurationExitsTwoNamingTheSetting(
         arguments: [String], environment: [String: String], setting: String
@@ -74,7 +76,8 @@ struct CommandLineIntegrationTests {
         for variable in [
             "HOST", "PORT", "LOG_LEVEL", "LOG_FORMAT", "MAX_REQUEST_TARGET_BYTES", "MAX_HEADER_BYTES",
             "MAX_HEADER_FIELDS", "MAX_BODY_BYTES", "HEADER_READ_TIMEOUT", "BODY_READ_TIMEOUT", "IDLE_TIMEOUT",
-            "WRITE_TIMEOUT", "MAX_PIPELINED_REQUESTS", "MAX_CONNECTIONS", "DRAIN_TIMEOUT",
+            "WRITE_TIMEOUT", "MAX_PIPELINED_REQUESTS", "MAX_CONNECTIONS", "DRAIN_TIMEOUT", "CORS_ALLOWED_ORIGINS",
+            "TRUSTED_PROXIES",
         ] {
             #expect(text.contains("env: \(variable); default: "), "--help does not name \(variable) with its default")
         }

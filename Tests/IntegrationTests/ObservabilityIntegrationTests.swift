@@ -51,4 +51,42 @@ struct ObservabilityIntegrationTests {
             #expect(!text.contains(secret), "\(secret) appears in /metrics")
         }
     }
+
+    /// The logged client is the peer, unless the peer is a trusted proxy: then
+    /// the address it forwarded.
+    @Test(arguments: [
+        ([String](), "127.0.0.1"),
+        (["--trusted-proxies", "127.0.0.1"], "203.0.113.9"),
+        (["--trusted-proxies", "10.0.0.0/8"], "127.0.0.1"),
+    ])
+    func logsTheForwardedClientOnlyFromATrustedProxy(arguments: [String], expected: String) throws {
+        let server = try ServerProcess(arguments: arguments)
+        defer { server.stop() }
+        let response = try CurlClient().request(
+            "GET", "\(server.baseURL)/healthz", headers: ["X-Forwarded-For: 198.51.100.1, 203.0.113.9", "X-Request-ID: fwd-1"])
+        #expect(response.status == 200)
+        let line = try #require(server.waitForLogLine(containing: "fwd-1", timeout: 5))
+        #expect(line.contains(#""client":"\#(expected)""#), "\(line)")
+        #expect(!line.contains("198.51.100.1"), "a hop left of the client is never logged")
+    }
+
+    @Test func corsPreflightAndSimpleRequestThroughTheServer() throws {
+        let origin = "https://portal.example.org"
+        let server = try ServerProcess(arguments: ["--cors-allowed-origins", origin])
+        defer { server.stop() }
+        let client = try CurlClient()
+        let preflight = try client.request(
+            "OPTIONS", "\(server.baseURL)/v1/triage",
+            headers: ["Origin: \(origin)", "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type"])
+        #expect(preflight.status == 204)
+        #expect(preflight.header("Access-Control-Allow-Origin") == origin)
+        #expect(preflight.header("Access-Control-Allow-Methods") == "POST, OPTIONS")
+        #expect(preflight.header("Content-Length") == nil)
+        let simple = try client.request("GET", "\(server.baseURL)/v1/symptoms", headers: ["Origin: \(origin)"])
+        #expect(simple.status == 200)
+        #expect(simple.header("Access-Control-Allow-Origin") == origin)
+        let other = try client.request("GET", "\(server.baseURL)/v1/symptoms", headers: ["Origin: https://other.example"])
+        #expect(other.status == 200)
+        #expect(other.header("Access-Control-Allow-Origin") == nil)
+    }
 }

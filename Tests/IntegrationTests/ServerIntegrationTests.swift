@@ -231,7 +231,13 @@ struct ServerIntegrationTests {
         #expect(text.hasSuffix("\r\n\r\n" + Self.healthBody), "\(text)")
         #expect(closed)
         #expect(server.waitForExit(timeout: 5) == 0)
-        #expect(server.log.contains("every connection drained"), "\(server.log)")
+        // The last line says what was drained: at least our two connections open (a probe of
+        // waitUntilRefused may be accepted before the signal lands), one request answered.
+        let stopped = server.log.split(separator: "\n").first { $0.contains("every connection drained") } ?? ""
+        let atStart = stopped.firstRange(of: #""connections_at_start":""#).map { stopped[$0.upperBound...].prefix { $0.isNumber } }
+        #expect(atStart.flatMap { Int($0) }.map { $0 >= 2 } == true, "\(server.log)")
+        #expect(stopped.contains(#""requests_answered":"1""#), "\(server.log)")
+        #expect(stopped.contains(#""drain_ms":""#), "\(server.log)")
     }
 
     /// The access log names method, route template, status and duration, never the query.

@@ -25,6 +25,8 @@ import Musl
 final class Connection: @unchecked Sendable {
     let id: UInt64
     let fileDescriptor: Int32
+    /// The address at the other end of the socket (a proxy's, behind one).
+    let peer: IPAddress?
     /// Answers its first request with 503 and closes (the server is over its connection limit).
     let rejecting: Bool
     unowned let loop: EventLoop
@@ -48,10 +50,13 @@ final class Connection: @unchecked Sendable {
     /// The server is draining: every response from now on closes the connection.
     private var draining = false
     private var closing = false
+    /// `peer` as text, made on first use.
+    private var peerDescription: String?
 
-    init(id: UInt64, fileDescriptor: Int32, loop: EventLoop, rejecting: Bool) {
+    init(id: UInt64, fileDescriptor: Int32, peer: IPAddress?, loop: EventLoop, rejecting: Bool) {
         self.id = id
         self.fileDescriptor = fileDescriptor
+        self.peer = peer
         self.loop = loop
         self.rejecting = rejecting
         let limits = loop.server.configuration.limits
@@ -155,7 +160,8 @@ final class Connection: @unchecked Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         var context = RequestContext(
             connectionID: id, logger: server.logger,
-            requestID: RequestContext.requestID(from: request.headers["X-Request-ID"], generate: loop.nextRequestID))
+            requestID: RequestContext.requestID(from: request.headers["X-Request-ID"], generate: loop.nextRequestID),
+            peerAddress: peer)
         var response = server.responder.respond(to: request, context: &context)
         response.headers.append(("X-Request-ID", context.requestID))
         // The server flag, not only this connection's: drain() may not have reached it yet.
@@ -167,6 +173,7 @@ final class Connection: @unchecked Sendable {
             date: loop.dateCache.current(), into: &output)
         queuedResponses += 1
         if close { closeAfterOutput = true }
+        if draining || server.isDraining { server.answeredWhileDrainingIncrement() }
         let elapsed = DispatchTime.now().uptimeNanoseconds &- started
         let bytes = output.count - before
         let route = context.routeTemplate ?? "unmatched"
@@ -179,6 +186,7 @@ final class Connection: @unchecked Sendable {
                 metadata: [
                     "connection": .string(String(id)),
                     "request_id": .string(context.requestID),
+                    "client": .string(clientDescription(for: request)),
                     "method": .string(request.method.rawValue),
                     "route": .string(route),
                     "status": .string(String(response.status.code)),
@@ -186,6 +194,16 @@ final class Connection: @unchecked Sendable {
                     "duration_ms": .string(Self.milliseconds(elapsed)),
                 ])
         }
+    }
+
+    /// The logged client address: the peer's, or the forwarded one when the peer is a trusted proxy.
+    private func clientDescription(for request: HTTPRequest) -> String {
+        let proxies = loop.server.configuration.trustedProxies
+        if proxies.isEmpty || peer.map(proxies.contains) != true {
+            if peerDescription == nil { peerDescription = peer?.description ?? "unknown" }
+            return peerDescription!
+        }
+        return proxies.clientAddress(peer: peer, headers: request.headers)?.description ?? "unknown"
     }
 
     private func respondToParseError(_ error: ParseError) {

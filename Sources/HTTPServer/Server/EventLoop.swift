@@ -60,9 +60,9 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Takes an accepted socket. On `queue`.
-    func adopt(fileDescriptor: Int32, id: UInt64, rejecting: Bool) {
+    func adopt(fileDescriptor: Int32, id: UInt64, peer: IPAddress?, rejecting: Bool) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let connection = Connection(id: id, fileDescriptor: fileDescriptor, loop: self, rejecting: rejecting)
+        let connection = Connection(id: id, fileDescriptor: fileDescriptor, peer: peer, loop: self, rejecting: rejecting)
         connections[id] = connection
         connection.start()
         if server.isDraining { connection.drain() }

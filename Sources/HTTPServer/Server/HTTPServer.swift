@@ -27,15 +27,18 @@ public final class HTTPServer: @unchecked Sendable {
         public var limits: ServerLimits
         /// Serial event loops; default one per processor this process may run on.
         public var eventLoopCount: Int
+        /// Proxies whose `X-Forwarded-For` / `Forwarded` give the logged client address.
+        public var trustedProxies: TrustedProxies
 
         public init(
             host: String = "0.0.0.0", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-            eventLoopCount: Int = HTTPServer.availableProcessorCount()
+            eventLoopCount: Int = HTTPServer.availableProcessorCount(), trustedProxies: TrustedProxies = TrustedProxies()
         ) {
             self.host = host
             self.port = port
             self.limits = limits
             self.eventLoopCount = max(1, eventLoopCount)
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -81,6 +84,7 @@ public final class HTTPServer: @unchecked Sendable {
     private let openConnections = Atomic<Int>(0)
     private let rejectingConnections = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
+    private let answeredWhileDraining = Atomic<Int>(0)
     private let shutdownState = Mutex<ShutdownState>(ShutdownState())
 
     private struct ShutdownState {
@@ -88,6 +92,32 @@ public final class HTTPServer: @unchecked Sendable {
         var finished = false
         /// Set when the drain deadline passed with this many connections open.
         var closedAtDeadline: Int?
+        var connectionsAtStart = 0
+        var startedAt: UInt64 = 0
+    }
+
+    /// What a graceful shutdown did, for its closing log line.
+    public struct DrainStatistics: Sendable, Equatable {
+        /// Client connections open when the drain began.
+        public var connectionsAtStart: Int
+        /// Responses written after the drain began (each closed its connection).
+        public var requestsAnswered: Int
+        /// Time from the start of the drain until now.
+        public var elapsed: Duration
+    }
+
+    /// The drain so far; meaningful once ``shutdown(completion:)`` has been called.
+    public var drainStatistics: DrainStatistics {
+        let (connections, started) = shutdownState.withLock { ($0.connectionsAtStart, $0.startedAt) }
+        let elapsed = started == 0 ? 0 : DispatchTime.now().uptimeNanoseconds &- started
+        return DrainStatistics(
+            connectionsAtStart: connections, requestsAnswered: answeredWhileDraining.load(ordering: .relaxed),
+            elapsed: .nanoseconds(Int64(clamping: elapsed)))
+    }
+
+    /// A connection answered a request while the server drains.
+    func answeredWhileDrainingIncrement() {
+        answeredWhileDraining.add(1, ordering: .relaxed)
     }
 
     /// Most connections answered with 503 at once; past it, new sockets are closed at once.
@@ -134,7 +164,11 @@ public final class HTTPServer: @unchecked Sendable {
     private func acceptConnections() {
         guard let listener, !isDraining else { return }
         while true {
-            let descriptor = accept(listener.fileDescriptor, nil, nil)
+            var peerStorage = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let descriptor = withUnsafeMutablePointer(to: &peerStorage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener.fileDescriptor, $0, &peerLength) }
+            }
             if descriptor < 0 {
                 switch errno {
                 case EAGAIN, EWOULDBLOCK:
@@ -178,7 +212,8 @@ public final class HTTPServer: @unchecked Sendable {
             let loop = loops[nextLoop]
             nextLoop = (nextLoop + 1) % loops.count
             let overLimit = rejecting
-            loop.queue.async { loop.adopt(fileDescriptor: descriptor, id: id, rejecting: overLimit) }
+            let peer = IPAddress(peer: peerStorage)
+            loop.queue.async { loop.adopt(fileDescriptor: descriptor, id: id, peer: peer, rejecting: overLimit) }
         }
     }
 
@@ -213,6 +248,8 @@ public final class HTTPServer: @unchecked Sendable {
         let first = shutdownState.withLock { state -> Bool in
             guard state.completion == nil && !state.finished else { return false }
             state.completion = completion
+            state.connectionsAtStart = openConnections.load(ordering: .acquiring)
+            state.startedAt = DispatchTime.now().uptimeNanoseconds
             return true
         }
         guard first else { return }
