@@ -27,10 +27,13 @@ let package = Package(
             resources: [.copy("Resources/knowledge")],
             swiftSettings: strictSettings
         ),
-        // A small HTTP/1.1 server on Glibc sockets and Dispatch: knows nothing of the domain.
+        // epoll and eventfd, which the Glibc module does not export.
+        .target(name: "CLinuxEvents"),
+        // A small HTTP/1.1 server on Glibc sockets and epoll: knows nothing of the domain.
         .target(
             name: "HTTPServer",
             dependencies: [
+                "CLinuxEvents",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],

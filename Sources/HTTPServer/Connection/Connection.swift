@@ -1,3 +1,4 @@
+import CLinuxEvents
 import Dispatch
 import Logging
 
@@ -7,21 +8,19 @@ import Glibc
 import Musl
 #endif
 
-/// One client connection: the Dispatch shell around a ``RequestParser`` and a
+/// One client connection: the event-loop shell around a ``RequestParser`` and a
 /// ``ConnectionStateMachine``.
 ///
 /// It reads, hands complete requests to the responder, writes, and closes; the
 /// parser decides what the bytes mean and the state machine decides which wait
-/// applies. Confined to its event loop's queue (hence `@unchecked Sendable`).
+/// applies. Confined to its event loop's thread (hence `@unchecked Sendable`).
 ///
-/// Known libdispatch pitfalls on Linux, and what this does about them:
-/// - One read source per connection, created once and cancelled once; the file
-///   descriptor is closed only in the last cancel handler, so a reused number
-///   never meets a stale source.
-/// - A source is resumed before it is cancelled (a suspended source never
-///   delivers its cancel handler).
-/// - At end of stream the read source is suspended, so a hung-up socket cannot
-///   make it fire in a loop.
+/// Its socket is registered with the loop's `epoll` by connection id (never by
+/// descriptor number, which the kernel reuses). It waits for `EPOLLIN` while it
+/// reads and for `EPOLLOUT` only while a response is blocked (then it stops
+/// reading: backpressure). At end of input it stops waiting for `EPOLLIN`, and
+/// a hang-up reported while it waits for nothing closes it, so a dead socket
+/// cannot make the loop spin.
 final class Connection: @unchecked Sendable {
     let id: UInt64
     let fileDescriptor: Int32
@@ -33,11 +32,12 @@ final class Connection: @unchecked Sendable {
 
     private var parser: RequestParser
     private var machine: ConnectionStateMachine
-    private var readSource: (any DispatchSourceRead)?
-    private var writeSource: (any DispatchSourceWrite)?
+    /// Not waiting for input (end of stream, or a blocked response).
     private var readSuspended = false
+    /// Not waiting to write (nothing is blocked).
     private var writeSuspended = true
-    private var liveSources = 0
+    /// The interest last given to epoll: (reading, writing).
+    private var registeredInterest = (reading: false, writing: false)
 
     private var output: [UInt8] = []
     private var outputOffset = 0
@@ -66,16 +66,30 @@ final class Connection: @unchecked Sendable {
 
     private var limits: ServerLimits { machine.limits }
 
-    func start() {
-        let source = DispatchSource.makeReadSource(fileDescriptor: fileDescriptor, queue: loop.queue)
-        source.setEventHandler { [unowned self] in self.readable() }
-        source.setCancelHandler { [self] in self.sourceCancelled() }
-        readSource = source
-        liveSources += 1
-        source.activate()
+    /// Registers the socket with the loop; `false` if epoll refused it.
+    func start() -> Bool {
+        guard loop.register(self) else { return false }
+        updateInterest()
+        return true
     }
 
     // MARK: - Events
+
+    /// What epoll reported for this socket.
+    func handle(events: UInt32) {
+        guard !closing else { return }
+        let failed = events & (clinux_epollerr | clinux_epollhup) != 0
+        if !readSuspended && (events & clinux_epollin != 0 || failed) {
+            readable()
+            guard !closing else { return }
+        }
+        if !writeSuspended && (events & clinux_epollout != 0 || failed) {
+            writable()
+            guard !closing else { return }
+        }
+        // A hang-up or error is reported even while nothing is asked for.
+        if failed && readSuspended && writeSuspended { abort(reason: "socket hung up") }
+    }
 
     private func readable() {
         guard !closing else { return }
@@ -294,31 +308,20 @@ final class Connection: @unchecked Sendable {
         }
         outputOffset = 0
         queuedResponses = 0
-        if !writeSuspended, let writeSource {
-            writeSource.suspend()
-            writeSuspended = true
-        }
-        if !inputEnded { resumeReading() }
+        writeSuspended = true
+        if !inputEnded { readSuspended = false }
+        updateInterest()
         return true
     }
 
     /// The socket is full: stop reading (backpressure) and wait to write.
     private func waitUntilWritable() {
-        suspendReading()
         machine.update(
             now: DispatchTime.now().uptimeNanoseconds, requestCompleted: false, hasPartialRequest: false,
             isReadingBody: false, outputPending: true)
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fileDescriptor, queue: loop.queue)
-            source.setEventHandler { [unowned self] in self.writable() }
-            source.setCancelHandler { [self] in self.sourceCancelled() }
-            writeSource = source
-            liveSources += 1
-        }
-        if writeSuspended {
-            writeSuspended = false
-            writeSource?.resume()
-        }
+        readSuspended = true
+        writeSuspended = false
+        updateInterest()
     }
 
     private func writable() {
@@ -370,35 +373,29 @@ final class Connection: @unchecked Sendable {
         guard !closing else { return }
         closing = true
         machine.closed()
-        if let readSource {
-            if readSuspended { readSource.resume() }
-            readSource.cancel()
-        }
-        if let writeSource {
-            if writeSuspended { writeSource.resume() }
-            writeSource.cancel()
-        }
-    }
-
-    private func sourceCancelled() {
-        liveSources -= 1
-        guard liveSources == 0 else { return }
-        readSource = nil
-        writeSource = nil
+        loop.unregister(self)
         Glibc.close(fileDescriptor)
         loop.connectionClosed(self)
     }
 
     private func suspendReading() {
-        guard !readSuspended, let readSource else { return }
+        guard !readSuspended else { return }
         readSuspended = true
-        readSource.suspend()
+        updateInterest()
     }
 
     private func resumeReading() {
-        guard readSuspended, let readSource else { return }
+        guard readSuspended else { return }
         readSuspended = false
-        readSource.resume()
+        updateInterest()
+    }
+
+    /// Tells epoll what this connection waits for, if that changed.
+    private func updateInterest() {
+        let wanted = (reading: !readSuspended, writing: !writeSuspended)
+        guard wanted != registeredInterest, !closing else { return }
+        registeredInterest = wanted
+        loop.setInterest(self, reading: wanted.reading, writing: wanted.writing)
     }
 
     private static func milliseconds(_ nanoseconds: UInt64) -> String {

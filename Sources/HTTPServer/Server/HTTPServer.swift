@@ -150,7 +150,7 @@ public final class HTTPServer: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         let listener = try Listener.bind(host: configuration.host, port: configuration.port)
         self.listener = listener
-        loops = (0..<configuration.eventLoopCount).map { EventLoop(index: $0, server: self) }
+        loops = try (0..<configuration.eventLoopCount).map { try EventLoop(index: $0, server: self) }
         loops.forEach { $0.start() }
         let source = DispatchSource.makeReadSource(fileDescriptor: listener.fileDescriptor, queue: acceptQueue)
         source.setEventHandler { [unowned self] in self.acceptConnections() }
@@ -213,7 +213,7 @@ public final class HTTPServer: @unchecked Sendable {
             nextLoop = (nextLoop + 1) % loops.count
             let overLimit = rejecting
             let peer = IPAddress(peer: peerStorage)
-            loop.queue.async { loop.adopt(fileDescriptor: descriptor, id: id, peer: peer, rejecting: overLimit) }
+            loop.execute { loop.adopt(fileDescriptor: descriptor, id: id, peer: peer, rejecting: overLimit) }
         }
     }
 
@@ -261,7 +261,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             listenSource?.cancel()
             listenSource = nil
-            for loop in loops { loop.queue.async { loop.drain() } }
+            for loop in loops { loop.execute { loop.drain() } }
             if openConnections.load(ordering: .acquiring) == 0 { finishShutdown(.drained) }
         }
         let deadline = DispatchTime.now() + .nanoseconds(
@@ -272,7 +272,13 @@ public final class HTTPServer: @unchecked Sendable {
             // Recorded first: the last connection closing below must not report a clean drain.
             shutdownState.withLock { $0.closedAtDeadline = left }
             let group = DispatchGroup()
-            for loop in loops { loop.queue.async(group: group) { loop.closeAll() } }
+            for loop in loops {
+                group.enter()
+                loop.execute {
+                    loop.closeAll()
+                    group.leave()
+                }
+            }
             group.notify(queue: .global()) { self.finishShutdown(.deadlineExceeded(closedConnections: left)) }
         }
     }
@@ -285,7 +291,7 @@ public final class HTTPServer: @unchecked Sendable {
             return (state.completion, outcome)
         }
         guard let completion else { return }
-        for loop in loops { loop.queue.async { loop.stop() } }
+        for loop in loops { loop.execute { loop.stop() } }
         completion(final)
     }
 }

@@ -84,7 +84,14 @@ extension TriageCondition: Codable {
             medicationGiven, injectionIn, approachIn, regionMayBe
     }
 
+    // Decoded by a static function and assigned to `self` once: assigning
+    // `self` case by case inside this initializer of an indirect enum leaked
+    // each case's box (seen with LeakSanitizer, Swift 6.3.1).
     public init(from decoder: any Decoder) throws {
+        self = try Self.decoded(from: decoder)
+    }
+
+    private static func decoded(from decoder: any Decoder) throws -> TriageCondition {
         let container = try decoder.container(keyedBy: Key.self)
         guard container.allKeys.count == 1, let key = container.allKeys.first else {
             throw DecodingError.dataCorrupted(
@@ -93,24 +100,24 @@ extension TriageCondition: Codable {
                     debugDescription: "a condition has exactly one of: \(Key.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         switch key {
-        case .all: self = .all(try container.decode([TriageCondition].self, forKey: key))
-        case .any: self = .any(try container.decode([TriageCondition].self, forKey: key))
-        case .anySymptom: self = .anySymptom(try container.decode([Symptom].self, forKey: key))
-        case .allSymptoms: self = .allSymptoms(try container.decode([Symptom].self, forKey: key))
-        case .anySevere: self = .anySevere(try container.decode([Symptom].self, forKey: key))
-        case .anyWorsening: self = .anyWorsening(try container.decode([Symptom].self, forKey: key))
-        case .anySevereOrWorsening: self = .anySevereOrWorsening(try container.decode([Symptom].self, forKey: key))
-        case .hoursAtMost: self = .hoursAtMost(try container.decode(Double.self, forKey: key))
-        case .hoursAbove: self = .hoursAbove(try container.decode(Double.self, forKey: key))
-        case .temperatureAtLeast: self = .temperatureAtLeast(try container.decode(Double.self, forKey: key))
-        case .glucoseAtLeast: self = .glucoseAtLeast(try container.decode(Double.self, forKey: key))
-        case .systolicAtLeast: self = .systolicAtLeast(try container.decode(Double.self, forKey: key))
-        case .steroidInjectionsAbove: self = .steroidInjectionsAbove(try container.decode(Int.self, forKey: key))
-        case .anyCondition: self = .anyCondition(try container.decode([Condition].self, forKey: key))
-        case .medicationGiven: self = .medicationGiven(try container.decode([Medication].self, forKey: key))
-        case .injectionIn: self = .injectionIn(try container.decode([InjectionType].self, forKey: key))
-        case .approachIn: self = .approachIn(try container.decode([Approach].self, forKey: key))
-        case .regionMayBe: self = .regionMayBe(try container.decode([SpinalRegion].self, forKey: key))
+        case .all: return .all(try container.decode([TriageCondition].self, forKey: key))
+        case .any: return .any(try container.decode([TriageCondition].self, forKey: key))
+        case .anySymptom: return .anySymptom(try container.decode([Symptom].self, forKey: key))
+        case .allSymptoms: return .allSymptoms(try container.decode([Symptom].self, forKey: key))
+        case .anySevere: return .anySevere(try container.decode([Symptom].self, forKey: key))
+        case .anyWorsening: return .anyWorsening(try container.decode([Symptom].self, forKey: key))
+        case .anySevereOrWorsening: return .anySevereOrWorsening(try container.decode([Symptom].self, forKey: key))
+        case .hoursAtMost: return .hoursAtMost(try container.decode(Double.self, forKey: key))
+        case .hoursAbove: return .hoursAbove(try container.decode(Double.self, forKey: key))
+        case .temperatureAtLeast: return .temperatureAtLeast(try container.decode(Double.self, forKey: key))
+        case .glucoseAtLeast: return .glucoseAtLeast(try container.decode(Double.self, forKey: key))
+        case .systolicAtLeast: return .systolicAtLeast(try container.decode(Double.self, forKey: key))
+        case .steroidInjectionsAbove: return .steroidInjectionsAbove(try container.decode(Int.self, forKey: key))
+        case .anyCondition: return .anyCondition(try container.decode([Condition].self, forKey: key))
+        case .medicationGiven: return .medicationGiven(try container.decode([Medication].self, forKey: key))
+        case .injectionIn: return .injectionIn(try container.decode([InjectionType].self, forKey: key))
+        case .approachIn: return .approachIn(try container.decode([Approach].self, forKey: key))
+        case .regionMayBe: return .regionMayBe(try container.decode([SpinalRegion].self, forKey: key))
         }
     }
 

@@ -1,0 +1,2 @@
+// Header-only: see include/CLinuxEvents.h.
+#include "CLinuxEvents.h"
