@@ -9,12 +9,13 @@ import Glibc
 import Musl
 #endif
 
-/// A small HTTP/1.1 server on non-blocking sockets and Dispatch sources.
+/// A small HTTP/1.1 server on non-blocking sockets and epoll.
 ///
 /// One listening socket is read by a Dispatch source that accepts until
-/// `EAGAIN`; each accepted socket goes to one of a few serial event loops, where
-/// a read source feeds an incremental ``RequestParser`` and responses are written
-/// straight away (falling back to a write source when the socket is full).
+/// `EAGAIN`; each accepted socket goes to one of a few event loops (a thread
+/// and an epoll instance each), where readiness feeds an incremental
+/// ``RequestParser`` and responses are written straight away (waiting for
+/// `EPOLLOUT` only when the socket is full).
 /// ``shutdown(completion:)`` drains gracefully: it stops accepting, closes idle
 /// connections, lets in-flight requests finish, and gives up at the drain deadline.
 public final class HTTPServer: @unchecked Sendable {
@@ -151,7 +152,7 @@ public final class HTTPServer: @unchecked Sendable {
         let listener = try Listener.bind(host: configuration.host, port: configuration.port)
         self.listener = listener
         loops = try (0..<configuration.eventLoopCount).map { try EventLoop(index: $0, server: self) }
-        loops.forEach { $0.start() }
+        try loops.forEach { try $0.start() }
         let source = DispatchSource.makeReadSource(fileDescriptor: listener.fileDescriptor, queue: acceptQueue)
         source.setEventHandler { [unowned self] in self.acceptConnections() }
         source.setCancelHandler { close(listener.fileDescriptor) }

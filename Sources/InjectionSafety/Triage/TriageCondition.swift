@@ -5,7 +5,7 @@
 /// never back. That is what makes the engine's level monotone too. In the data
 /// each node is a JSON object with exactly one key, e.g.
 /// `{"all": [{"anySymptom": ["leg-weakness"]}, {"hoursAbove": 8}]}`.
-public indirect enum TriageCondition: Sendable, Hashable {
+public enum TriageCondition: Sendable, Hashable {
     case all([TriageCondition])
     case any([TriageCondition])
     /// Any of these symptoms is reported.
@@ -84,9 +84,9 @@ extension TriageCondition: Codable {
             medicationGiven, injectionIn, approachIn, regionMayBe
     }
 
-    // Decoded by a static function and assigned to `self` once: assigning
-    // `self` case by case inside this initializer of an indirect enum leaked
-    // each case's box (seen with LeakSanitizer, Swift 6.3.1).
+    // Not `indirect`: the recursive cases hold arrays, which are already
+    // references. (As an indirect enum, the boxes made while decoding were
+    // reported as leaked by LeakSanitizer, Swift 6.3.1.)
     public init(from decoder: any Decoder) throws {
         self = try Self.decoded(from: decoder)
     }

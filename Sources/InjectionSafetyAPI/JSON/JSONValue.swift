@@ -1,6 +1,6 @@
 /// A parsed JSON document that keeps what `JSONSerialization` loses: member
 /// order and duplicate keys (so a repeated field can be refused, not guessed).
-indirect enum JSONValue: Sendable, Equatable {
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number and its source text (to tell `5` from `5.0`).
