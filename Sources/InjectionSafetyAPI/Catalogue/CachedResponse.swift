@@ -8,8 +8,6 @@ struct CachedResponse: Sendable {
     let etag: String
 
     static let cacheControl = "public, max-age=300"
-    /// The only language of the content so far; `Accept-Language` is read and answered with it.
-    static let language = "en"
 
     /// A body whose validator is a hash of its bytes (for documents built once).
     init(body: [UInt8]) {
@@ -30,7 +28,7 @@ struct CachedResponse: Sendable {
     /// The response to `request`: 304 when `If-None-Match` matches, else 200 with the body.
     func response(to request: HTTPRequest, extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
         var headers: [(name: String, value: String)] = [
-            ("ETag", etag), ("Cache-Control", Self.cacheControl), ("Content-Language", Self.language),
+            ("ETag", etag), ("Cache-Control", Self.cacheControl), ("Content-Language", ContentLanguage.negotiate(request)),
         ]
         headers += extraHeaders
         if let condition = request.headers["If-None-Match"], Self.matches(condition, etag) {

@@ -130,7 +130,8 @@ struct ChecklistRoutes: Sendable {
         Self.appendItems(review.items, to: &json)
         Self.appendTail(version: builder.knowledgeBase.version, to: &json)
         return HTTPResponse(
-            status: .ok, contentType: "application/json", headers: [("Cache-Control", "no-store")], body: json)
+            status: .ok, contentType: "application/json",
+            headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))], body: json)
     }
 
     // MARK: - JSON

@@ -106,7 +106,7 @@ struct TriageRoutes: Sendable {
         metrics.triageAnswered(result.level)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
-            headers: [("Cache-Control", "no-store"), ("Content-Language", CachedResponse.language)],
+            headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))],
             body: Self.encode(result))
     }
 
