@@ -146,6 +146,10 @@ struct ServerCommand: ParsableCommand {
                 "port": "\(server.port)",
             ])
         output.flush()  // whoever waits for "listening" sees it now
-        dispatchMain()
+        // Nothing runs on the main queue: the event loops, the accept queue and
+        // the signal queue do the work, and a signal handler ends the process.
+        // (Parking here rather than in dispatchMain() keeps libdispatch's
+        // sigsuspend thread out, which valgrind cannot run.)
+        while true { pause() }
     }
 }
