@@ -71,3 +71,14 @@ struct RouterTests {
         #expect(QueryParameters(query: nil)?.items.isEmpty == true)
     }
 }
+
+struct PercentEncodingTests {
+    @Test(arguments: [
+        ("plain-value_1.2~x,y", "plain-value_1.2~x,y"), ("numb legs", "numb%20legs"), ("a&b=c", "a%26b%3Dc"),
+        ("é", "%C3%A9"), ("100%", "100%25"), ("a+b", "a%2Bb"), ("", ""),
+    ])
+    func encodesAQueryComponent(raw: String, encoded: String) {
+        #expect(PercentDecoding.encodeQueryComponent(raw) == encoded)
+        #expect(PercentDecoding.decode(encoded[...], plusAsSpace: true) == raw, "round trip")
+    }
+}

@@ -33,8 +33,10 @@ public struct HTTPRequest: Sendable {
 
     /// Splits a request-target into path and query (RFC 9112 §3.2).
     static func split(target: String) -> (path: Substring, query: Substring?) {
+        // Scanned as UTF-8 bytes: `/` and `?` are ASCII, so their indices are valid
+        // String indices too, and no grapheme breaking is done per request.
         var rest = target[...]
-        if rest.first != "/" {
+        if rest.utf8.first != UInt8(ascii: "/") {
             // absolute-form (scheme://authority/path?query), asterisk-form or authority-form.
             guard let schemeEnd = Self.endOfScheme(rest) else { return ("/"[...], nil) }
             let afterAuthority = rest[schemeEnd...].firstIndex { $0 == "/" || $0 == "?" }
@@ -42,8 +44,8 @@ public struct HTTPRequest: Sendable {
             rest = rest[afterAuthority...]
             if rest.first == "?" { return ("/"[...], rest.dropFirst()) }
         }
-        if let mark = rest.firstIndex(of: "?") {
-            return (rest[..<mark], rest[rest.index(after: mark)...])
+        if let mark = rest.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            return (rest[..<mark], rest[rest.utf8.index(after: mark)...])
         }
         return (rest, nil)
     }

@@ -60,8 +60,22 @@ public enum JSONString {
         output.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { bytes in
+            // Most strings need no escape: find the first byte that does, eight at a time.
+            var clean = 0
+            if let base = bytes.baseAddress {
+                while clean + 8 <= bytes.count,
+                    !needsEscape(UnsafeRawPointer(base + clean).loadUnaligned(as: UInt64.self))
+                {
+                    clean += 8
+                }
+            }
+            while clean < bytes.count && !needsEscape(bytes[clean]) { clean += 1 }
+            if clean == bytes.count {
+                output.append(contentsOf: bytes)
+                return
+            }
             var runStart = 0
-            for index in 0..<bytes.count {
+            for index in clean..<bytes.count {
                 let byte = bytes[index]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F else {
                     continue
@@ -84,6 +98,24 @@ public enum JSONString {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F
+    }
+
+    /// Whether any of the eight bytes of `word` is below 0x20, `"`, `\` or 0x7F
+    /// (the classic "has a zero byte" and "has a byte less than n" bit tricks;
+    /// bytes at or above 0x80 never match).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs
+        return (below0x20 | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C))
+            | hasZeroByte(word ^ (ones &* 0x7F))) != 0
     }
 
     /// Appends `value` as a quoted JSON string.

@@ -28,4 +28,35 @@ public enum PercentDecoding {
         }
         return String(validating: bytes, as: UTF8.self)
     }
+
+    /// Percent-encodes every byte but the unreserved ones (`A–Z a–z 0–9 - . _ ~`)
+    /// and `,`, for a query name or value written into a link.
+    public static func encodeQueryComponent(_ component: String) -> String {
+        let utf8 = component.utf8
+        if utf8.allSatisfy(isKeptInQuery) { return component }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count * 3)
+        for byte in utf8 {
+            if isKeptInQuery(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isKeptInQuery(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"), UInt8(ascii: ","):
+            true
+        default:
+            false
+        }
+    }
 }

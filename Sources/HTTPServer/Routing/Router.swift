@@ -81,8 +81,12 @@ public struct Router: HTTPResponder {
 
     // MARK: - Matching
 
+    /// The non-empty segments between `/`s, split on UTF-8 bytes (no grapheme
+    /// breaking per request; `/` is ASCII, so the indices are valid in `path`).
     private static func segments(of path: Substring) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
+        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map {
+            path[$0.startIndex..<$0.endIndex]
+        }
     }
 
     private static func match(_ pattern: [Segment], _ segments: [String]) -> [String: String]? {

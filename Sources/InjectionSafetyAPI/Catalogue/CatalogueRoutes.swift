@@ -118,10 +118,8 @@ struct CatalogueRoutes: Sendable {
     /// The request's path and query with `cursor` replaced.
     static func nextLink(_ request: HTTPRequest, cursor: String) -> String {
         let items = (QueryParameters(query: request.query)?.items ?? []).filter { $0.name != "cursor" }
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~,"))
         var parts = items.map { item in
-            "\(item.name.addingPercentEncoding(withAllowedCharacters: allowed) ?? item.name)="
-                + (item.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+            PercentDecoding.encodeQueryComponent(item.name) + "=" + PercentDecoding.encodeQueryComponent(item.value)
         }
         parts.append("cursor=\(cursor)")
         return "\(request.path)?\(parts.joined(separator: "&"))"
