@@ -195,18 +195,11 @@ final class Connection: @unchecked Sendable {
             method: request.method, route: route, status: response.status.code, nanoseconds: elapsed, bytes: bytes)
         let logger = context.logger
         if logger.logLevel <= .info {
-            logger.info(
-                "request",
-                metadata: [
-                    "connection": .string(String(id)),
-                    "request_id": .string(context.requestID),
-                    "client": .string(clientDescription(for: request)),
-                    "method": .string(request.method.rawValue),
-                    "route": .string(route),
-                    "status": .string(String(response.status.code)),
-                    "bytes": .string(String(bytes)),
-                    "duration_ms": .string(Self.milliseconds(elapsed)),
-                ])
+            let record = AccessLogRecord(
+                connection: id, requestID: context.requestID, client: clientDescription(for: request),
+                method: request.method, route: route, status: response.status.code, bytes: bytes,
+                durationNanoseconds: elapsed)
+            logger.info("request", metadata: [AccessLogRecord.metadataKey: .stringConvertible(record)])
         }
     }
 
@@ -396,10 +389,5 @@ final class Connection: @unchecked Sendable {
         guard wanted != registeredInterest, !closing else { return }
         registeredInterest = wanted
         loop.setInterest(self, reading: wanted.reading, writing: wanted.writing)
-    }
-
-    private static func milliseconds(_ nanoseconds: UInt64) -> String {
-        let tenths = nanoseconds / 10_000
-        return "\(tenths / 100).\(tenths % 100 < 10 ? "0" : "")\(tenths % 100)"
     }
 }
