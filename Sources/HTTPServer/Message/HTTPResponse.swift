@@ -69,7 +69,14 @@ public enum JSONString {
                     clean += 8
                 }
             }
-            while clean < bytes.count && !needsEscape(bytes[clean]) { clean += 1 }
+            if clean < bytes.count, let base = bytes.baseAddress {
+                // The last 1–7 bytes as one word, padded with a byte that needs no escape.
+                var tail: UInt64 = 0x4141_4141_4141_4141
+                withUnsafeMutableBytes(of: &tail) { word in
+                    word.baseAddress!.copyMemory(from: base + clean, byteCount: bytes.count - clean)
+                }
+                if !needsEscape(tail) { clean = bytes.count }
+            }
             if clean == bytes.count {
                 output.append(contentsOf: bytes)
                 return

@@ -33,9 +33,9 @@ public struct KnowledgeBase: Sendable {
     /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
     public let version: String
 
-    private let sideEffectsByID: [SideEffectID: SideEffect]
-    private let injectionsByID: [InjectionType: InjectionEntry]
-    private let symptomsByCode: [Symptom: SymptomEntry]
+    private let sideEffectsByID: OrdinalTable<SideEffectID, SideEffect>
+    private let injectionsByID: OrdinalTable<InjectionType, InjectionEntry>
+    private let symptomsByCode: OrdinalTable<Symptom, SymptomEntry>
 
     /// Why the data could not be loaded.
     public struct LoadError: Error, CustomStringConvertible, Sendable {
@@ -81,9 +81,9 @@ public struct KnowledgeBase: Sendable {
         triageRules = try decode("triage-rules.json", as: TriageRulesFile.self).rules
         checklistItems = try decode("checklist-items.json", as: ChecklistItemsFile.self).items
         reviewRules = try decode("review-rules.json", as: ReviewRulesFile.self).rules
-        sideEffectsByID = Dictionary(sideEffects.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        injectionsByID = Dictionary(injections.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        symptomsByCode = Dictionary(symptoms.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        sideEffectsByID = OrdinalTable(sideEffects.map { ($0.id, $0) })
+        injectionsByID = OrdinalTable(injections.map { ($0.id, $0) })
+        symptomsByCode = OrdinalTable(symptoms.map { ($0.code, $0) })
         var hash = ContentHash()
         for name in Self.fileNames {
             hash.combine(Array(name.utf8))

@@ -36,6 +36,8 @@ public struct TriageEngine: Sendable {
         "This information does not replace advice from a doctor or nurse. If you are worried, contact your clinic, "
         + "and in an emergency call your local emergency number."
 
+    private static let symptomCount = Symptom.allCases.count
+
     /// The reason id for symptoms no rule explains.
     public static let unexplainedSymptomRuleID = "unexplained-symptom"
 
@@ -60,19 +62,24 @@ public struct TriageEngine: Sendable {
         var request = input
         request.resolveMedications(defaults: knowledgeBase.injection(request.injection)?.defaultMedications ?? [])
         var reasons: [TriageResult.Reason] = []
-        var explained = Set<Symptom>()
+        var explained = [Bool](repeating: false, count: Self.symptomCount)
         var matched = [Bool](repeating: false, count: prepared.count)
         for entry in prepared where entry.rule.when.holds(for: request) {
             matched[entry.index] = true
             let rule = entry.rule
             let triggering = entry.symptoms.filter { request.report(for: $0) != nil }
-            explained.formUnion(triggering)
+            for symptom in triggering { explained[symptom.ordinal] = true }
             reasons.append(
                 TriageResult.Reason(
                     ruleID: rule.id, level: rule.level, symptoms: triggering, facts: Self.facts(rule.when, request),
                     explanation: rule.explanation, sideEffect: rule.sideEffect, sources: rule.sources))
         }
-        let unexplained = Set(request.symptoms.map(\.code)).subtracting(explained).sorted()
+        var unexplained: [Symptom] = []
+        for report in request.symptoms where !explained[report.code.ordinal] {
+            explained[report.code.ordinal] = true  // once each
+            unexplained.append(report.code)
+        }
+        unexplained.sort()
         if !unexplained.isEmpty {
             reasons.append(
                 TriageResult.Reason(

@@ -79,8 +79,10 @@ public struct TriageRequest: Sendable, Hashable {
     /// Reports by ``Symptom/ordinal``: rules look symptoms up hundreds of times per triage.
     private var reports: [SymptomReport?] = []
 
+    private static let symptomCount = Symptom.allCases.count
+
     private static func index(_ symptoms: [SymptomReport]) -> [SymptomReport?] {
-        var reports = [SymptomReport?](repeating: nil, count: Symptom.allCases.count)
+        var reports = [SymptomReport?](repeating: nil, count: symptomCount)
         for report in symptoms {
             if let current = reports[report.code.ordinal] {
                 let severity = [current.severity, report.severity].compactMap { $0 }.max()

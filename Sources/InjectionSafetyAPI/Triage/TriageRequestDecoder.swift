@@ -96,13 +96,12 @@ struct TriageRequestDecoder {
 
     private mutating func code<Code: RawRepresentable & CaseIterable>(_ value: JSONValue, _ pointer: String) -> Code?
     where Code.RawValue == String {
-        let valid = Code.allCases.map(\.rawValue)
         guard case .string(let text) = value else {
-            fail(pointer, "Must be a string code, not \(value.typeName).", validValues: valid)
+            fail(pointer, "Must be a string code, not \(value.typeName).", validValues: Code.allCases.map(\.rawValue))
             return nil
         }
         guard let code = Code(rawValue: text) else {
-            fail(pointer, "Unknown code.", validValues: valid)
+            fail(pointer, "Unknown code.", validValues: Code.allCases.map(\.rawValue))
             return nil
         }
         return code

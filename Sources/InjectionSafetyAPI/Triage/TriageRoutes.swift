@@ -18,7 +18,8 @@ struct TriageRoutes: Sendable {
             if !first { json.append(UInt8(ascii: ",")) }
             json.append(UInt8(ascii: "\""))
             name.withUTF8Buffer { json.append(contentsOf: $0) }
-            json.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            json.append(UInt8(ascii: "\""))
+            json.append(UInt8(ascii: ":"))
         }
         func string(_ value: String) { JSONString.append(value, to: &json) }
         func strings<S: Sequence<String>>(_ values: S) { JSONString.appendArray(values, to: &json) }
