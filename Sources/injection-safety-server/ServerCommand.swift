@@ -58,6 +58,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Most responses waiting to be written per connection. (env: MAX_PIPELINED_REQUESTS; default: 16)")
     var maxPipelinedRequests: Int?
 
+    @Option(help: "Kernel send buffer per connection in bytes; a client that stops reading meets the write timeout once it is full. (env: SEND_BUFFER_BYTES; default: 262144)")
+    var sendBufferBytes: Int?
+
     @Option(help: "Most open connections. (env: MAX_CONNECTIONS; default: open-file limit less 64)")
     var maxConnections: Int?
 

@@ -49,6 +49,9 @@ struct Settings {
         if let value = try reader.integer(command.maxPipelinedRequests, "MAX_PIPELINED_REQUESTS", name: "--max-pipelined-requests", in: positive) {
             limits.maxPipelinedRequests = value
         }
+        if let value = try reader.integer(command.sendBufferBytes, "SEND_BUFFER_BYTES", name: "--send-buffer-bytes", in: 4096...(64 << 20)) {
+            limits.sendBufferBytes = value
+        }
         if let value = try reader.integer(command.maxConnections, "MAX_CONNECTIONS", name: "--max-connections", in: positive) {
             limits.maxConnections = value
         }

@@ -44,6 +44,13 @@ public struct ServerLimits: Sendable, Equatable {
     /// Default 16.
     public var maxPipelinedRequests: Int = 16
 
+    /// The kernel send buffer of each connection (`SO_SNDBUF`), in bytes.
+    /// Default 256 KiB (Linux reserves twice this). Bounding it keeps a client
+    /// that never reads from parking megabytes in the kernel (autotuning grows
+    /// a loopback buffer to several MiB), and makes such a client hit the write
+    /// timeout instead. Every answer of this API is far smaller.
+    public var sendBufferBytes: Int = 256 * 1024
+
     /// Most open client connections. Default: the process's open-file limit
     /// (`RLIMIT_NOFILE`) less a reserve for the listener, logs and files.
     /// Over it: `503 Service Unavailable`, then close.

@@ -192,6 +192,8 @@ public final class HTTPServer: @unchecked Sendable {
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
             var noDelay: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+            var sendBuffer = Int32(clamping: configuration.limits.sendBufferBytes)
+            setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &sendBuffer, socklen_t(MemoryLayout<Int32>.size))
 
             let open = openConnections.add(1, ordering: .relaxed).newValue
             var rejecting = false
