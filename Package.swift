@@ -24,7 +24,9 @@ let package = Package(
         // The medical knowledge and the rules: no HTTP, no JSON wire details, no sockets.
         .target(
             name: "InjectionSafety",
-            resources: [.copy("Resources/knowledge")],
+            // The data files are built into the binary by scripts/embed-resources
+            // (Knowledge/EmbeddedKnowledge.swift): no resource bundle, no Foundation Bundle.
+            exclude: ["Resources"],
             swiftSettings: strictSettings
         ),
         // epoll and eventfd, which the Glibc module does not export.
@@ -49,8 +51,9 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            // The OpenAPI document (the top-level openapi.yaml links here), served at GET /openapi.yaml.
-            resources: [.copy("Resources/openapi.yaml")],
+            // The OpenAPI document (the top-level openapi.yaml links here), served at
+            // GET /openapi.yaml; built in by scripts/embed-resources (EmbeddedOpenAPI.swift).
+            exclude: ["Resources"],
             swiftSettings: strictSettings
         ),
         // Configuration, signals, start-up and shut-down.

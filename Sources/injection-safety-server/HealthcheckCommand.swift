@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc
@@ -58,12 +58,12 @@ struct HealthcheckCommand: ParsableCommand {
         do {
             let status = try Self.fetchStatus(host: host, port: resolvedPort, path: path, timeout: timeout)
             guard status == 200 else {
-                FileHandle.standardError.write(Data("unhealthy: GET \(path) answered \(status)\n".utf8))
+                StandardError.write("unhealthy: GET \(path) answered \(status)\n")
                 throw ExitCode(1)
             }
             print("healthy: GET \(path) answered 200")
         } catch let error as HealthcheckError {
-            FileHandle.standardError.write(Data("unhealthy: \(error.message)\n".utf8))
+            StandardError.write("unhealthy: \(error.message)\n")
             throw ExitCode(1)
         }
     }

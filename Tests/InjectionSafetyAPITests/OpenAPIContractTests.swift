@@ -40,4 +40,15 @@ struct OpenAPIContractTests {
         #expect(routes.subtracting(spec).isEmpty, "routes missing from openapi.yaml: \(routes.subtracting(spec))")
         #expect(spec.subtracting(routes).isEmpty, "operations in openapi.yaml with no route: \(spec.subtracting(routes))")
     }
+
+    /// The served document is the repository's `openapi.yaml`, byte for byte
+    /// (scripts/embed-resources builds it into the library).
+    @Test func servedDocumentIsTheRepositorysFile() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let file = try Data(contentsOf: root.appendingPathComponent("openapi.yaml"))
+        let response = TestRouter.respond(.get, "/openapi.yaml")
+        #expect(response.status == .ok)
+        #expect(Data(response.body) == file, "run scripts/embed-resources")
+    }
 }

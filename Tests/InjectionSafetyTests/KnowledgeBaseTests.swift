@@ -7,6 +7,20 @@ import Testing
 struct KnowledgeBaseTests {
     static func files() throws -> [String: Data] { try KnowledgeBase.bundledFiles() }
 
+    /// The data built into the library is the reviewed files, byte for byte, and
+    /// every file in the folder is read (scripts/embed-resources keeps them so).
+    @Test func builtInDataIsTheReviewedFiles() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/InjectionSafety/Resources/knowledge")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+        #expect(Set(names) == Set(KnowledgeBase.fileNames))
+        let builtIn = try KnowledgeBase.bundledFiles()
+        for name in KnowledgeBase.fileNames {
+            let file = try Data(contentsOf: folder.appendingPathComponent(name))
+            #expect(builtIn[name] == file, "\(name) differs from the built-in copy: run scripts/embed-resources")
+        }
+    }
+
     @Test func shippedDataPassesTheIntegrityCheck() throws {
         let knowledgeBase = try KnowledgeBase.bundled()
         #expect(knowledgeBase.integrityProblems() == [])

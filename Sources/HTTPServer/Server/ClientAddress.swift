@@ -204,7 +204,8 @@ public struct TrustedProxies: Sendable, Equatable {
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> SubSequence {
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    public func trimmingWhitespace() -> SubSequence {
         var slice = self[...]
         while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }

@@ -1,6 +1,6 @@
 import CLinuxEvents
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Logging
 
 #if canImport(Glibc)
@@ -34,9 +34,9 @@ final class EventLoop: @unchecked Sendable {
 
     private let epoll: Int32
     private let wakeDescriptor: Int32
-    /// Tasks from other threads. An `NSLock` (a pthread mutex), which
-    /// ThreadSanitizer understands; it does not see `Mutex`'s futex as a lock.
-    private let tasksLock = NSLock()
+    /// Tasks from other threads. A pthread mutex, which ThreadSanitizer
+    /// understands; it does not see `Synchronization.Mutex`'s futex as a lock.
+    private let tasksLock = PthreadLock()
     private var tasks: [@Sendable () -> Void] = []
     private var running = true
     private var nextSweep: UInt64 = 0

@@ -68,7 +68,7 @@ extension KnowledgeBase {
                 let location = "\(file): \(row.id)"
                 if !Self.isKebabCase(row.id) { problem(location, "id is not kebab-case") }
                 if !ids.insert(row.id).inserted { problem(location, "id listed more than once") }
-                if row.text.trimmingCharacters(in: .whitespaces).isEmpty { problem(location, "text is empty") }
+                if row.text.allSatisfy({ $0 == " " || $0 == "\t" }) { problem(location, "text is empty") }
                 checkCitations(location, row.sources)
             }
         }
@@ -102,7 +102,7 @@ extension KnowledgeBase {
             }
             for (field, text) in [("name", effect.name), ("description", effect.description), ("onset", effect.onset),
                                   ("duration", effect.duration), ("frequency.figures", effect.frequency.figures)]
-            where text.trimmingCharacters(in: .whitespaces).isEmpty {
+            where text.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 problem(location, "\(field) is empty")
             }
             if effect.patientNotices.isEmpty { problem(location, "lists nothing the patient notices") }
@@ -131,4 +131,4 @@ extension KnowledgeBase {
     }
 }
 
-import Foundation
+import FoundationEssentials

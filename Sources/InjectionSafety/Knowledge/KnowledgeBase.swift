@@ -1,10 +1,11 @@
-import Foundation
+import FoundationEssentials
 
 /// The service's medical knowledge: reviewed data files with sources, decoded
 /// into typed values and checked for integrity.
 ///
 /// The data lives in `Resources/knowledge/*.json` so a clinician can read and
-/// review it as a diff. Loading fails with a message naming the file and the
+/// review it as a diff; scripts/embed-resources builds the files into the
+/// binary (``EmbeddedKnowledge``), and a test keeps the two identical. Loading fails with a message naming the file and the
 /// field when a file is missing, malformed, or uses an unknown code;
 /// ``integrityProblems()`` finds what decoding cannot (dangling references,
 /// missing entries, unused sources).
@@ -49,15 +50,14 @@ public struct KnowledgeBase: Sendable {
         try KnowledgeBase(files: try bundledFiles())
     }
 
-    /// The raw bytes of the shipped data files, by name.
+    /// The raw bytes of the data files built into the library, by name.
     public static func bundledFiles() throws -> [String: Data] {
         var files: [String: Data] = [:]
         for name in fileNames {
-            let resource = (name as NSString).deletingPathExtension
-            guard let url = Bundle.module.url(forResource: resource, withExtension: "json", subdirectory: "knowledge")
-                ?? Bundle.module.url(forResource: resource, withExtension: "json")
-            else { throw LoadError(file: name, message: "not found in the library's resources") }
-            files[name] = try Data(contentsOf: url)
+            guard let text = EmbeddedKnowledge.files[name] else {
+                throw LoadError(file: name, message: "not built into the library (run scripts/embed-resources)")
+            }
+            files[name] = Data(text.utf8)
         }
         return files
     }

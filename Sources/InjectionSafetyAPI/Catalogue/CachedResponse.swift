@@ -40,10 +40,10 @@ struct CachedResponse: Sendable {
     /// `If-None-Match` uses the weak comparison: `*`, or any listed tag equal
     /// to ours once a `W/` prefix is set aside.
     static func matches(_ condition: String, _ etag: String) -> Bool {
-        let trimmed = condition.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(condition.trimmingWhitespace())
         if trimmed == "*" { return true }
         for candidate in trimmed.split(separator: ",") {
-            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            var tag = String(candidate.trimmingWhitespace())
             if tag.hasPrefix("W/") { tag.removeFirst(2) }
             if tag == etag { return true }
         }
@@ -51,4 +51,4 @@ struct CachedResponse: Sendable {
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -42,7 +42,7 @@ enum ContentLanguage {
     static func parse(_ header: String) -> [(tag: String, weight: Double)]? {
         var ranges: [(tag: String, weight: Double)] = []
         for element in header.split(separator: ",", omittingEmptySubsequences: true) {
-            let parts = element.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = element.split(separator: ";").map { String($0.trimmingWhitespace()) }
             guard let tag = parts.first?.lowercased(), !tag.isEmpty, tag.count <= 35,
                 tag == "*" || tag.split(separator: "-", omittingEmptySubsequences: false).allSatisfy({
                     (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
@@ -50,7 +50,7 @@ enum ContentLanguage {
             else { return nil }
             var weight = 1.0
             for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0.trimmingWhitespace()) }
                 guard pair.count == 2, pair[0].lowercased() == "q", pair[1].count <= 5,
                     let value = Double(pair[1]), (0...1).contains(value)
                 else { return nil }

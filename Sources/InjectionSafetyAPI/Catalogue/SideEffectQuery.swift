@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HTTPServer
 import InjectionSafety
 
@@ -86,13 +86,13 @@ struct SideEffectQuery: Sendable, Equatable {
     /// An opaque cursor: base64url of `v1:<offset>:<fingerprint>`.
     static func encodeCursor(offset: Int, fingerprint: String) -> String {
         Data("v1:\(offset):\(fingerprint)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            .replacing("+", with: "-").replacing("/", with: "_")
+            .replacing("=", with: "")
     }
 
     static func decodeCursor(_ cursor: String, fingerprint: String) -> Int? {
         guard cursor.count <= 64 else { return nil }
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var base64 = cursor.replacing("-", with: "+").replacing("_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

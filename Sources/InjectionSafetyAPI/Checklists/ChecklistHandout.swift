@@ -69,7 +69,7 @@ enum ChecklistHandout {
     /// The sign without the lead sentence the JSON item carries.
     static func signText(_ text: String) -> String {
         guard let colon = text.firstIndex(of: ":") else { return text }
-        return String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        return String(text[text.index(after: colon)...].trimmingWhitespace())
     }
 
     static func categoryTitle(_ category: ChecklistCategory) -> String {
@@ -100,4 +100,4 @@ enum ChecklistHandout {
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -204,7 +204,7 @@ struct TriageRequestDecoder {
 
     /// RFC 6901 escaping of a member name in a pointer.
     static func escape(_ key: String) -> String {
-        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        key.replacing("~", with: "~0").replacing("/", with: "~1")
     }
 
     static func format(_ value: Double) -> String {
@@ -212,4 +212,4 @@ struct TriageRequestDecoder {
     }
 }
 
-import Foundation
+import FoundationEssentials

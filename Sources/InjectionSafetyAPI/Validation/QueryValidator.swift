@@ -39,7 +39,7 @@ public struct QueryValidator {
         guard let value = parameters[name] else { return nil }
         var codes: [Code] = []
         for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-            let text = part.trimmingCharacters(in: .whitespaces)
+            let text = String(part.trimmingWhitespace())
             guard let code = Code(rawValue: text) else {
                 errors.append(
                     APIProblem.FieldError(
@@ -81,7 +81,7 @@ public struct QueryValidator {
     /// Free text, bounded in length.
     public mutating func text(_ name: String, maxLength: Int) -> String? {
         guard let value = parameters[name] else { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(value.trimmingWhitespace())
         guard !trimmed.isEmpty, trimmed.count <= maxLength else {
             errors.append(APIProblem.FieldError(field: name, detail: "Must be 1 to \(maxLength) characters."))
             return nil
@@ -100,4 +100,4 @@ public struct QueryValidator {
     }
 }
 
-import Foundation
+import FoundationEssentials
