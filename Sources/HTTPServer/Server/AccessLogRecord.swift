@@ -72,22 +72,6 @@ public struct AccessLogRecord: CustomStringConvertible, Sendable {
     }
 
     static func appendDecimal(_ value: UInt64, to output: inout [UInt8]) {
-        if value < 10 {
-            output.append(UInt8(ascii: "0") + UInt8(value))
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            }
-            output.append(contentsOf: buffer[(20 - count)...])
-        }
+        ResponseSerializer.appendDecimal(Int(clamping: value), to: &output)
     }
 }

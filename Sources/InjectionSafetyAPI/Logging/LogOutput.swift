@@ -70,7 +70,7 @@ public final class LogOutput: @unchecked Sendable {
             defer { state.pending.removeAll(keepingCapacity: true) }
             return state.pending
         }
-        if let batch { writeAll(batch) }
+        if let batch { Self.writeAll(batch, to: fileDescriptor) }
     }
 
     /// `2026-11-28T09:29:39` for a time in seconds since the epoch, UTC.
@@ -92,10 +92,12 @@ public final class LogOutput: @unchecked Sendable {
             defer { state.pending.removeAll(keepingCapacity: true) }
             return state.pending
         }
-        if !batch.isEmpty { writeAll(batch) }
+        if !batch.isEmpty { Self.writeAll(batch, to: fileDescriptor) }
     }
 
-    private func writeAll(_ bytes: [UInt8]) {
+    /// Writes every byte to `fileDescriptor`, retrying short writes and
+    /// interruptions; gives up silently on an error (nowhere to report it).
+    public static func writeAll(_ bytes: [UInt8], to fileDescriptor: Int32) {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
