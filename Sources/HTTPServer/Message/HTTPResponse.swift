@@ -69,7 +69,9 @@ public enum JSONString {
                     clean += 8
                 }
             }
-            if clean < bytes.count, let base = bytes.baseAddress {
+            // Fewer than eight bytes left (the scan above stops early at a word that
+            // needs an escape, and then more are left: those go to the loop below).
+            if clean < bytes.count, bytes.count - clean < 8, let base = bytes.baseAddress {
                 // The last 1–7 bytes as one word, padded with a byte that needs no escape.
                 var tail: UInt64 = 0x4141_4141_4141_4141
                 withUnsafeMutableBytes(of: &tail) { word in
