@@ -86,7 +86,7 @@ public final class HTTPServer: @unchecked Sendable {
     private let rejectingConnections = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
     private let answeredWhileDraining = Atomic<Int>(0)
-    private let shutdownState = Mutex<ShutdownState>(ShutdownState())
+    private let shutdownState = LockedValue(ShutdownState())
 
     private struct ShutdownState {
         var completion: (@Sendable (ShutdownOutcome) -> Void)?

@@ -27,3 +27,18 @@ final class PthreadLock: @unchecked Sendable {
         return try body()
     }
 }
+
+/// A value behind a ``PthreadLock``: `Synchronization.Mutex`'s shape, with a
+/// lock ThreadSanitizer understands.
+public final class LockedValue<Value>: @unchecked Sendable {
+    private let lock = PthreadLock()
+    private var value: Value
+
+    public init(_ value: Value) {
+        self.value = value
+    }
+
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try lock.withLock { try body(&value) }
+    }
+}

@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import HTTPServer
 
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +20,7 @@ public final class LogOutput: @unchecked Sendable {
     public static let flushInterval: DispatchTimeInterval = .milliseconds(100)
 
     private let fileDescriptor: Int32
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     private struct State {
         var pending: [UInt8] = []
