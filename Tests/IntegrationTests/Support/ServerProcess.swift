@@ -57,17 +57,27 @@ final class ServerProcess: Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil  // end of file: the server has exited
-                if output.markEnded() { outputEnded.leave() }
-            } else {
-                output.append(data)
-            }
-        }
         exited.enter()
         outputEnded.enter()
+        // A thread of its own reads to end of file (the server has exited). Not
+        // FileHandle.readabilityHandler: its Dispatch source sometimes stopped
+        // firing for one server after another server of the test had exited,
+        // so the rest of that server's output never arrived.
+        let reader = pipe.fileHandleForReading
+        detachThread {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(reader.fileDescriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    output.append(Data(buffer[0..<count]))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            if output.markEnded() { outputEnded.leave() }
+        }
         process.terminationHandler = { _ in
             exited.leave()
             output.signalExit()
@@ -204,7 +214,7 @@ private final class OutputCollector: @unchecked Sendable {
         if found { event.signal() }
     }
 
-    /// True the first time only (the handler may see end of file more than once).
+    /// True the first time only.
     func markEnded() -> Bool {
         lock.withLock {
             defer { hasEnded = true }
