@@ -29,7 +29,7 @@ struct ReverseProxyIntegrationTests {
         let help = try CommandLineIntegrationTests.run(["--help"]).output
         let maxBody = try #require(Self.serverDefault("MAX_BODY_BYTES", in: help))
         let idle = try #require(Self.serverDefault("IDLE_TIMEOUT", in: help))
-        let example = try String(contentsOf: NginxProcess.exampleURL, encoding: .utf8)
+        let example = NginxProcess.read(NginxProcess.exampleURL)
         let values = Self.directives(in: example)
         #expect(values["client_max_body_size"] == ["1m"])
         #expect(maxBody == 1024 * 1024, "the server's default body limit changed: change client_max_body_size with it")
@@ -384,7 +384,9 @@ struct ReverseProxyIntegrationTests {
         let bothServing = Self.wait(timeout: 30) {
             Self.requestIDs(inServerLog: first.log).count >= 10 && Self.requestIDs(inServerLog: second.log).count >= 10
         }
-        try #require(bothServing, "\(load.count) requests; \(load.outcomes.prefix(5))")
+        try #require(
+            bothServing,
+            "\(load.count) requests; \(load.outcomes.prefix(5))\nfirst: \(first.log.suffix(3000))\nsecond: \(second.log.suffix(3000))")
         first.terminate()
         let status = first.waitForExit(timeout: 30)
         #expect(status == 0, "exit status \(status.map(String.init) ?? "none"): \(first.log.suffix(2000))")
@@ -392,7 +394,8 @@ struct ReverseProxyIntegrationTests {
         #expect(load.waitForOutcomes(atLeast: atExit + 60, timeout: 30))
         let outcomes = load.stop()
         second.terminate()
-        #expect(second.waitForExit(timeout: 30) == 0)
+        let secondStatus = second.waitForExit(timeout: 30)
+        #expect(secondStatus == 0, "exit status \(secondStatus.map(String.init) ?? "none"): \(second.log.suffix(3000))")
 
         let failed = outcomes.filter { $0.error != nil || $0.status != 200 }
         #expect(
