@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -98,3 +99,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The container image builds from Package.swift and Sources alone (Dockerfile,
+// .dockerignore): without a Tests folder, leave out the targets that live there.
+if !FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests") {
+    package.targets.removeAll { $0.type == .test || ($0.path ?? "").hasPrefix("Tests/") }
+}
