@@ -216,6 +216,32 @@ struct ServerSocketTests {
         #expect(throws: (any Error).self) { _ = try RawClient(port: server.port) }
     }
 
+    @Test func shutdownAnswersConnectionsStillInTheKernelsQueue() throws {
+        let server = try TestServer()
+        // Hold the accept queue: these connections complete their handshake and
+        // send a request, but wait in the kernel's queue, not yet accepted.
+        let held = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        server.server.acceptQueue.async {
+            holding.signal()
+            held.wait()
+        }
+        holding.wait()
+        let clients = try (0..<8).map { _ in try RawClient(port: server.port) }
+        for client in clients { client.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n") }
+        Thread.sleep(forTimeInterval: 0.1)
+        let outcome = server.beginShutdown()
+        held.signal()
+        for client in clients {
+            let (text, closed) = client.receive()
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.contains("Connection: close"))
+            #expect(closed)
+        }
+        #expect(outcome.wait(timeout: 5) == .drained)
+        #expect(throws: (any Error).self) { _ = try RawClient(port: server.port) }
+    }
+
     @Test func drainDeadlineClosesStuckConnections() throws {
         var limits = ServerLimits()
         limits.drainTimeout = .milliseconds(300)

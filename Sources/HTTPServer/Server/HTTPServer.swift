@@ -74,7 +74,9 @@ public final class HTTPServer: @unchecked Sendable {
     let metrics: ServerMetrics
 
     private var loops: [EventLoop] = []
-    private let acceptQueue: DispatchQueue
+    /// Serial: accepting, pausing and the start of a shutdown. (Internal so that
+    /// a test can hold it and leave connections waiting in the kernel's queue.)
+    let acceptQueue: DispatchQueue
     private var listenSource: (any DispatchSourceRead)?
     private var listener: Listener?
     /// Accept-queue state: the next connection's id and the next loop to use.
@@ -162,8 +164,10 @@ public final class HTTPServer: @unchecked Sendable {
 
     // MARK: - Accepting
 
-    private func acceptConnections() {
-        guard let listener, !isDraining else { return }
+    /// Accepts every connection the kernel has queued. Once a shutdown has begun,
+    /// only the shutdown's own last pass (`beforeClosing`) accepts.
+    private func acceptConnections(beforeClosing: Bool = false) {
+        guard let listener, beforeClosing || !isDraining else { return }
         while true {
             var peerStorage = sockaddr_storage()
             var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -262,6 +266,10 @@ public final class HTTPServer: @unchecked Sendable {
                 acceptPaused = false
                 listenSource?.resume()
             }
+            // Connections that completed their handshake are already in the kernel's
+            // queue, their requests likely sent: closing the listener would reset
+            // them. Take them first; each answers its request and closes.
+            acceptConnections(beforeClosing: true)
             listenSource?.cancel()
             listenSource = nil
             for loop in loops { loop.execute { loop.drain() } }
