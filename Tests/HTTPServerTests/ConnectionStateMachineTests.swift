@@ -81,13 +81,30 @@ struct ConnectionStateMachineTests {
 
     @Test func drainClosesIdleConnectionsAndLetsInFlightOnesFinish() {
         var machine = ConnectionStateMachine(limits: Self.limits, now: 0)
-        #expect(machine.drainRequested() == .close)
+        #expect(machine.drainRequested(now: 2 * Self.second) == .close)
         machine.update(now: 1, requestCompleted: false, hasPartialRequest: true, isReadingBody: false, outputPending: false)
-        #expect(machine.drainRequested() == .closeAfterResponse)
+        #expect(machine.drainRequested(now: 1) == .closeAfterResponse)
         machine.update(now: 2, requestCompleted: false, hasPartialRequest: true, isReadingBody: true, outputPending: false)
-        #expect(machine.drainRequested() == .closeAfterResponse)
+        #expect(machine.drainRequested(now: 2) == .closeAfterResponse)
         machine.update(now: 3, requestCompleted: true, hasPartialRequest: false, isReadingBody: false, outputPending: false)
-        #expect(machine.drainRequested() == .close)
+        #expect(machine.drainRequested(now: 3) == .close)
+    }
+
+    @Test func drainGivesAJustAcceptedConnectionItsGraceToSendItsRequest() {
+        let grace = ConnectionStateMachine.drainFirstRequestGraceNanoseconds
+        var machine = ConnectionStateMachine(limits: Self.limits, now: Self.second)
+        // Accepted 100 ms before the drain: it waits, until the grace ends.
+        #expect(machine.drainRequested(now: Self.second + 100_000_000) == .closeAfterResponse)
+        #expect(machine.timerFired(now: Self.second + grace - 1) == .none)
+        #expect(machine.timerFired(now: Self.second + grace) == .close)
+
+        // The request starts within the grace: the header timeout from the accept applies again.
+        var started = ConnectionStateMachine(limits: Self.limits, now: 0)
+        #expect(started.drainRequested(now: 1) == .closeAfterResponse)
+        started.update(now: 2, requestCompleted: false, hasPartialRequest: true, isReadingBody: false, outputPending: false)
+        #expect(started.phase == .readingHead)
+        #expect(started.timerFired(now: grace) == .none)
+        #expect(started.timerFired(now: 10 * Self.second) == .respondRequestTimeoutAndClose)
     }
 
     @Test func closedConnectionNeverTimesOut() {

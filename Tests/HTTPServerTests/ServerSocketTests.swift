@@ -242,6 +242,32 @@ struct ServerSocketTests {
         #expect(throws: (any Error).self) { _ = try RawClient(port: server.port) }
     }
 
+    @Test func shutdownWaitsBrieflyForTheFirstRequestOfANewConnection() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        Thread.sleep(forTimeInterval: 0.05)  // accepted; its request is still on its way
+        let outcome = server.beginShutdown()
+        Thread.sleep(forTimeInterval: 0.2)
+        client.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        let (text, closed) = client.receive()
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(text.contains("Connection: close"))
+        #expect(closed)
+        #expect(outcome.wait(timeout: 5) == .drained)
+    }
+
+    @Test func shutdownClosesASilentNewConnectionWhenItsGraceEnds() throws {
+        let server = try TestServer()
+        let silent = try RawClient(port: server.port)
+        Thread.sleep(forTimeInterval: 0.05)
+        let started = Date()
+        #expect(server.shutdown(timeout: 5) == .drained)
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed > 0.5 && elapsed < 3)
+        let (text, closed) = silent.receive()
+        #expect(text.isEmpty && closed)
+    }
+
     @Test func drainDeadlineClosesStuckConnections() throws {
         var limits = ServerLimits()
         limits.drainTimeout = .milliseconds(300)

@@ -265,7 +265,7 @@ final class Connection: @unchecked Sendable {
         // Take what the client already sent: bytes in the socket are a request in flight.
         if !readSuspended { readable() }
         guard !closing else { return }
-        switch machine.drainRequested() {
+        switch machine.drainRequested(now: DispatchTime.now().uptimeNanoseconds) {
         case .close where parser.isIdle && output.isEmpty:
             close()
         case .close, .closeAfterResponse:

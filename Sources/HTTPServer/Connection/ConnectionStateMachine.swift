@@ -45,13 +45,23 @@ struct ConnectionStateMachine: Sendable {
     /// How long a lingering close waits for the client's end of stream.
     static let lingerNanoseconds: UInt64 = 2_000_000_000
 
+    /// How long after its accept a connection that has sent nothing yet may
+    /// still send its first request once a graceful shutdown has begun: its
+    /// client has just connected, so the request is on its way.
+    static let drainFirstRequestGraceNanoseconds: UInt64 = 1_000_000_000
+
     let limits: ServerLimits
     private(set) var phase: Phase = .awaitingFirstRequest
     private(set) var deadline: UInt64
+    private let acceptedAt: UInt64
+    /// The first request's header deadline, which runs from the accept.
+    private let firstRequestDeadline: UInt64
 
     init(limits: ServerLimits, now: UInt64) {
         self.limits = limits
-        self.deadline = now &+ Self.nanoseconds(limits.headerReadTimeout)
+        acceptedAt = now
+        firstRequestDeadline = now &+ Self.nanoseconds(limits.headerReadTimeout)
+        deadline = firstRequestDeadline
     }
 
     /// Re-derives the phase after reading, parsing or writing.
@@ -79,8 +89,11 @@ struct ConnectionStateMachine: Sendable {
         }
         let restart = next != phase || (next == .idle && requestCompleted)
         guard restart else { return }
-        // The first request's header timeout keeps running from the accept.
-        if !(phase == .awaitingFirstRequest && next == .readingHead) {
+        // The first request's header timeout keeps running from the accept
+        // (even if a drain had shortened the wait for its first byte).
+        if phase == .awaitingFirstRequest && next == .readingHead {
+            deadline = firstRequestDeadline
+        } else {
             deadline = now &+ timeout(for: next)
         }
         phase = next
@@ -110,10 +123,18 @@ struct ConnectionStateMachine: Sendable {
         }
     }
 
-    /// Decides how a graceful shutdown treats this connection.
-    func drainRequested() -> DrainAction {
+    /// Decides how a graceful shutdown treats this connection. One that has
+    /// sent nothing yet is closed, unless it was accepted less than
+    /// ``drainFirstRequestGraceNanoseconds`` ago: then it has until then to
+    /// send its request, which is answered with `Connection: close`.
+    mutating func drainRequested(now: UInt64) -> DrainAction {
         switch phase {
-        case .awaitingFirstRequest, .idle, .lingering, .closed:
+        case .awaitingFirstRequest:
+            let graceEnd = acceptedAt &+ Self.drainFirstRequestGraceNanoseconds
+            guard now < graceEnd else { return .close }
+            deadline = min(deadline, graceEnd)
+            return .closeAfterResponse
+        case .idle, .lingering, .closed:
             return .close
         case .readingHead, .readingBody, .writing:
             return .closeAfterResponse
