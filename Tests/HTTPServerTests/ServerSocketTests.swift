@@ -242,6 +242,31 @@ struct ServerSocketTests {
         #expect(throws: (any Error).self) { _ = try RawClient(port: server.port) }
     }
 
+    @Test func drainIsNotOverWhileQueuedConnectionsWaitToBeAccepted() throws {
+        let server = try TestServer()
+        let leaving = try RawClient(port: server.port)
+        leaving.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        _ = leaving.receiveResponses(1)
+        let held = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        server.server.acceptQueue.async {
+            holding.signal()
+            held.wait()
+        }
+        holding.wait()
+        let queued = try RawClient(port: server.port)
+        queued.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        let outcome = server.beginShutdown()
+        // The only accepted connection ends: the queued one is still to be answered.
+        shutdown(leaving.descriptor, Int32(SHUT_WR))
+        #expect(leaving.receive().closed)
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(outcome.value == nil)
+        held.signal()
+        #expect(queued.receive().text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(outcome.wait(timeout: 5) == .drained)
+    }
+
     @Test func shutdownWaitsBrieflyForTheFirstRequestOfANewConnection() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)

@@ -88,6 +88,9 @@ public final class HTTPServer: @unchecked Sendable {
     private let rejectingConnections = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
     private let answeredWhileDraining = Atomic<Int>(0)
+    /// Set once a shutdown has taken the last queued connections and closed the
+    /// listener: only then may the last connection to close end the drain.
+    private let listenerClosed = Atomic<Bool>(false)
     private let shutdownState = LockedValue(ShutdownState())
 
     private struct ShutdownState {
@@ -241,8 +244,8 @@ public final class HTTPServer: @unchecked Sendable {
     func connectionClosed(rejected: Bool) {
         if rejected { rejectingConnections.subtract(1, ordering: .relaxed) }
         metrics.openConnections.decrement()
-        let remaining = openConnections.subtract(1, ordering: .acquiringAndReleasing).newValue
-        if remaining == 0 && isDraining { finishShutdown(.drained) }
+        let remaining = openConnections.subtract(1, ordering: .sequentiallyConsistent).newValue
+        if remaining == 0 && listenerClosed.load(ordering: .sequentiallyConsistent) { finishShutdown(.drained) }
     }
 
     // MARK: - Shutdown
@@ -273,7 +276,8 @@ public final class HTTPServer: @unchecked Sendable {
             listenSource?.cancel()
             listenSource = nil
             for loop in loops { loop.execute { loop.drain() } }
-            if openConnections.load(ordering: .acquiring) == 0 { finishShutdown(.drained) }
+            listenerClosed.store(true, ordering: .sequentiallyConsistent)
+            if openConnections.load(ordering: .sequentiallyConsistent) == 0 { finishShutdown(.drained) }
         }
         let deadline = DispatchTime.now() + .nanoseconds(
             Int(ConnectionStateMachine.nanoseconds(configuration.limits.drainTimeout)))
