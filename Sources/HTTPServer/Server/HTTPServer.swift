@@ -160,7 +160,16 @@ public final class HTTPServer: @unchecked Sendable {
         try loops.forEach { try $0.start() }
         let source = DispatchSource.makeReadSource(fileDescriptor: listener.fileDescriptor, queue: acceptQueue)
         source.setEventHandler { [unowned self] in self.acceptConnections() }
-        source.setCancelHandler { close(listener.fileDescriptor) }
+        // Cancelled by a shutdown. Connections that completed their handshake wait
+        // in the kernel's queue, their requests likely sent, and closing the
+        // listener would reset them: take them first (each answers and closes),
+        // right before the close, so that few can slip in between.
+        source.setCancelHandler { [unowned self] in
+            self.acceptConnections(beforeClosing: true)
+            close(listener.fileDescriptor)
+            self.listenerClosed.store(true, ordering: .sequentiallyConsistent)
+            if self.openConnections.load(ordering: .sequentiallyConsistent) == 0 { self.finishShutdown(.drained) }
+        }
         listenSource = source
         source.activate()
     }
@@ -168,7 +177,7 @@ public final class HTTPServer: @unchecked Sendable {
     // MARK: - Accepting
 
     /// Accepts every connection the kernel has queued. Once a shutdown has begun,
-    /// only the shutdown's own last pass (`beforeClosing`) accepts.
+    /// only the last pass before the listener closes (`beforeClosing`) accepts.
     private func acceptConnections(beforeClosing: Bool = false) {
         guard let listener, beforeClosing || !isDraining else { return }
         while true {
@@ -269,15 +278,11 @@ public final class HTTPServer: @unchecked Sendable {
                 acceptPaused = false
                 listenSource?.resume()
             }
-            // Connections that completed their handshake are already in the kernel's
-            // queue, their requests likely sent: closing the listener would reset
-            // them. Take them first; each answers its request and closes.
-            acceptConnections(beforeClosing: true)
+            for loop in loops { loop.execute { loop.drain() } }
+            // The cancel handler takes the queued connections, closes the
+            // listener and, if no connection is open, ends the drain.
             listenSource?.cancel()
             listenSource = nil
-            for loop in loops { loop.execute { loop.drain() } }
-            listenerClosed.store(true, ordering: .sequentiallyConsistent)
-            if openConnections.load(ordering: .sequentiallyConsistent) == 0 { finishShutdown(.drained) }
         }
         let deadline = DispatchTime.now() + .nanoseconds(
             Int(ConnectionStateMachine.nanoseconds(configuration.limits.drainTimeout)))
