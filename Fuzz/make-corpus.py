@@ -233,6 +233,16 @@ def json_corpus(directory):
             {"linkId": "sedation", "answer": [{"valueBoolean": True}]},
         ],
     }).encode()
+    # One minimal QuestionnaireResponse per question: few nodes, so a mutation hits the answer.
+    answers = [("blood-glucose", {"valueDecimal": 250}), ("fever", {"valueBoolean": True}),
+               ("temperature", {"valueDecimal": 38.4}), ("steroid-injections", {"valueInteger": 2}),
+               ("sedation", {"valueBoolean": False}), ("condition-diabetes", {"valueBoolean": True})]
+    for link_id, answer in answers:
+        bodies[f"fhir-answer-{link_id}"] = json.dumps({
+            "resourceType": "QuestionnaireResponse",
+            "item": [{"linkId": "injection", "answer": [{"valueCoding": {"code": "trigger-point"}}]},
+                     {"linkId": link_id, "answer": [answer]}],
+        }, separators=(",", ":")).encode()
     bodies["review-every-field"] = json.dumps({
         "injection": "epidural-steroid", "approach": "interlaminar", "region": "lumbar",
         "medications": ["corticosteroid", "local-anesthetic"], "sedation": True, "hoursSinceInjection": 0,
