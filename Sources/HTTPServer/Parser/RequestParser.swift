@@ -142,6 +142,9 @@ public struct RequestParser: Sendable {
         var lines = 0
         /// Where the header section began (after the request line).
         var sectionStart = 0
+        /// Bytes of empty lines before the request line consumed by earlier
+        /// calls, so their limit holds however the bytes arrive.
+        var skippedBefore = 0
     }
 
     /// Checks line breaks and NULs of the new bytes of a head, enforces the size
@@ -175,7 +178,7 @@ public struct RequestParser: Sendable {
                             // RFC 9112 §2.2: ignore empty lines before the request line.
                             skippedEmptyLines = scan.scanned
                             scan.lineStart = scan.scanned
-                            if skippedEmptyLines > 1024 { return .failure(.invalidRequestLine) }
+                            if scan.skippedBefore + skippedEmptyLines > 1024 { return .failure(.invalidRequestLine) }
                             continue
                         }
                         return .success(scan.scanned)
@@ -203,6 +206,7 @@ public struct RequestParser: Sendable {
         if case .success(nil) = outcome {
             // Empty lines before the request line are consumed, not kept.
             readIndex += skippedEmptyLines
+            scan.skippedBefore += skippedEmptyLines
             scan.scanned -= skippedEmptyLines
             scan.lineStart -= skippedEmptyLines
             scan.sectionStart = max(0, scan.sectionStart - skippedEmptyLines)

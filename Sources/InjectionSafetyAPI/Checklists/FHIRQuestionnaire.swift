@@ -139,13 +139,15 @@ enum FHIRQuestionnaire {
                     fail("\(answerPointer)/valueDecimal", "Must be from \(range.lowerBound) to \(range.upperBound).")
                 } else if linkId == "temperature" { temperature = number } else { glucose = number }
             case "steroid-injections":
-                guard case .number(let number, _)? = value(answer, "valueInteger"), number == number.rounded(),
-                    TriageRequestDecoder.steroidInjectionRange.contains(Int(number))
+                // Int(exactly:) is nil for a fraction and for what Int cannot hold (1e19),
+                // where Int(_:) would trap.
+                guard case .number(let number, _)? = value(answer, "valueInteger"), let count = Int(exactly: number),
+                    TriageRequestDecoder.steroidInjectionRange.contains(count)
                 else {
                     fail("\(answerPointer)/valueInteger", "Must be a whole number from 0 to 52.")
                     continue
                 }
-                steroids = Int(number)
+                steroids = count
             case "fever", "sedation":
                 guard case .bool(let flag)? = value(answer, "valueBoolean") else {
                     fail("\(answerPointer)/valueBoolean", "Must be true or false.")

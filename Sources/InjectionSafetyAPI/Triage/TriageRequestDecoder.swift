@@ -202,9 +202,19 @@ struct TriageRequestDecoder {
         return code.map { TriageRequest.SymptomReport($0, severity: severity, worsening: worsening) }
     }
 
-    /// RFC 6901 escaping of a member name in a pointer.
+    /// RFC 6901 escaping of a member name in a pointer, scalar by scalar: a
+    /// `~` or `/` followed by a combining mark is one Character, which
+    /// `replacingOccurrences` would leave unescaped.
     static func escape(_ key: String) -> String {
-        key.replacing("~", with: "~0").replacing("/", with: "~1")
+        var escaped = String.UnicodeScalarView()
+        for scalar in key.unicodeScalars {
+            switch scalar {
+            case "~": escaped.append(contentsOf: "~0".unicodeScalars)
+            case "/": escaped.append(contentsOf: "~1".unicodeScalars)
+            default: escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 
     static func format(_ value: Double) -> String {
