@@ -209,7 +209,7 @@ paths:
         - {name: frequency, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/FrequencyClass'}}, description: 'Frequency classes, comma-separated.', example: [rare, very-rare]}
         - {name: level, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/TriageLevel'}}, description: 'Usual triage levels, comma-separated.', example: [emergency]}
         - {name: seed, in: query, schema: {type: string, enum: ['true', 'false']}}
-        - {name: q, in: query, schema: {type: string, minLength: 1, maxLength: 200, pattern: '[^\W_]'}, description: 'Words to search for; at least one letter or digit.', example: numb legs}
+        - {name: q, in: query, schema: {type: string, minLength: 1, maxLength: 200}, description: 'Words to search for: at most 200 code points, with at least one letter or digit (Unicode category L or N, any script; 422 otherwise).', example: numb legs}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
         - {name: cursor, in: query, schema: {type: string, maxLength: 64}, description: 'Opaque; from `nextCursor` of the same query.'}
       responses:
