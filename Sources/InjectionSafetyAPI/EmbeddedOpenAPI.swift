@@ -995,7 +995,7 @@ components:
         /v1/checklists/pre-procedure?format=fhir`). Items may be nested in groups as in the Questionnaire;
         members this service does not read (`status`, `questionnaire`, `text`, extensions, …) are ignored.
         Every `linkId` must be a question of the Questionnaire, an answered question has exactly one answer,
-        and the injection question must be answered.
+        and the injection question must be answered (422 otherwise).
       type: object
       required: [resourceType, item]
       properties:
@@ -1003,11 +1003,6 @@ components:
         item:
           type: array
           items: {$ref: '#/components/schemas/QuestionnaireResponseItem'}
-          contains:
-            type: object
-            required: [linkId, answer]
-            properties:
-              linkId: {const: injection}
     QuestionnaireResponseItem:
       oneOf:
         - type: object
