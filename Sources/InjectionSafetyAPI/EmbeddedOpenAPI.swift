@@ -32,6 +32,9 @@ paths:
       responses:
         '200':
           description: The server is alive.
+          headers:
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -47,6 +50,11 @@ paths:
       responses:
         '200':
           description: Ready.
+          headers:
+            Cache-Control:
+              $ref: '#/components/headers/NoStore'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -74,7 +82,9 @@ paths:
           description: The current counts.
           headers:
             Cache-Control:
-              schema: {type: string, const: no-store}
+              $ref: '#/components/headers/NoStore'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             text/plain:
               schema:
@@ -91,9 +101,29 @@ paths:
       responses:
         '200':
           description: The OpenAPI 3.1 document of this API.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/yaml:
-              schema: {type: string}
+              schema:
+                description: The YAML document, which parses to an OpenAPI object.
+                type: object
+                required: [openapi, info, paths, components]
+                properties:
+                  openapi: {type: string, pattern: '^3\.1\.'}
         '304':
           $ref: '#/components/responses/NotModified'
         default:
@@ -126,9 +156,30 @@ paths:
       responses:
         '200':
           description: The injection type.
+          links:
+            ListItsSideEffects:
+              operationId: listSideEffects
+              description: The catalogue filtered to this injection type.
+              parameters:
+                injection: $response.body#/id
+            GetItsFirstSideEffect:
+              operationId: getSideEffect
+              parameters:
+                id: $response.body#/sideEffects/0
+            GetItsPostProcedureChecklist:
+              operationId: getChecklist
+              parameters:
+                phase: post-procedure
+                injection: $response.body#/id
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -153,20 +204,36 @@ paths:
         empty result is 200 with empty `items`.
       parameters:
         - $ref: '#/components/parameters/AcceptLanguage'
-        - {name: injection, in: query, schema: {type: string}, description: 'Injection type codes, comma-separated.', example: trigger-point}
-        - {name: medication, in: query, schema: {type: string}, description: 'Medication codes, comma-separated.', example: corticosteroid}
-        - {name: frequency, in: query, schema: {type: string}, description: 'Frequency classes, comma-separated.', example: 'rare,very-rare'}
-        - {name: level, in: query, schema: {type: string}, description: 'Usual triage levels, comma-separated.', example: emergency}
+        - {name: injection, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/InjectionType'}}, description: 'Injection type codes, comma-separated.', example: [trigger-point]}
+        - {name: medication, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/Medication'}}, description: 'Medication codes, comma-separated.', example: [corticosteroid]}
+        - {name: frequency, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/FrequencyClass'}}, description: 'Frequency classes, comma-separated.', example: [rare, very-rare]}
+        - {name: level, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/TriageLevel'}}, description: 'Usual triage levels, comma-separated.', example: [emergency]}
         - {name: seed, in: query, schema: {type: string, enum: ['true', 'false']}}
-        - {name: q, in: query, schema: {type: string, minLength: 1, maxLength: 200}, example: numb legs}
+        - {name: q, in: query, schema: {type: string, minLength: 1, maxLength: 200}, description: 'Words to search for: at most 200 code points, with at least one letter or digit (Unicode category L or N, any script; 422 otherwise).', example: numb legs}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
         - {name: cursor, in: query, schema: {type: string, maxLength: 64}, description: 'Opaque; from `nextCursor` of the same query.'}
       responses:
         '200':
           description: One page of side effects.
+          links:
+            GetFirstSideEffectOfThePage:
+              operationId: getSideEffect
+              parameters:
+                id: $response.body#/items/0/id
+            NextPage:
+              operationId: listSideEffects
+              description: The next page of the same query (`nextCursor` continues only the query that made it).
+              parameters:
+                cursor: $response.body#/nextCursor
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
             Link:
               description: '`<…>; rel="next"` when there is a next page.'
               schema: {type: string}
@@ -197,6 +264,12 @@ paths:
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -221,6 +294,12 @@ paths:
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -241,6 +320,12 @@ paths:
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -261,6 +346,12 @@ paths:
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -295,6 +386,13 @@ paths:
       responses:
         '200':
           description: The triage result.
+          headers:
+            Cache-Control:
+              $ref: '#/components/headers/NoStore'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -321,6 +419,12 @@ paths:
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -362,14 +466,27 @@ paths:
           required: true
           schema: {type: string, enum: [pre-procedure, day-of-procedure, post-procedure]}
         - {name: injection, in: query, required: true, schema: {$ref: '#/components/schemas/InjectionType'}}
-        - {name: approach, in: query, schema: {$ref: '#/components/schemas/Approach'}}
-        - {name: medications, in: query, schema: {type: string}, description: 'Medication codes, comma-separated; default: the injection type''s.'}
-        - {name: conditions, in: query, schema: {type: string}, description: 'Condition codes, comma-separated.'}
+        - {name: approach, in: query, schema: {$ref: '#/components/schemas/Approach'}, description: 'Only with `injection=epidural-steroid`; 422 otherwise.'}
+        - {name: medications, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/Medication'}}, description: 'Medication codes, comma-separated; default: the injection type''s.'}
+        - {name: conditions, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/Condition'}}, description: 'Condition codes, comma-separated.'}
         - {name: sedation, in: query, schema: {type: string, enum: ['true', 'false']}}
         - {name: format, in: query, schema: {type: string, enum: [json, fhir]}, description: '`fhir` (or `Accept: application/fhir+json`): the pre-procedure questions as a FHIR R4 Questionnaire.'}
       responses:
         '200':
           description: "The checklist; with `Accept: application/fhir+json` or `format=fhir` (pre-procedure only), a FHIR R4 Questionnaire; with `Accept: text/html`, one printable HTML page (no scripts, inline CSS, warning signs grouped by level)."
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/Cacheable'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            Vary:
+              description: The representation depends on `Accept`.
+              required: true
+              schema: {type: string, const: Accept}
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -382,6 +499,15 @@ paths:
           $ref: '#/components/responses/NotModified'
         '404':
           $ref: '#/components/responses/Problem'
+        '406':
+          description: 'A FHIR Questionnaire was asked for (`format=fhir` or `Accept: application/fhir+json`) for a phase other than pre-procedure.'
+          headers:
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
+          content:
+            application/problem+json:
+              schema:
+                $ref: '#/components/schemas/Problem'
         '422':
           $ref: '#/components/responses/Problem'
         default:
@@ -400,10 +526,18 @@ paths:
             schema:
               $ref: '#/components/schemas/ReviewRequest'
           application/fhir+json:
-            schema: {type: object, required: [resourceType], description: A FHIR R4 QuestionnaireResponse.}
+            schema:
+              $ref: '#/components/schemas/QuestionnaireResponse'
       responses:
         '200':
           description: The decision, its reasons, and the personalised pre-procedure items.
+          headers:
+            Cache-Control:
+              $ref: '#/components/headers/NoStore'
+            Content-Language:
+              $ref: '#/components/headers/ContentLanguage'
+            X-Request-ID:
+              $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
@@ -426,6 +560,8 @@ paths:
                   knowledgeBaseVersion: {type: string}
         '400':
           $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
         '415':
           $ref: '#/components/responses/Problem'
         '422':
@@ -446,7 +582,24 @@ components:
   headers:
     ETag:
       description: Strong validator of the body; send it back in `If-None-Match`.
-      schema: {type: string}
+      required: true
+      schema: {type: string, pattern: '^"[\x21\x23-\x7e]+"$'}
+    Cacheable:
+      description: Catalogue data changes only with the knowledge base; shared caches may keep it five minutes.
+      required: true
+      schema: {type: string, const: 'public, max-age=300'}
+    NoStore:
+      description: Answers to a patient's own data, and live counts, are never cached.
+      required: true
+      schema: {type: string, const: no-store}
+    ContentLanguage:
+      description: The language of the content; English only for now, whatever `Accept-Language` asks for.
+      required: true
+      schema: {type: string, const: en}
+    XRequestID:
+      description: The request's own `X-Request-ID` when it is 1 to 128 visible ASCII characters, otherwise a generated one; also in the access log.
+      required: true
+      schema: {type: string, pattern: '^[\x21-\x7e]{1,128}$'}
   schemas:
     InjectionType:
       type: string
@@ -722,34 +875,44 @@ components:
               publisher: {type: string}
               url: {type: string}
     TriageRequest:
+      description: |
+        `approach` only with `injection: epidural-steroid`. A symptom may be listed twice only with the same
+        details (422 otherwise); a code listed twice in `medications` or `conditions` is 422.
       type: object
       additionalProperties: false
       required: [injection, hoursSinceInjection]
+      dependentSchemas:
+        approach:
+          properties:
+            injection: {const: epidural-steroid}
       properties:
         injection: {$ref: '#/components/schemas/InjectionType'}
         approach: {$ref: '#/components/schemas/Approach'}
-        region: {type: string, enum: [cervical, thoracic, lumbar, sacral], description: When absent, the riskier region is assumed.}
-        medications: {type: array, items: {$ref: '#/components/schemas/Medication'}, description: 'Defaults to the injection type''s medications.'}
+        region: {$ref: '#/components/schemas/SpinalRegion'}
+        medications: {type: array, uniqueItems: true, items: {$ref: '#/components/schemas/Medication'}, description: 'Defaults to the injection type''s medications.'}
         sedation: {type: boolean}
         hoursSinceInjection: {type: number, minimum: 0, maximum: 87600}
-        symptoms:
-          type: array
-          maxItems: 64
-          items:
-            oneOf:
-              - $ref: '#/components/schemas/Symptom'
-              - type: object
-                additionalProperties: false
-                required: [code]
-                properties:
-                  code: {$ref: '#/components/schemas/Symptom'}
-                  severity: {type: string, enum: [mild, moderate, severe]}
-                  worsening: {type: boolean}
+        symptoms: {type: array, maxItems: 64, items: {$ref: '#/components/schemas/SymptomReport'}}
         temperatureC: {type: number, minimum: 25, maximum: 45}
         bloodGlucoseMgDl: {type: number, minimum: 10, maximum: 2000}
         systolicBloodPressure: {type: number, minimum: 50, maximum: 300}
         steroidInjectionsPast12Months: {type: integer, minimum: 0, maximum: 52}
-        conditions: {type: array, items: {$ref: '#/components/schemas/Condition'}}
+        conditions: {type: array, uniqueItems: true, items: {$ref: '#/components/schemas/Condition'}}
+    SpinalRegion:
+      type: string
+      description: When absent, the riskier region is assumed.
+      enum: [cervical, thoracic, lumbar, sacral]
+    SymptomReport:
+      description: A bare symptom code, or an object with the code and optional details.
+      oneOf:
+        - $ref: '#/components/schemas/Symptom'
+        - type: object
+          additionalProperties: false
+          required: [code]
+          properties:
+            code: {$ref: '#/components/schemas/Symptom'}
+            severity: {type: string, enum: [mild, moderate, severe]}
+            worsening: {type: boolean}
     TriageResult:
       type: object
       required: [level, action, reasons, possibleSideEffects, watchFor, selfCare, followUp, knowledgeBaseVersion, disclaimer]
@@ -805,23 +968,105 @@ components:
         disclaimer: {type: string}
         knowledgeBaseVersion: {type: string}
     ReviewRequest:
-      description: Like a triage request; `hoursSinceInjection` is not needed.
+      description: Like a triage request (the same rules); `hoursSinceInjection` is not needed.
       type: object
       additionalProperties: false
       required: [injection]
+      dependentSchemas:
+        approach:
+          properties:
+            injection: {const: epidural-steroid}
       properties:
         injection: {$ref: '#/components/schemas/InjectionType'}
         approach: {$ref: '#/components/schemas/Approach'}
-        region: {type: string, enum: [cervical, thoracic, lumbar, sacral]}
-        medications: {type: array, items: {$ref: '#/components/schemas/Medication'}}
+        region: {$ref: '#/components/schemas/SpinalRegion'}
+        medications: {type: array, uniqueItems: true, items: {$ref: '#/components/schemas/Medication'}}
         sedation: {type: boolean}
         hoursSinceInjection: {type: number, minimum: 0, maximum: 87600}
-        symptoms: {type: array, maxItems: 64, items: {}}
+        symptoms: {type: array, maxItems: 64, items: {$ref: '#/components/schemas/SymptomReport'}}
         temperatureC: {type: number, minimum: 25, maximum: 45}
         bloodGlucoseMgDl: {type: number, minimum: 10, maximum: 2000}
         systolicBloodPressure: {type: number, minimum: 50, maximum: 300}
         steroidInjectionsPast12Months: {type: integer, minimum: 0, maximum: 52}
-        conditions: {type: array, items: {$ref: '#/components/schemas/Condition'}}
+        conditions: {type: array, uniqueItems: true, items: {$ref: '#/components/schemas/Condition'}}
+    QuestionnaireResponse:
+      description: |
+        A FHIR R4 QuestionnaireResponse to the pre-procedure Questionnaire (`GET
+        /v1/checklists/pre-procedure?format=fhir`). Items may be nested in groups as in the Questionnaire;
+        members this service does not read (`status`, `questionnaire`, `text`, extensions, …) are ignored.
+        Every `linkId` must be a question of the Questionnaire, an answered question has exactly one answer,
+        and the injection question must be answered (422 otherwise).
+      type: object
+      required: [resourceType, item]
+      properties:
+        resourceType: {type: string, const: QuestionnaireResponse}
+        item:
+          type: array
+          items: {$ref: '#/components/schemas/QuestionnaireResponseItem'}
+    QuestionnaireResponseItem:
+      oneOf:
+        - type: object
+          required: [linkId]
+          properties:
+            linkId: {type: string, const: injection}
+            answer:
+              type: array
+              minItems: 1
+              maxItems: 1
+              items:
+                type: object
+                required: [valueCoding]
+                properties:
+                  valueCoding:
+                    type: object
+                    required: [code]
+                    properties:
+                      code: {$ref: '#/components/schemas/InjectionType'}
+        - type: object
+          required: [linkId]
+          properties:
+            linkId:
+              type: string
+              enum:
+                - fever
+                - sedation
+                - condition-diabetes
+                - condition-anticoagulant
+                - condition-antiplatelet
+                - condition-bleeding-disorder
+                - condition-immunosuppressed
+                - condition-pregnant
+                - condition-contrast-allergy
+                - condition-local-anesthetic-allergy
+                - condition-latex-allergy
+                - condition-osteoporosis
+                - condition-heart-failure
+                - condition-hypertension
+                - condition-glaucoma
+                - condition-active-infection
+            answer: {type: array, minItems: 1, maxItems: 1, items: {type: object, required: [valueBoolean], properties: {valueBoolean: {type: boolean}}}}
+        - type: object
+          required: [linkId]
+          properties:
+            linkId: {type: string, const: temperature}
+            answer: {type: array, minItems: 1, maxItems: 1, items: {type: object, required: [valueDecimal], properties: {valueDecimal: {type: number, minimum: 25, maximum: 45}}}}
+        - type: object
+          required: [linkId]
+          properties:
+            linkId: {type: string, const: blood-glucose}
+            answer: {type: array, minItems: 1, maxItems: 1, items: {type: object, required: [valueDecimal], properties: {valueDecimal: {type: number, minimum: 10, maximum: 2000}}}}
+        - type: object
+          required: [linkId]
+          properties:
+            linkId: {type: string, const: steroid-injections}
+            answer: {type: array, minItems: 1, maxItems: 1, items: {type: object, required: [valueInteger], properties: {valueInteger: {type: integer, minimum: 0, maximum: 52}}}}
+        - type: object
+          description: The group of condition questions; a group has no answer.
+          required: [linkId]
+          not: {required: [answer]}
+          properties:
+            linkId: {type: string, const: conditions}
+            item: {type: array, items: {$ref: '#/components/schemas/QuestionnaireResponseItem'}}
     Health:
       type: object
       required: [status]
@@ -860,11 +1105,37 @@ components:
   responses:
     NotModified:
       description: The client's copy (named by `If-None-Match`) is current; no body.
-    InjectionList:
-      description: Every injection type.
       headers:
         ETag:
           $ref: '#/components/headers/ETag'
+        Cache-Control:
+          $ref: '#/components/headers/Cacheable'
+        Content-Language:
+          $ref: '#/components/headers/ContentLanguage'
+        X-Request-ID:
+          $ref: '#/components/headers/XRequestID'
+    InjectionList:
+      description: Every injection type.
+      links:
+        GetFirstInjection:
+          operationId: getInjection
+          description: The first injection type of the list, by its id.
+          parameters:
+            id: $response.body#/items/0/id
+        GetLastInjection:
+          operationId: getInjection
+          description: The last injection type of the list, by its id.
+          parameters:
+            id: $response.body#/items/5/id
+      headers:
+        ETag:
+          $ref: '#/components/headers/ETag'
+        Cache-Control:
+          $ref: '#/components/headers/Cacheable'
+        Content-Language:
+          $ref: '#/components/headers/ContentLanguage'
+        X-Request-ID:
+          $ref: '#/components/headers/XRequestID'
       content:
         application/json:
           schema:
@@ -880,6 +1151,9 @@ components:
         417 unsupported expectation, 422 invalid parameters (with `errors`), 431 header fields too large, 501 unknown
         method or transfer coding, 503 too many connections, 505 HTTP version not
         supported.
+      headers:
+        X-Request-ID:
+          $ref: '#/components/headers/XRequestID'
       content:
         application/problem+json:
           schema:

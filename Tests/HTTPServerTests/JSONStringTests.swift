@@ -37,6 +37,20 @@ struct JSONStringTests {
         }
     }
 
+    /// An escape early in a long string: the scan stops there with far more than
+    /// eight bytes left, none of which may be copied into the eight-byte tail word.
+    @Test(arguments: [9, 16, 17, 100, 4096, 65536])
+    func escapeEarlyInALongString(length: Int) throws {
+        for position in [0, 1, 7, 8, length / 2] where position < length {
+            var scalars = Array(repeating: UInt8(ascii: "b"), count: length)
+            scalars[position] = UInt8(ascii: "\"")
+            let value = String(decoding: scalars, as: UTF8.self)
+            var output: [UInt8] = []
+            JSONString.append(value, to: &output)
+            #expect(output == Self.reference(value), "length \(length), quote at \(position)")
+        }
+    }
+
     @Test func randomStringsRoundTrip() throws {
         var generator = SplitMix64(seed: 0x5EED)
         let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{7F}", "é", "漢", "🙂", "/", "~"]

@@ -19,6 +19,10 @@ struct RequestParserTests {
             bytes: "POST /v1/triage HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"a\":\"bc\"}\n",
             targets: ["/v1/triage"], bodies: ["{\"a\":\"bc\"}\n"]),
         Case(
+            name: "QUERY with a body",
+            bytes: "QUERY /v1/triage HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+            targets: ["/v1/triage"], bodies: ["{}"]),
+        Case(
             name: "identical Content-Length fields",
             bytes: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
             targets: ["/"], bodies: ["abc"]),

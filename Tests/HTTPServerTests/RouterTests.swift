@@ -41,6 +41,13 @@ struct RouterTests {
         #expect(response.contentType == "application/problem+json")
     }
 
+    /// QUERY is a recognised method that no route supports: 405 with `Allow`, not 501.
+    @Test func queryMethodIs405WithAllow() {
+        let (response, _) = respond(.query, "/v1/items/1")
+        #expect(response.status == .methodNotAllowed)
+        #expect(response.header("Allow") == "GET, HEAD, POST, OPTIONS")
+    }
+
     @Test func headUsesTheGetRoute() {
         let (response, context) = respond(.head, "/healthz")
         #expect(response.status == .ok)

@@ -35,6 +35,22 @@ struct ServerSocketTests {
         #expect(generated.allSatisfy { $0.dropFirst("X-Request-ID: ".count).count == 16 })
     }
 
+    /// Requests the server cannot read (414, 400, 501 here) get a generated id too.
+    @Test(arguments: [
+        "GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: a\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "BREW /hello HTTP/1.1\r\nHost: a\r\n\r\n",
+    ])
+    func unreadableRequestGetsAGeneratedRequestID(request: String) throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        client.send(request)
+        let text = client.receive().text
+        #expect(!text.hasPrefix("HTTP/1.1 2"))
+        let ids = text.components(separatedBy: "\r\n").filter { $0.hasPrefix("X-Request-ID: ") }
+        #expect(ids.count == 1 && ids[0].dropFirst("X-Request-ID: ".count).count == 16, "\(text)")
+    }
+
     @Test func manyPipelinedRequestsAllGetAnswers() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)

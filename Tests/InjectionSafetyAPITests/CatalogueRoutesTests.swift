@@ -118,6 +118,11 @@ struct CatalogueRoutesTests {
         ("injection=spinal-tap", "injection"), ("medication=aspirin", "medication"), ("frequency=often", "frequency"),
         ("level=soon", "level"), ("seed=yes", "seed"), ("limit=0", "limit"), ("limit=101", "limit"), ("limit=+5", "limit"),
         ("cursor=garbage", "cursor"), ("colour=red", "colour"), ("limit=5&limit=6", "limit"), ("q=%20", "q"),
+        // Circled letter A: alphabetic, but a symbol (So), not a letter (L).
+        ("q=%E2%92%B6", "q"),
+        // 201 code points (JSON Schema's length), though only 101 characters.
+        ("q=" + String(repeating: "e%CC%81", count: 100) + "a", "q"),
+        ("q=" + String(repeating: "a", count: 200) + "%20", "q"),
     ])
     func badQueryIs422NamingTheParameter(query: String, parameter: String) throws {
         let response = TestRouter.respond(.get, "/v1/side-effects?\(query)")
@@ -125,6 +130,12 @@ struct CatalogueRoutesTests {
         #expect(response.contentType == "application/problem+json")
         let errors = try #require(try json(response)["errors"] as? [[String: Any]])
         #expect(errors.contains { $0["field"] as? String == parameter }, "\(errors)")
+    }
+
+    /// `q` as openapi.yaml has it: 1 to 200 code points with a letter or digit of any script.
+    @Test(arguments: ["q=%C3%A9", "q=%E6%BC%A2", "q=%C2%BD", "q=" + String(repeating: "a", count: 199) + "%20", "q=%20x%20"])
+    func searchTextIsAccepted(query: String) {
+        #expect(TestRouter.respond(.get, "/v1/side-effects?\(query)").status == .ok, "\(query)")
     }
 
     @Test func unknownCodeListsValidValues() throws {

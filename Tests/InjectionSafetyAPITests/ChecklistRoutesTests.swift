@@ -123,4 +123,31 @@ struct FHIRQuestionnaireTests {
         #expect(review(#"{"resourceType":"QuestionnaireResponse","item":[]}"#).status == .unprocessableContent)
         #expect(review(#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"temperature","answer":[{"valueDecimal":99}]}]}"#).status == .unprocessableContent)
     }
+
+    /// An answer the review would not read is refused, not dropped: a blood thinner
+    /// answered in the wrong shape must not come back `ready`.
+    @Test(arguments: [
+        #"{"linkId":"condition-anticoagulant","answer":{"valueBoolean":true}}"#,
+        #"{"linkId":"condition-anticoagulant","answer":[{"valueBoolean":false},{"valueBoolean":true}]}"#,
+        #"{"linkId":"condition-anticoagulant","answer":[]}"#,
+        #"{"linkId":"condition-anticoagulant","answer":[true]}"#,
+        #"{"linkId":"conditions","answer":[{"valueBoolean":true}]}"#,
+        #"{"linkId":"shoe-size"}"#,
+        #"{"linkId":"conditions","item":[{"linkId":"condition-anticoagulants"}]}"#,
+    ])
+    func answersThatWouldBeIgnoredAre422(item: String) throws {
+        let response = review(
+            #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},"#
+                + item + "]}")
+        #expect(response.status == .unprocessableContent, "\(item)")
+        #expect(String(decoding: response.body, as: UTF8.self).contains("/item/1"), "\(item)")
+    }
+
+    @Test func unansweredQuestionsAndTheGroupAreAccepted() throws {
+        let response = review(
+            #"{"resourceType":"QuestionnaireResponse","status":"in-progress","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},"#
+                + #"{"linkId":"fever"},{"linkId":"conditions","item":[{"linkId":"condition-diabetes"}]}]}"#)
+        #expect(response.status == .ok)
+        #expect(try object(response)["decision"] as? String == "ready")
+    }
 }

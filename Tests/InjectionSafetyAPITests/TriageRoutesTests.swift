@@ -66,6 +66,15 @@ struct TriageRoutesTests {
         #expect(try pointers(response) == ["/hoursSinceInjection"])
     }
 
+    /// The unknown name is echoed, escaped, in the pointer: a long one with a quote
+    /// near its start once overran the escaper's eight-byte word and killed the server.
+    @Test func longUnknownFieldNameThatNeedsEscapingIs422() throws {
+        let name = "x\\\"" + String(repeating: "a", count: 3000)
+        let response = post(#"{"injection":"facet-joint","hoursSinceInjection":2,""# + name + #"":1}"#)
+        #expect(response.status == .unprocessableContent)
+        #expect(try pointers(response) == ["/x\"" + String(repeating: "a", count: 3000)])
+    }
+
     @Test func tooManySymptomsIsRefused() throws {
         let symptoms = Array(repeating: #""nausea""#, count: 65).joined(separator: ",")
         let response = post(#"{"injection":"facet-joint","hoursSinceInjection":2,"symptoms":[\#(symptoms)]}"#)

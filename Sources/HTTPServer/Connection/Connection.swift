@@ -213,8 +213,12 @@ final class Connection: @unchecked Sendable {
         return proxies.clientAddress(peer: peer, headers: request.headers)?.description ?? "unknown"
     }
 
+    /// Also for a request that could not be read: a generated `X-Request-ID`, on the
+    /// response and in the log line, so a client's report can be found in the log.
     private func respondToParseError(_ error: ParseError) {
-        let response = HTTPResponse.problem(error.status, detail: error.detail)
+        var response = HTTPResponse.problem(error.status, detail: error.detail)
+        let requestID = loop.nextRequestID()
+        response.headers.append(("X-Request-ID", requestID))
         ResponseSerializer.write(
             response, isHead: false, close: true, keepAliveForHTTP10: false,
             date: loop.dateCache.current(), into: &output)
@@ -223,12 +227,16 @@ final class Connection: @unchecked Sendable {
         loop.server.metrics.parseError(error)
         loop.server.logger.notice(
             "request rejected",
-            metadata: ["connection": "\(id)", "status": "\(error.status.code)", "error": "\(error)"])
+            metadata: [
+                "connection": "\(id)", "status": "\(error.status.code)", "error": "\(error)", "request_id": "\(requestID)",
+            ])
     }
 
     private func respondOverloaded() {
+        var response = Self.overloadedResponse
+        response.headers.append(("X-Request-ID", loop.nextRequestID()))
         ResponseSerializer.write(
-            Self.overloadedResponse, isHead: false, close: true, keepAliveForHTTP10: false,
+            response, isHead: false, close: true, keepAliveForHTTP10: false,
             date: loop.dateCache.current(), into: &output)
         queuedResponses += 1
         closeAfterOutput = true
@@ -248,12 +256,16 @@ final class Connection: @unchecked Sendable {
         case .respondRequestTimeoutAndClose:
             output.removeAll()
             outputOffset = 0
+            var response = HTTPResponse.problem(.requestTimeout, detail: "The request was not received in time.")
+            let requestID = loop.nextRequestID()
+            response.headers.append(("X-Request-ID", requestID))
             ResponseSerializer.write(
-                .problem(.requestTimeout, detail: "The request was not received in time."), isHead: false,
-                close: true, keepAliveForHTTP10: false, date: loop.dateCache.current(), into: &output)
+                response, isHead: false, close: true, keepAliveForHTTP10: false, date: loop.dateCache.current(),
+                into: &output)
             closeAfterOutput = true
             loop.server.metrics.requestTimeouts.increment()
-            loop.server.logger.notice("request timed out", metadata: ["connection": "\(id)", "status": "408"])
+            loop.server.logger.notice(
+                "request timed out", metadata: ["connection": "\(id)", "status": "408", "request_id": "\(requestID)"])
             if flush() { finishAfterLastResponse() }
         }
     }

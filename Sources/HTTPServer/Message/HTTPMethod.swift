@@ -1,7 +1,9 @@
-/// The request methods RFC 9110 §9 defines, plus PATCH (RFC 5789).
+/// The request methods RFC 9110 §9 defines, plus PATCH (RFC 5789) and QUERY
+/// (the IETF HTTP QUERY method: safe and idempotent, with a body).
 ///
-/// A syntactically valid method that is not one of these is answered with
-/// `501 Not Implemented` (RFC 9110 §9.1).
+/// A recognised method that a resource does not support is answered with
+/// `405 Method Not Allowed` and `Allow`; a syntactically valid method that is
+/// not one of these with `501 Not Implemented` (RFC 9110 §9.1).
 public enum HTTPMethod: String, Sendable, CaseIterable, Hashable {
     case get = "GET"
     case head = "HEAD"
@@ -12,6 +14,7 @@ public enum HTTPMethod: String, Sendable, CaseIterable, Hashable {
     case options = "OPTIONS"
     case trace = "TRACE"
     case patch = "PATCH"
+    case query = "QUERY"
 
     /// Recognises a method token from its bytes (case-sensitive, RFC 9110 §9.1).
     init?(bytes: UnsafeBufferPointer<UInt8>) {
@@ -26,6 +29,7 @@ public enum HTTPMethod: String, Sendable, CaseIterable, Hashable {
         case 5:
             if Self.equal(bytes, "PATCH") { self = .patch; return }
             if Self.equal(bytes, "TRACE") { self = .trace; return }
+            if Self.equal(bytes, "QUERY") { self = .query; return }
         case 6:
             if Self.equal(bytes, "DELETE") { self = .delete; return }
         case 7:

@@ -29,7 +29,10 @@ struct SideEffectQuery: Sendable, Equatable {
         seed = validator.boolean("seed")
         if let text = validator.text("q", maxLength: Self.maxSearchLength) {
             words = Self.words(in: text)
-            if words.isEmpty { validator.fail("q", "Must contain at least one letter or digit.") }
+            // A letter or digit is a scalar of Unicode category L or N, as openapi.yaml says.
+            if words.isEmpty || !text.unicodeScalars.contains(where: Self.isLetterOrDigit) {
+                validator.fail("q", "Must contain at least one letter or digit.")
+            }
         }
         limit = validator.integer("limit", in: 1...Self.maxLimit) ?? Self.defaultLimit
         if let cursor = validator.string("cursor") {
@@ -59,6 +62,16 @@ struct SideEffectQuery: Sendable, Equatable {
         let text = effect.searchText
         return words.allSatisfy { word in
             text.contains(word) || (word.count > 3 && word.hasSuffix("s") && text.contains(word.dropLast()))
+        }
+    }
+
+    static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .decimalNumber, .letterNumber, .otherNumber:
+            true
+        default:
+            false
         }
     }
 

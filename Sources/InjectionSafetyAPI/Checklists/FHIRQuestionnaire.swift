@@ -12,6 +12,11 @@ enum FHIRQuestionnaire {
     static let mediaType = "application/fhir+json"
     static let codeSystem = "urn:injection-safety:code"
     static let url = "urn:injection-safety:questionnaire:pre-procedure"
+    /// The link ids of the questions, and of the group that holds the condition questions.
+    static let questionIDs: Set<String> = Set(
+        ["injection", "blood-glucose", "fever", "temperature", "steroid-injections", "sedation"]
+            + Condition.allCases.map { "condition-\($0.rawValue)" })
+    static let conditionsGroupID = "conditions"
 
     /// Whether the client asks for FHIR (`Accept: application/fhir+json` or `format=fhir`).
     static func isRequested(accept: String?, query: Substring?) -> Bool {
@@ -103,11 +108,26 @@ enum FHIRQuestionnaire {
                     continue
                 }
                 if let nested = fields.first(where: { $0.key == "item" })?.value { collect(nested, "\(itemPointer)/item") }
+                guard Self.questionIDs.contains(linkId) || linkId == Self.conditionsGroupID else {
+                    if linkId.hasPrefix("condition-") {
+                        fail("\(itemPointer)/linkId", "Unknown condition question.", Condition.allCases.map { "condition-\($0.rawValue)" })
+                    } else {
+                        fail("\(itemPointer)/linkId", "Not a question of this questionnaire.")
+                    }
+                    continue
+                }
+                // An answer that is not read must not be dropped silently: every question here takes one answer.
                 var answer: [(key: String, value: JSONValue)]?
-                if case .array(let list)? = fields.first(where: { $0.key == "answer" })?.value,
-                    case .object(let first)? = list.first
-                {
-                    answer = first
+                if let value = fields.first(where: { $0.key == "answer" })?.value {
+                    guard linkId != Self.conditionsGroupID else {
+                        fail("\(itemPointer)/answer", "A group has no answer; answer the questions in it.")
+                        continue
+                    }
+                    guard case .array(let list) = value, list.count == 1, case .object(let only) = list[0] else {
+                        fail("\(itemPointer)/answer", "Must be an array with exactly one answer object.")
+                        continue
+                    }
+                    answer = only
                 }
                 answers.append((itemPointer, linkId, answer))
             }
@@ -118,7 +138,7 @@ enum FHIRQuestionnaire {
             answer.first { $0.key == key }?.value
         }
         for (pointer, linkId, answer) in answers {
-            guard let answer else { continue }  // a group, or a question left unanswered
+            guard let answer else { continue }  // the group, or a question left unanswered
             let answerPointer = "\(pointer)/answer/0"
             switch linkId {
             case "injection":
@@ -155,10 +175,7 @@ enum FHIRQuestionnaire {
                 }
                 if linkId == "fever" { fever = flag } else { sedation = flag }
             case let id where id.hasPrefix("condition-"):
-                guard let condition = Condition(rawValue: String(id.dropFirst("condition-".count))) else {
-                    fail("\(pointer)/linkId", "Unknown condition question.", Condition.allCases.map { "condition-\($0.rawValue)" })
-                    continue
-                }
+                guard let condition = Condition(rawValue: String(id.dropFirst("condition-".count))) else { continue }
                 guard case .bool(let flag)? = value(answer, "valueBoolean") else {
                     fail("\(answerPointer)/valueBoolean", "Must be true or false.")
                     continue

@@ -78,11 +78,12 @@ public struct QueryValidator {
         }
     }
 
-    /// Free text, bounded in length.
+    /// Free text, bounded in length: `maxLength` Unicode scalars as sent (JSON Schema's
+    /// `maxLength` counts code points), then trimmed of surrounding whitespace.
     public mutating func text(_ name: String, maxLength: Int) -> String? {
         guard let value = parameters[name] else { return nil }
         let trimmed = String(value.trimmingWhitespace())
-        guard !trimmed.isEmpty, trimmed.count <= maxLength else {
+        guard !trimmed.isEmpty, value.unicodeScalars.count <= maxLength else {
             errors.append(APIProblem.FieldError(field: name, detail: "Must be 1 to \(maxLength) characters."))
             return nil
         }
