@@ -216,6 +216,8 @@ def json_corpus(directory):
     for path in sorted((ROOT / "Tests/InjectionSafetyAPITests").glob("*.swift")):
         source = path.read_text()
         for literal in re.findall(r'#"(\{.*?\})"#', source):
+            if "\\#(" in literal:  # interpolated: not a body by itself
+                continue
             digest = hashlib.sha1(literal.encode()).hexdigest()[:10]
             bodies[f"test-{slug(path.stem)}-{digest}"] = literal.encode()
     bodies["fhir-questionnaire-response-full"] = json.dumps({
@@ -273,7 +275,7 @@ def dictionary_line(token):
 
 
 def write_dictionaries():
-    http = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "HTTP/1.1", "HTTP/1.0",
+    http = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY", "HTTP/1.1", "HTTP/1.0",
             "\r\n", "\r\n\r\n", ": ", "Host: ", "Content-Length: ", "Transfer-Encoding: ", "chunked", "gzip",
             "Connection: ", "close", "keep-alive", "Expect: ", "100-continue", "Content-Type: ", "application/json",
             "application/fhir+json", "0\r\n\r\n", ";ext=1", "http://", "https://", "*", "/v1/triage", "?", "%",

@@ -127,8 +127,10 @@ func checkRequest(_ request: HTTPRequest, limits: ServerLimits) {
     let chunked = !request.headers.values(for: "transfer-encoding").isEmpty
     check(lengths.isEmpty || !chunked, "Content-Length with Transfer-Encoding accepted")
     if !chunked, let length = lengths.first {
-        check(Int(length.split(separator: ",").first!.trimmingWhitespace()) == request.body.count,
-              "body length differs from Content-Length")
+        // The first list element's digits, byte by byte (Substring trimming is
+        // quadratic on a value of 15 000 spaces).
+        let digits = length.utf8.prefix { $0 != UInt8(ascii: ",") }.filter { !ByteClass.isWhitespace($0) }
+        check(Int(String(decoding: digits, as: UTF8.self)) == request.body.count, "body length differs from Content-Length")
     }
     if !chunked && lengths.isEmpty { check(request.body.isEmpty, "body without framing") }
     for field in request.headers.fields {
@@ -157,15 +159,6 @@ func checkRejection(_ error: ParseError) {
     let statusLine = Array("HTTP/1.1 \(code) ".utf8)
     check(output.starts(with: statusLine), "\(error): response does not start with its status line")
     check(output.firstRange(of: Array("\r\nConnection: close\r\n".utf8)) != nil, "\(error): response does not close")
-}
-
-extension Substring {
-    func trimmingWhitespace() -> Substring {
-        var result = self
-        while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }
-        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
-        return result
-    }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
