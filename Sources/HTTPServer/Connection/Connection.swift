@@ -39,8 +39,7 @@ final class Connection: @unchecked Sendable {
     /// The interest last given to epoll: (reading, writing).
     private var registeredInterest = (reading: false, writing: false)
 
-    private var output: [UInt8] = []
-    private var outputOffset = 0
+    private var output = OutputQueue()
     /// Responses in `output` not yet fully written.
     private var queuedResponses = 0
     /// Close once `output` is written (the last response said `Connection: close`).
@@ -255,7 +254,6 @@ final class Connection: @unchecked Sendable {
             close()
         case .respondRequestTimeoutAndClose:
             output.removeAll()
-            outputOffset = 0
             var response = HTTPResponse.problem(.requestTimeout, detail: "The request was not received in time.")
             let requestID = loop.nextRequestID()
             response.headers.append(("X-Request-ID", requestID))
@@ -290,28 +288,16 @@ final class Connection: @unchecked Sendable {
     /// Writes as much of `output` as the socket takes. Returns `true` when all
     /// of it is written; otherwise a write source resumes the work.
     private func flush() -> Bool {
-        while outputOffset < output.count {
-            let written = output.withUnsafeBytes { bytes in
-                send(fileDescriptor, bytes.baseAddress! + outputOffset, bytes.count - outputOffset, Int32(MSG_NOSIGNAL))
-            }
-            if written > 0 {
-                outputOffset += written
-                continue
-            }
-            if written < 0 && errno == EINTR { continue }
-            if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                waitUntilWritable()
-                return false
-            }
+        switch output.write(to: fileDescriptor) {
+        case .complete:
+            break
+        case .wouldBlock:
+            waitUntilWritable()
+            return false
+        case .failed:
             abort(reason: "write failed")
             return false
         }
-        if output.capacity > 256 * 1024 {
-            output = []
-        } else {
-            output.removeAll(keepingCapacity: true)
-        }
-        outputOffset = 0
         queuedResponses = 0
         writeSuspended = true
         if !inputEnded { readSuspended = false }

@@ -22,9 +22,8 @@ enum ResponseSerializer {
     ///   - keepAliveForHTTP10: add `Connection: keep-alive` (an HTTP/1.0 client asked for it).
     static func write(
         _ response: HTTPResponse, isHead: Bool, close: Bool, keepAliveForHTTP10: Bool,
-        date: [UInt8], into output: inout [UInt8]
+        date: [UInt8], into output: inout some ResponseOutput
     ) {
-        output.reserveCapacity(output.count + 160 + response.body.count)
         output.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(response.status.code, to: &output)
         output.append(UInt8(ascii: " "))
@@ -50,14 +49,14 @@ enum ResponseSerializer {
         }
         output.append(contentsOf: "\r\n\r\n".utf8)
         if !isHead && response.status.allowsContent {
-            output.append(contentsOf: response.body)
+            output.appendBody(response.body)
         }
     }
 
     /// The interim `100 Continue` response (RFC 9110 §15.2.1).
     static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
-    static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+    static func appendDecimal(_ value: Int, to output: inout some ResponseOutput) {
         if value < 10 {
             output.append(UInt8(ascii: "0") + UInt8(value))
             return
