@@ -91,6 +91,20 @@ struct CatalogueRoutesTests {
         #expect(try json(nothing)["nextCursor"] is NSNull)
     }
 
+    /// The first page without parameters is built once; its `Link` is the same as a
+    /// computed one, and on another spelling of the path it names that path.
+    @Test func firstPageLinkLeadsToTheSecondPage() throws {
+        let first = TestRouter.respond(.get, "/v1/side-effects")
+        let cursor = try #require(try json(first)["nextCursor"] as? String)
+        #expect(first.header("Link") == "</v1/side-effects?cursor=\(cursor)>; rel=\"next\"")
+        let second = TestRouter.respond(.get, "/v1/side-effects?cursor=\(cursor)")
+        #expect(second.status == .ok)
+        #expect(Set(try ids(first)).isDisjoint(with: try ids(second)))
+        #expect(!(try ids(second)).isEmpty)
+        let slash = TestRouter.respond(.get, "/v1/side-effects/")
+        #expect(slash.header("Link") == "</v1/side-effects/?cursor=\(cursor)>; rel=\"next\"")
+    }
+
     @Test func paginationWalksToTheEndWithoutGapsOrDuplicates() throws {
         var seen: [String] = []
         var target = "/v1/side-effects?limit=7"

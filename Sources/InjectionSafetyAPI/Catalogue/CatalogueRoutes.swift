@@ -9,8 +9,10 @@ struct CatalogueRoutes: Sendable {
     let documents: CatalogueDocuments
     /// The side effects in catalogue order, as the filters and search see them.
     let indexed: [IndexedSideEffect]
-    /// The first page without parameters, the most asked-for: built once.
+    /// The first page without parameters, the most asked-for: built once,
+    /// with its `Link` field for the canonical path.
     let firstPage: Page
+    let firstPageLink: (name: String, value: String)?
 
     init(knowledgeBase: KnowledgeBase) throws {
         self.knowledgeBase = knowledgeBase
@@ -20,8 +22,12 @@ struct CatalogueRoutes: Sendable {
             IndexedSideEffect(effect, knowledgeBase: knowledgeBase, json: documents.sideEffectItems[effect.id] ?? [])
         }
         self.indexed = indexed
-        firstPage = try Self.page(SideEffectQuery(query: nil), matching: indexed, version: documents.version)
+        let firstPage = try Self.page(SideEffectQuery(query: nil), matching: indexed, version: documents.version)
+        self.firstPage = firstPage
+        firstPageLink = firstPage.nextCursor.map { Self.linkField(path: Self.sideEffectsPath[...], query: nil, cursor: $0) }
     }
+
+    static let sideEffectsPath = "/v1/side-effects"
 
     func register(in router: inout Router) {
         router.add(.get, "/v1/injections") { request, _ in
@@ -34,7 +40,7 @@ struct CatalogueRoutes: Sendable {
             else { return APIProblem.notFound("injection type").response }
             return document.response(to: request)
         }
-        router.add(.get, "/v1/side-effects") { request, _ in
+        router.add(.get, Self.sideEffectsPath) { request, _ in
             sideEffects(request)
         }
         router.add(.get, "/v1/side-effects/{id}") { request, context in
@@ -73,12 +79,15 @@ struct CatalogueRoutes: Sendable {
         } catch {
             return error.response
         }
+        if request.query == nil && request.path == Self.sideEffectsPath {
+            return firstPage.document.response(to: request, extraHeaders: firstPageLink.map { [$0] } ?? [])
+        }
         let page = request.query == nil
             ? firstPage
             : Self.page(query, matching: query.isUnfiltered ? indexed : indexed.filter(query.matches), version: documents.version)
         var headers: [(name: String, value: String)] = []
         if let nextCursor = page.nextCursor {
-            headers.append(("Link", "<\(Self.nextLink(request, cursor: nextCursor))>; rel=\"next\""))
+            headers.append(Self.linkField(path: request.path, query: request.query, cursor: nextCursor))
         }
         return page.document.response(to: request, extraHeaders: headers)
     }
@@ -115,13 +124,13 @@ struct CatalogueRoutes: Sendable {
         return Page(document: CachedResponse(body: body, identity: identity.utf8), nextCursor: nextCursor)
     }
 
-    /// The request's path and query with `cursor` replaced.
-    static func nextLink(_ request: HTTPRequest, cursor: String) -> String {
-        let items = (QueryParameters(query: request.query)?.items ?? []).filter { $0.name != "cursor" }
+    /// The `Link` field to the next page: the request's path and query with `cursor` replaced.
+    static func linkField(path: Substring, query: Substring?, cursor: String) -> (name: String, value: String) {
+        let items = (QueryParameters(query: query)?.items ?? []).filter { $0.name != "cursor" }
         var parts = items.map { item in
             PercentDecoding.encodeQueryComponent(item.name) + "=" + PercentDecoding.encodeQueryComponent(item.value)
         }
         parts.append("cursor=\(cursor)")
-        return "\(request.path)?\(parts.joined(separator: "&"))"
+        return ("Link", "<\(path)?\(parts.joined(separator: "&"))>; rel=\"next\"")
     }
 }
