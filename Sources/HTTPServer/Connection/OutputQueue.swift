@@ -18,6 +18,21 @@ extension Array: ResponseOutput where Element == UInt8 {
     mutating func appendBody(_ body: [UInt8]) { append(contentsOf: body) }
 }
 
+extension ResponseOutput {
+    /// Appends a literal's bytes with one copy (a `String`'s UTF-8 view is
+    /// appended byte by byte, several times slower for the short literals of
+    /// every response and log line).
+    mutating func append(literal: StaticString) {
+        literal.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends a string's UTF-8 bytes with one copy from its storage.
+    mutating func append(string: String) {
+        var string = string
+        string.withUTF8 { append(contentsOf: $0) }
+    }
+}
+
 /// The bytes of a connection's responses not yet written.
 ///
 /// Status lines, header fields and small bodies are copied into one reused

@@ -24,30 +24,30 @@ enum ResponseSerializer {
         _ response: HTTPResponse, isHead: Bool, close: Bool, keepAliveForHTTP10: Bool,
         date: [UInt8], into output: inout some ResponseOutput
     ) {
-        output.append(contentsOf: "HTTP/1.1 ".utf8)
+        output.append(literal: "HTTP/1.1 ")
         appendDecimal(response.status.code, to: &output)
         output.append(UInt8(ascii: " "))
-        output.append(contentsOf: response.status.reasonPhrase.utf8)
-        output.append(contentsOf: "\r\nDate: ".utf8)
+        output.append(string: response.status.reasonPhrase)
+        output.append(literal: "\r\nDate: ")
         output.append(contentsOf: date)
         if response.status.allowsContent {
-            output.append(contentsOf: "\r\nContent-Type: ".utf8)
-            output.append(contentsOf: response.contentType.utf8)
-            output.append(contentsOf: "\r\nContent-Length: ".utf8)
+            output.append(literal: "\r\nContent-Type: ")
+            output.append(string: response.contentType)
+            output.append(literal: "\r\nContent-Length: ")
             appendDecimal(response.body.count, to: &output)
         }
         if close {
-            output.append(contentsOf: "\r\nConnection: close".utf8)
+            output.append(literal: "\r\nConnection: close")
         } else if keepAliveForHTTP10 {
-            output.append(contentsOf: "\r\nConnection: keep-alive".utf8)
+            output.append(literal: "\r\nConnection: keep-alive")
         }
         for field in response.headers where !isFramingField(field.name) {
-            output.append(contentsOf: "\r\n".utf8)
-            output.append(contentsOf: field.name.utf8)
-            output.append(contentsOf: ": ".utf8)
-            output.append(contentsOf: field.value.utf8)
+            output.append(literal: "\r\n")
+            output.append(string: field.name)
+            output.append(literal: ": ")
+            output.append(string: field.value)
         }
-        output.append(contentsOf: "\r\n\r\n".utf8)
+        output.append(literal: "\r\n\r\n")
         if !isHead && response.status.allowsContent {
             output.appendBody(response.body)
         }
