@@ -27,6 +27,17 @@ struct RouterTests {
         #expect(context.routeTemplate == "/v1/items/{id}")
     }
 
+    /// Literal segments match byte for byte after decoding: an escaped unreserved
+    /// character is the same segment (RFC 3986 §6.2.2.2), other spellings are not.
+    @Test func escapedLiteralSegmentsMatchAfterDecoding() {
+        let (escaped, context) = respond(.get, "/v1/%69tems/x")
+        #expect(escaped.status == .ok)
+        #expect(context.routeTemplate == "/v1/items/{id}")
+        #expect(respond(.get, "/v1/ITEMS/x").0.status == .notFound)
+        #expect(respond(.get, "/v1/item/x").0.status == .notFound)
+        #expect(respond(.get, "/v1/itemss/x").0.status == .notFound)
+    }
+
     @Test func unknownPathIs404Problem() {
         let (response, context) = respond(.get, "/nope")
         #expect(response.status == .notFound)

@@ -32,7 +32,9 @@ struct ServerSocketTests {
         #expect(!text.contains(tooLong))
         let generated = text.components(separatedBy: "\r\n").filter { $0.hasPrefix("X-Request-ID: ") }
         #expect(generated.count == 2)
-        #expect(generated.allSatisfy { $0.dropFirst("X-Request-ID: ".count).count == 16 })
+        let ids = generated.map { $0.dropFirst("X-Request-ID: ".count) }
+        #expect(ids.allSatisfy { $0.count == 16 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
+        #expect(Set(ids).count == 2)
     }
 
     /// Requests the server cannot read (414, 400, 501 here) get a generated id too.

@@ -49,13 +49,16 @@ public struct Router: HTTPResponder {
 
     public func respond(to request: HTTPRequest, context: inout RequestContext) -> HTTPResponse {
         let rawSegments = Self.segments(of: request.path)
-        var decoded: [String] = []
-        decoded.reserveCapacity(rawSegments.count)
-        for segment in rawSegments {
-            guard let value = PercentDecoding.decode(segment) else {
-                return .problem(.badRequest, detail: "The request path has a malformed percent-encoding.")
+        // Segments are compared as bytes (RFC 3986 §6.2.1); only a path with an
+        // escape is decoded first, and only a matched route's captures become strings.
+        var decoded: [Substring] = rawSegments
+        if request.path.utf8.contains(UInt8(ascii: "%")) {
+            for index in decoded.indices {
+                guard let value = PercentDecoding.decode(decoded[index]) else {
+                    return .problem(.badRequest, detail: "The request path has a malformed percent-encoding.")
+                }
+                decoded[index] = value[...]
             }
-            decoded.append(value)
         }
         for route in routes {
             guard let parameters = Self.match(route.segments, decoded) else { continue }
@@ -89,15 +92,15 @@ public struct Router: HTTPResponder {
         }
     }
 
-    private static func match(_ pattern: [Segment], _ segments: [String]) -> [String: String]? {
+    private static func match(_ pattern: [Segment], _ segments: [Substring]) -> [String: String]? {
         guard pattern.count == segments.count else { return nil }
         var parameters: [String: String] = [:]
         for (expected, actual) in zip(pattern, segments) {
             switch expected {
             case .literal(let literal):
-                guard literal == actual else { return nil }
+                guard literal.utf8.elementsEqual(actual.utf8) else { return nil }
             case .parameter(let name):
-                parameters[name] = actual
+                parameters[name] = String(actual)
             }
         }
         return parameters
