@@ -994,8 +994,9 @@ components:
         A FHIR R4 QuestionnaireResponse to the pre-procedure Questionnaire (`GET
         /v1/checklists/pre-procedure?format=fhir`). Items may be nested in groups as in the Questionnaire;
         members this service does not read (`status`, `questionnaire`, `text`, extensions, …) are ignored.
-        Every `linkId` must be a question of the Questionnaire, an answered question has exactly one answer,
-        and the injection question must be answered (422 otherwise).
+        Every `linkId` must be a question of the Questionnaire and appear at most once (no question
+        repeats), an answered question has exactly one answer, and the injection question must be
+        answered (422 otherwise).
       type: object
       required: [resourceType, item]
       properties:

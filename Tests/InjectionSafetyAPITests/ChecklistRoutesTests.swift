@@ -143,6 +143,24 @@ struct FHIRQuestionnaireTests {
         #expect(String(decoding: response.body, as: UTF8.self).contains("/item/1"), "\(item)")
     }
 
+    /// A question answered twice is refused, whichever answer came last: a fever
+    /// answered `true`, then `false`, must not come back `ready`.
+    @Test(arguments: [
+        #"{"linkId":"fever","answer":[{"valueBoolean":true}]},{"linkId":"fever","answer":[{"valueBoolean":false}]}"#,
+        #"{"linkId":"fever"},{"linkId":"fever","answer":[{"valueBoolean":false}]}"#,
+        #"{"linkId":"temperature","answer":[{"valueDecimal":38.5}]},{"linkId":"temperature","answer":[{"valueDecimal":36.6}]}"#,
+        #"{"linkId":"conditions","item":[{"linkId":"condition-anticoagulant","answer":[{"valueBoolean":true}]}]},{"linkId":"condition-anticoagulant","answer":[{"valueBoolean":false}]}"#,
+        #"{"linkId":"conditions","item":[]},{"linkId":"conditions","item":[]}"#,
+        #"{"linkId":"injection","answer":[{"valueCoding":{"code":"trigger-point"}}]},{"linkId":"fever"}"#,
+    ])
+    func aQuestionAnsweredTwiceIs422(items: String) throws {
+        let response = review(
+            #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},"#
+                + items + "]}")
+        #expect(response.status == .unprocessableContent, "\(items)")
+        #expect(String(decoding: response.body, as: UTF8.self).contains("appears more than once"), "\(items)")
+    }
+
     @Test func unansweredQuestionsAndTheGroupAreAccepted() throws {
         let response = review(
             #"{"resourceType":"QuestionnaireResponse","status":"in-progress","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},"#

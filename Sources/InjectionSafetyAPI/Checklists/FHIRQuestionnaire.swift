@@ -95,6 +95,7 @@ enum FHIRQuestionnaire {
 
         // Flatten groups: (pointer, linkId, first answer).
         var answers: [(pointer: String, linkId: String, answer: [(key: String, value: JSONValue)]?)] = []
+        var seenLinkIDs = Set<String>()
         func collect(_ items: JSONValue, _ pointer: String) {
             guard case .array(let list) = items else {
                 fail(pointer, "Must be an array of items.")
@@ -114,6 +115,12 @@ enum FHIRQuestionnaire {
                     } else {
                         fail("\(itemPointer)/linkId", "Not a question of this questionnaire.")
                     }
+                    continue
+                }
+                // No question here repeats: a second copy (a fever answered `true`, then
+                // `false`) would make one of the answers win silently.
+                guard seenLinkIDs.insert(linkId).inserted else {
+                    fail("\(itemPointer)/linkId", "This question appears more than once; answer it once.")
                     continue
                 }
                 // An answer that is not read must not be dropped silently: every question here takes one answer.
