@@ -13,6 +13,8 @@ two it could, but not in a form both tools here accept:
   `nextCursor` it was (the filters are part of the cursor);
 - a symptom listed twice in a triage or review body carries the same details
   both times (`uniqueItems` cannot compare items by their `code`);
+- no question of a FHIR QuestionnaireResponse appears twice (`uniqueItems`
+  cannot compare items by their `linkId`, nor across nested groups);
 - the injection question of a FHIR QuestionnaireResponse is answered: JSON
   Schema says so with `contains`, but Schemathesis 4.32.5's generator fails on
   that array ("Cannot generate an array with 1 demanded elements") after a few
@@ -93,6 +95,7 @@ def before_call(context, case, kwargs):
             _continue_cursor(query)
     elif operation_id in ("triage", "reviewReadiness") and isinstance(case.body, dict):
         if case.body.get("resourceType") == "QuestionnaireResponse":
+            _without_repeated_questions(case.body.get("item"), set())
             _with_injection_answered(case.body)
         else:
             _without_conflicting_symptoms(case.body)
@@ -108,10 +111,37 @@ def _answers_injection(items):
     return False
 
 
+def _without_repeated_questions(items, seen):
+    """Keeps the first item of each linkId, in the order the server reads them
+    (a group's items before the group), dropping later copies with their items."""
+    if not isinstance(items, list):
+        return
+    kept = []
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("linkId"), str):
+            _without_repeated_questions(item.get("item"), seen)
+            if item["linkId"] in seen:
+                continue
+            seen.add(item["linkId"])
+        kept.append(item)
+    items[:] = kept
+
+
+def _without_question(items, link_id):
+    if not isinstance(items, list):
+        return
+    items[:] = [item for item in items if not (isinstance(item, dict) and item.get("linkId") == link_id)]
+    for item in items:
+        if isinstance(item, dict):
+            _without_question(item.get("item"), link_id)
+
+
 def _with_injection_answered(body):
-    """Puts an answered injection question first when no item answers it."""
+    """Puts an answered injection question first when no item answers it
+    (taking out an unanswered one, which would then appear twice)."""
     items = body.get("item")
     if isinstance(items, list) and not _answers_injection(items):
+        _without_question(items, "injection")
         items.insert(0, {"linkId": "injection", "answer": [{"valueCoding": {"code": EPIDURAL}}]})
 
 
