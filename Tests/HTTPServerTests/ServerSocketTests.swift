@@ -7,6 +7,32 @@ import Testing
 /// The server over real loopback sockets, in process, with exact bytes.
 @Suite(.serialized)
 struct ServerSocketTests {
+    /// With little room for queued answers, pipelined requests for large pages
+    /// are answered a few at a time (stop, write, resume), still all and in order,
+    /// also when the socket fills before the client reads.
+    @Test func pipelinedLargeAnswersPastTheQueuedOutputLimitAllArriveInOrder() throws {
+        var limits = ServerLimits()
+        limits.maxQueuedOutputBytes = 4096
+        var router = Router()
+        router.add(.get, "/page/{n}") { _, context in
+            let n = context.parameters["n"] ?? "?"
+            return HTTPResponse(
+                contentType: "text/plain",
+                body: Array("page \(n):".utf8) + [UInt8](repeating: UInt8(ascii: "a") + UInt8(n.count % 26), count: 100_000))
+        }
+        let server = try TestServer(limits: limits, router: router)
+        let client = try RawClient(port: server.port, receiveTimeout: 10)
+        client.send((0..<16).map { "GET /page/\($0) HTTP/1.1\r\nHost: a\r\n\r\n" }.joined())
+        let text = client.receiveResponses(16)
+        #expect(RawClient.completeResponses(in: text) == 16)
+        var searchFrom = text.startIndex
+        for n in 0..<16 {
+            let found = try #require(text.range(of: "page \(n):", range: searchFrom..<text.endIndex), "page \(n) missing or out of order")
+            searchFrom = found.upperBound
+        }
+        #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 17)
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)

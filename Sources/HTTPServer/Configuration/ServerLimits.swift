@@ -44,6 +44,14 @@ public struct ServerLimits: Sendable, Equatable {
     /// Default 16.
     public var maxPipelinedRequests: Int = 16
 
+    /// Most bytes of answers a connection may have waiting to be written before
+    /// the server stops answering its further pipelined requests (and reading
+    /// it) until the client takes them. With `maxPipelinedRequests` alone, a
+    /// client that pipelines requests for large pages and never reads would make
+    /// the server hold sixteen pages for it; with this, about 64 KiB and one
+    /// answer. Default 64 KiB.
+    public var maxQueuedOutputBytes: Int = 64 * 1024
+
     /// The kernel send buffer of each connection (`SO_SNDBUF`), in bytes.
     /// Default 256 KiB (Linux reserves twice this). Bounding it keeps a client
     /// that never reads from parking megabytes in the kernel (autotuning grows

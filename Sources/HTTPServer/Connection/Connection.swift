@@ -134,7 +134,7 @@ final class Connection: @unchecked Sendable {
                 respondOverloaded()
             }
             parsing: while !closeAfterOutput {
-                if queuedResponses >= limits.maxPipelinedRequests {
+                if queuedResponses >= limits.maxPipelinedRequests || output.unwrittenCount >= limits.maxQueuedOutputBytes {
                     stoppedAtPipelineLimit = true
                     break parsing
                 }

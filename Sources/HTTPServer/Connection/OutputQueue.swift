@@ -58,6 +58,8 @@ struct OutputQueue: ResponseOutput {
     /// Bytes appended since the queue was last empty, written or not.
     var count: Int { inline.count + referencedCount }
     var isEmpty: Bool { writtenCount == count }
+    /// Bytes not yet written.
+    var unwrittenCount: Int { count - writtenCount }
 
     mutating func append(_ byte: UInt8) { inline.append(byte) }
 
