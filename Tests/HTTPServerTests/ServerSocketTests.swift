@@ -56,10 +56,8 @@ struct ServerSocketTests {
         client.send("GET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: \(tooLong)\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: a b\r\n\r\n")
         let text = client.receiveResponses(2)
         #expect(!text.contains(tooLong))
-        let generated = text.components(separatedBy: "\r\n").filter { $0.hasPrefix("X-Request-ID: ") }
-        #expect(generated.count == 2)
-        let ids = generated.map { $0.dropFirst("X-Request-ID: ".count) }
-        #expect(ids.allSatisfy { $0.count == 16 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
+        let ids = Self.generatedRequestIDs(in: text)
+        #expect(ids.count == 2)
         #expect(Set(ids).count == 2)
     }
 
@@ -75,8 +73,18 @@ struct ServerSocketTests {
         client.send(request)
         let text = client.receive().text
         #expect(!text.hasPrefix("HTTP/1.1 2"))
+        #expect(Self.generatedRequestIDs(in: text).count == 1, "\(text)")
+    }
+
+    /// The `X-Request-ID` values in `text` that look generated (16 lowercase hex digits);
+    /// a field with any other value fails the test.
+    static func generatedRequestIDs(in text: String) -> [Substring] {
         let ids = text.components(separatedBy: "\r\n").filter { $0.hasPrefix("X-Request-ID: ") }
-        #expect(ids.count == 1 && ids[0].dropFirst("X-Request-ID: ".count).count == 16, "\(text)")
+            .map { $0.dropFirst("X-Request-ID: ".count) }
+        for id in ids {
+            #expect(id.count == 16 && id.allSatisfy { "0123456789abcdef".contains($0) }, "not a generated id: \(id)")
+        }
+        return ids
     }
 
     @Test func manyPipelinedRequestsAllGetAnswers() throws {
@@ -98,6 +106,7 @@ struct ServerSocketTests {
         #expect(text.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
         #expect(text.contains("Connection: close"))
         #expect(text.contains("application/problem+json"))
+        #expect(Self.generatedRequestIDs(in: text).count == 1, "\(text)")
         #expect(closed)
     }
 
@@ -147,6 +156,7 @@ struct ServerSocketTests {
             let (text, closed) = extra.receive()
             #expect(text.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), "\(text)")
             #expect(text.contains("Connection: close"))
+            #expect(Self.generatedRequestIDs(in: text).count == 1, "\(text)")
             #expect(closed)
         }
         // Both clients are gone: a new connection is served again.
@@ -260,10 +270,9 @@ struct ServerSocketTests {
         #expect(throws: (any Error).self) { _ = try RawClient(port: server.port) }
     }
 
-    @Test func shutdownAnswersConnectionsStillInTheKernelsQueue() throws {
-        let server = try TestServer()
-        // Hold the accept queue: these connections complete their handshake and
-        // send a request, but wait in the kernel's queue, not yet accepted.
+    /// Blocks `server`'s accept queue until the returned semaphore is signalled, so
+    /// new connections wait in the kernel's queue.
+    static func holdAcceptQueue(of server: TestServer) -> DispatchSemaphore {
         let held = DispatchSemaphore(value: 0)
         let holding = DispatchSemaphore(value: 0)
         server.server.acceptQueue.async {
@@ -271,6 +280,14 @@ struct ServerSocketTests {
             held.wait()
         }
         holding.wait()
+        return held
+    }
+
+    @Test func shutdownAnswersConnectionsStillInTheKernelsQueue() throws {
+        let server = try TestServer()
+        // These connections complete their handshake and send a request, but wait
+        // in the kernel's queue, not yet accepted.
+        let held = Self.holdAcceptQueue(of: server)
         let clients = try (0..<8).map { _ in try RawClient(port: server.port) }
         for client in clients { client.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n") }
         Thread.sleep(forTimeInterval: 0.1)
@@ -291,13 +308,7 @@ struct ServerSocketTests {
         let leaving = try RawClient(port: server.port)
         leaving.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
         _ = leaving.receiveResponses(1)
-        let held = DispatchSemaphore(value: 0)
-        let holding = DispatchSemaphore(value: 0)
-        server.server.acceptQueue.async {
-            holding.signal()
-            held.wait()
-        }
-        holding.wait()
+        let held = Self.holdAcceptQueue(of: server)
         let queued = try RawClient(port: server.port)
         queued.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
         let outcome = server.beginShutdown()

@@ -215,14 +215,7 @@ final class Connection: @unchecked Sendable {
     /// Also for a request that could not be read: a generated `X-Request-ID`, on the
     /// response and in the log line, so a client's report can be found in the log.
     private func respondToParseError(_ error: ParseError) {
-        var response = HTTPResponse.problem(error.status, detail: error.detail)
-        let requestID = loop.nextRequestID()
-        response.headers.append(("X-Request-ID", requestID))
-        ResponseSerializer.write(
-            response, isHead: false, close: true, keepAliveForHTTP10: false,
-            date: loop.dateCache.current(), into: &output)
-        queuedResponses += 1
-        closeAfterOutput = true
+        let requestID = queueLastResponse(.problem(error.status, detail: error.detail))
         loop.server.metrics.parseError(error)
         loop.server.logger.notice(
             "request rejected",
@@ -232,13 +225,22 @@ final class Connection: @unchecked Sendable {
     }
 
     private func respondOverloaded() {
-        var response = Self.overloadedResponse
-        response.headers.append(("X-Request-ID", loop.nextRequestID()))
+        queueLastResponse(Self.overloadedResponse)
+    }
+
+    /// Queues `response` as the connection's last (`Connection: close`) with a
+    /// generated `X-Request-ID`, which it returns for the log line.
+    @discardableResult
+    private func queueLastResponse(_ response: HTTPResponse) -> String {
+        var response = response
+        let requestID = loop.nextRequestID()
+        response.headers.append(("X-Request-ID", requestID))
         ResponseSerializer.write(
             response, isHead: false, close: true, keepAliveForHTTP10: false,
             date: loop.dateCache.current(), into: &output)
         queuedResponses += 1
         closeAfterOutput = true
+        return requestID
     }
 
     static let overloadedResponse = HTTPResponse.problem(
@@ -254,13 +256,8 @@ final class Connection: @unchecked Sendable {
             close()
         case .respondRequestTimeoutAndClose:
             output.removeAll()
-            var response = HTTPResponse.problem(.requestTimeout, detail: "The request was not received in time.")
-            let requestID = loop.nextRequestID()
-            response.headers.append(("X-Request-ID", requestID))
-            ResponseSerializer.write(
-                response, isHead: false, close: true, keepAliveForHTTP10: false, date: loop.dateCache.current(),
-                into: &output)
-            closeAfterOutput = true
+            queuedResponses = 0
+            let requestID = queueLastResponse(.problem(.requestTimeout, detail: "The request was not received in time."))
             loop.server.metrics.requestTimeouts.increment()
             loop.server.logger.notice(
                 "request timed out", metadata: ["connection": "\(id)", "status": "408", "request_id": "\(requestID)"])
