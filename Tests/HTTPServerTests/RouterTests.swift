@@ -38,6 +38,14 @@ struct RouterTests {
         #expect(respond(.get, "/v1/itemss/x").0.status == .notFound)
     }
 
+    @Test(arguments: [
+        (UInt64(0), "0000000000000000"), (0xabc, "0000000000000abc"), (0x0123_4567_89ab_cdef, "0123456789abcdef"),
+        (.max, "ffffffffffffffff"),
+    ])
+    func requestIDsAreSixteenLowercaseHexDigits(value: UInt64, id: String) {
+        #expect(RequestContext.requestID(value) == id)
+    }
+
     @Test func unknownPathIs404Problem() {
         let (response, context) = respond(.get, "/nope")
         #expect(response.status == .notFound)

@@ -37,8 +37,18 @@ public struct RequestContext: Sendable {
 extension RequestContext {
     /// 16 random hexadecimal digits.
     public static func generateRequestID() -> String {
-        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        requestID(UInt64.random(in: .min ... .max))
+    }
+
+    /// `value` as a request id: 16 lowercase hex digits, written in place.
+    static func requestID(_ value: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { digits in
+            for index in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: value >> (60 - 4 * UInt64(index))) & 0x0F
+                digits[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 16
+        }
     }
 
     /// The client's id if it is acceptable (1–128 visible ASCII characters), else `generate()`.

@@ -181,14 +181,7 @@ final class EventLoop: @unchecked Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         z ^= z >> 31
-        // 16 lowercase hex digits, written in place (no intermediate strings).
-        return String(unsafeUninitializedCapacity: 16) { digits in
-            for index in 0..<16 {
-                let nibble = UInt8(truncatingIfNeeded: z >> (60 - 4 * UInt64(index))) & 0x0F
-                digits[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-            }
-            return 16
-        }
+        return RequestContext.requestID(z)
     }
 
     /// Takes an accepted socket.
