@@ -38,12 +38,12 @@ extension ResponseOutput {
 /// Status lines, header fields and small bodies are copied into one reused
 /// buffer; a large body is kept by reference (a cached catalogue page is shared
 /// by every connection that sends it, never copied) and the pieces go out
-/// together with `writev`. A connection therefore holds a few hundred bytes of
+/// together in one `sendmsg`. A connection therefore holds a few hundred bytes of
 /// its own per response, not a copy of each body.
 struct OutputQueue: ResponseOutput {
     /// Bodies at least this long are written from their own storage.
     static let referencedBodyBytes = 2048
-    /// The most pieces given to one `writev` call (well under `IOV_MAX`).
+    /// The most pieces given to one `sendmsg` call (well under `IOV_MAX`).
     static let maxPiecesPerWrite = 64
 
     /// Everything but the referenced bodies, in order.
@@ -74,9 +74,12 @@ struct OutputQueue: ResponseOutput {
         }
     }
 
-    /// Drops everything, written or not. A buffer grown past `keepingCapacityUpTo` is released.
-    mutating func removeAll(keepingCapacityUpTo limit: Int = 64 * 1024) {
-        if inline.capacity > limit {
+    /// An inline buffer grown past this is released when the queue empties.
+    static let keptInlineCapacity = 64 * 1024
+
+    /// Drops everything, written or not.
+    mutating func removeAll() {
+        if inline.capacity > Self.keptInlineCapacity {
             inline = []
         } else {
             inline.removeAll(keepingCapacity: true)
@@ -146,11 +149,6 @@ struct OutputQueue: ResponseOutput {
         let vectors: UnsafeMutableBufferPointer<iovec>
         var skip: Int
         var used = 0
-
-        init(vectors: UnsafeMutableBufferPointer<iovec>, skip: Int) {
-            self.vectors = vectors
-            self.skip = skip
-        }
 
         mutating func add(_ piece: UnsafeRawBufferPointer) {
             if piece.count <= skip {

@@ -71,7 +71,8 @@ public final class LogOutput: @unchecked Sendable {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let wakeWriter: Bool = state.withLock { state in
-            // The fixed part of a line is 42 bytes: time, braces, newline.
+            // A line is `fields` and 37 bytes more (`{"time":"…Z",` and `}\n`);
+            // 42 leaves a margin.
             guard state.pending.count + fields.count + 42 <= maxPendingBytes else {
                 state.dropped += 1
                 return false
