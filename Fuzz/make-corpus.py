@@ -220,21 +220,9 @@ def json_corpus(directory):
                 continue
             digest = hashlib.sha1(literal.encode()).hexdigest()[:10]
             bodies[f"test-{slug(path.stem)}-{digest}"] = literal.encode()
-    bodies["fhir-questionnaire-response-full"] = json.dumps({
-        "resourceType": "QuestionnaireResponse", "status": "completed",
-        "questionnaire": "urn:injection-safety:questionnaire:pre-procedure",
-        "item": [
-            {"linkId": "injection", "answer": [{"valueCoding": {"system": "urn:injection-safety:code", "code": "facet-joint"}}]},
-            {"linkId": "conditions", "item": [
-                {"linkId": "condition-diabetes", "answer": [{"valueBoolean": True}]},
-                {"linkId": "condition-anticoagulant", "answer": [{"valueBoolean": False}]}]},
-            {"linkId": "blood-glucose", "answer": [{"valueDecimal": 250}]},
-            {"linkId": "fever", "answer": [{"valueBoolean": True}]},
-            {"linkId": "temperature", "answer": [{"valueDecimal": 38.4}]},
-            {"linkId": "steroid-injections", "answer": [{"valueInteger": 2}]},
-            {"linkId": "sedation", "answer": [{"valueBoolean": True}]},
-        ],
-    }).encode()
+    # The full answer scripts/check-fhir.py validates as R4B and sends for review.
+    full = json.loads((ROOT / "Tests/Fixtures/fhir/questionnaire-response-full.json").read_text())
+    bodies["fhir-questionnaire-response-full"] = json.dumps(full).encode()
     # One minimal QuestionnaireResponse per question: few nodes, so a mutation hits the answer.
     answers = [("blood-glucose", {"valueDecimal": 250}), ("fever", {"valueBoolean": True}),
                ("temperature", {"valueDecimal": 38.4}), ("steroid-injections", {"valueInteger": 2}),

@@ -12,9 +12,12 @@ import argparse
 import json
 import sys
 import urllib.request
+from pathlib import Path
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+ROOT = Path(__file__).resolve().parent.parent
 
 INJECTIONS = ["epidural-steroid", "selective-nerve-root-block", "medial-branch-block", "facet-joint",
               "sacroiliac-joint", "trigger-point"]
@@ -49,20 +52,8 @@ def main():
         assert not missing, f"enableWhen names unknown items: {missing}"
         print(f"ok   Questionnaire for {injection}: {len(ids)} items, valid R4B")
 
-    answer = {
-        "resourceType": "QuestionnaireResponse", "status": "completed",
-        "questionnaire": "urn:injection-safety:questionnaire:pre-procedure",
-        "item": [
-            {"linkId": "injection", "answer": [{"valueCoding": {"system": "urn:injection-safety:code", "code": "facet-joint"}}]},
-            {"linkId": "conditions", "item": [
-                {"linkId": "condition-diabetes", "answer": [{"valueBoolean": True}]},
-                {"linkId": "condition-anticoagulant", "answer": [{"valueBoolean": False}]}]},
-            {"linkId": "blood-glucose", "answer": [{"valueDecimal": 250}]},
-            {"linkId": "fever", "answer": [{"valueBoolean": True}]},
-            {"linkId": "temperature", "answer": [{"valueDecimal": 38.4}]},
-            {"linkId": "steroid-injections", "answer": [{"valueInteger": 2}]},
-        ],
-    }
+    # The same answer seeds the FHIR fuzzing corpus (Fuzz/make-corpus.py).
+    answer = json.loads((ROOT / "Tests/Fixtures/fhir/questionnaire-response-full.json").read_text())
     QuestionnaireResponse.model_validate(answer)
     request = urllib.request.Request(f"{base}/v1/checklists/pre-procedure/review", data=json.dumps(answer).encode(),
                                      headers={"Content-Type": "application/fhir+json"}, method="POST")
