@@ -8,13 +8,15 @@ let package = Package(
         .package(name: "injection-safety", path: ".."),
     ],
     targets: [
+        .target(name: "FuzzSupport"),
         .executableTarget(
             name: "FuzzHTTPParser",
-            dependencies: [.product(name: "HTTPServer", package: "injection-safety")]
+            dependencies: ["FuzzSupport", .product(name: "HTTPServer", package: "injection-safety")]
         ),
         .executableTarget(
             name: "FuzzTriageJSON",
             dependencies: [
+                "FuzzSupport",
                 .product(name: "InjectionSafetyAPI", package: "injection-safety"),
                 .product(name: "InjectionSafety", package: "injection-safety"),
             ]
