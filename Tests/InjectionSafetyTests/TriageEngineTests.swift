@@ -70,7 +70,9 @@ struct TriageEngineTests {
     }
 
     @Test func bloodPressureThreshold() {
-        #expect(level(systolic: 179) == .selfCare)
+        #expect(level(systolic: 159) == .selfCare)
+        #expect(level(systolic: 160) == .contactProvider)
+        #expect(level(systolic: 179) == .contactProvider)
         #expect(level(systolic: 180) == .urgent)
         #expect(level([Report(.chestPain)], systolic: 180, region: .lumbar) == .emergency)
         #expect(level([Report(.headache, severity: .severe)], systolic: 180) == .emergency)
@@ -86,7 +88,7 @@ struct TriageEngineTests {
 
     @Test(arguments: [
         [Symptom.saddleNumbness], [.bowelBladderLoss], [.slurredSpeech], [.facialDroop], [.confusion], [.seizure],
-        [.difficultyBreathing], [.wheezing], [.faceOrThroatSwelling], [.selfHarmThoughts], [.blackStools], [.fainting],
+        [.difficultyBreathing], [.wheezing], [.faceOrThroatSwelling], [.selfHarmThoughts], [.blackStools],
     ])
     func emergencyRedFlagsAtAnyTime(_ symptoms: [Symptom]) {
         for hours in [0.0, 3, 30, 400] {
@@ -101,7 +103,9 @@ struct TriageEngineTests {
         #expect(level(.facetJoint, hours: 1, [Report(.chestPain)], region: .lumbar) == .urgent)
         #expect(level(hours: 0.3, [Report(.metallicTaste)]) == .emergency)
         #expect(level(hours: 0.3, [Report(.numbLips)]) == .emergency)
-        #expect(level(hours: 5, [Report(.severeBackPain), Report(.legWeakness)]) == .emergency)
+        #expect(level(hours: 9, [Report(.severeBackPain), Report(.legWeakness)]) == .emergency)
+        #expect(level(hours: 5, [Report(.severeBackPain), Report(.legWeakness)], region: .cervical) == .emergency)
+        #expect(level(hours: 5, [Report(.severeBackPain), Report(.legWeakness)]) == .urgent)  // expected weakness
         #expect(level(hours: 30, [Report(.severeBackPain)], conditions: [.anticoagulant]) == .emergency)
         #expect(level(hours: 30, [Report(.severeBackPain)]) == .urgent)
         #expect(level(hours: 30, [Report(.severeBackPain), Report(.chills)], temperature: 38.2) == .emergency)
@@ -272,14 +276,23 @@ struct TriageEngineTests {
                 return Report(
                     Symptom(rawValue: object["code"] as! String)!,
                     severity: (object["severity"] as? String).flatMap(TriageRequest.Severity.init(rawValue:)),
-                    worsening: object["worsening"] as? Bool ?? false)
+                    worsening: object["worsening"] as? Bool ?? false, isNew: object["new"] as? Bool ?? true)
             }
+            let known: Set<String> = [
+                "injection", "approach", "region", "medications", "sedation", "hoursSinceInjection", "symptoms",
+                "temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure", "steroidInjectionsPast12Months", "conditions",
+            ]
+            precondition(Set(body.keys).isSubset(of: known), "a vignette field this reader does not know")
             let request = TriageRequest(
                 injection: InjectionType(rawValue: body["injection"] as! String)!,
                 approach: (body["approach"] as? String).flatMap(Approach.init(rawValue:)),
+                region: (body["region"] as? String).flatMap(SpinalRegion.init(rawValue:)),
+                sedation: body["sedation"] as? Bool,
+                medications: (body["medications"] as? [String]).map { $0.map { Medication(rawValue: $0)! } },
                 hoursSinceInjection: (body["hoursSinceInjection"] as! NSNumber).doubleValue, symptoms: symptoms,
                 temperatureC: (body["temperatureC"] as? NSNumber)?.doubleValue,
                 bloodGlucoseMgDl: (body["bloodGlucoseMgDl"] as? NSNumber)?.doubleValue,
+                systolicBloodPressure: (body["systolicBloodPressure"] as? NSNumber)?.doubleValue,
                 steroidInjectionsPast12Months: (body["steroidInjectionsPast12Months"] as? NSNumber)?.intValue,
                 conditions: Set((body["conditions"] as? [String] ?? []).map { Condition(rawValue: $0)! }))
             return Vignette(

@@ -3407,6 +3407,20 @@ public enum EmbeddedKnowledge {
       "title": "Persistent hiccups following cervical epidural steroid injection (case reports)",
       "publisher": "International Medical Case Reports Journal (Dove Press)",
       "url": "https://www.dovepress.com/persistent-hiccups-following-cervical-epidural-steroid-injection-with--peer-reviewed-fulltext-article-IMCRJ"
+    },
+    {
+      "id": "ada-2023-glycemic-targets-hypoglycemia",
+      "reference": "49",
+      "title": "American Diabetes Association, Standards of Care in Diabetes 2023, 6. Glycemic targets: classification of hypoglycemia (level 1 below 70 mg/dL, level 2 below 54 mg/dL, level 3 altered mental or physical status); treat with 15 g of fast-acting carbohydrate and recheck after 15 minutes",
+      "publisher": "Diabetes Care (American Diabetes Association)",
+      "url": "https://diabetesjournals.org/care/article/46/Supplement_1/S97/148053/6-Glycemic-Targets-Standards-of-Care-in-Diabetes"
+    },
+    {
+      "id": "sampson-2006-niaid-anaphylaxis-criteria",
+      "reference": "50",
+      "title": "Sampson 2006: second NIAID/FAAN symposium, clinical criteria for diagnosing anaphylaxis (skin or mucosal signs with breathing trouble, low blood pressure or fainting; or two or more of skin signs, breathing trouble, low blood pressure, persistent vomiting or cramps; adult low blood pressure is systolic below 90 mmHg)",
+      "publisher": "Journal of Allergy and Clinical Immunology 2006;117:391-7 (table via PubMed Central)",
+      "url": "https://pmc.ncbi.nlm.nih.gov/articles/PMC8953896/table/T1/"
     }
   ]
 }
@@ -4085,6 +4099,332 @@ public enum EmbeddedKnowledge {
         // Sources/InjectionSafety/Resources/knowledge/triage-rules.json
         "triage-rules.json": #"""
 {
+  "definitions": [
+    {
+      "name": "leg-numbness-not-expected",
+      "meaning": "Leg numbness or tingling that the numbing medicine does not explain: more than 8 hours after the injection, or no local anaesthetic was given, or the injection was in the neck or upper back (cervical or thoracic), or it is getting worse.",
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "leg-numbness",
+              "leg-tingling"
+            ]
+          },
+          {
+            "any": [
+              {
+                "hoursAbove": 8
+              },
+              {
+                "medicationNotGiven": [
+                  "local-anesthetic"
+                ]
+              },
+              {
+                "regionIs": [
+                  "cervical",
+                  "thoracic"
+                ]
+              },
+              {
+                "anyWorsening": [
+                  "leg-numbness",
+                  "leg-tingling"
+                ]
+              }
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "leg-weakness-not-expected",
+      "meaning": "Leg weakness that the numbing medicine does not explain (same tests as leg numbness).",
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "leg-weakness"
+            ]
+          },
+          {
+            "any": [
+              {
+                "hoursAbove": 8
+              },
+              {
+                "medicationNotGiven": [
+                  "local-anesthetic"
+                ]
+              },
+              {
+                "regionIs": [
+                  "cervical",
+                  "thoracic"
+                ]
+              },
+              {
+                "anyWorsening": [
+                  "leg-weakness"
+                ]
+              }
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "arm-numbness-not-expected",
+      "meaning": "Arm numbness that the numbing medicine does not explain: more than 8 hours after the injection, or no local anaesthetic was given, or the injection was not in the neck (region not cervical, or not given), or it is getting worse.",
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "arm-numbness"
+            ]
+          },
+          {
+            "any": [
+              {
+                "hoursAbove": 8
+              },
+              {
+                "medicationNotGiven": [
+                  "local-anesthetic"
+                ]
+              },
+              {
+                "regionIsNot": [
+                  "cervical"
+                ]
+              },
+              {
+                "anyWorsening": [
+                  "arm-numbness"
+                ]
+              }
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "arm-weakness-not-expected",
+      "meaning": "Arm weakness that the numbing medicine does not explain (same tests as arm numbness).",
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "arm-weakness"
+            ]
+          },
+          {
+            "any": [
+              {
+                "hoursAbove": 8
+              },
+              {
+                "medicationNotGiven": [
+                  "local-anesthetic"
+                ]
+              },
+              {
+                "regionIsNot": [
+                  "cervical"
+                ]
+              },
+              {
+                "anyWorsening": [
+                  "arm-weakness"
+                ]
+              }
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "numbness-not-expected",
+      "meaning": "Arm or leg numbness or tingling that is not expected.",
+      "when": {
+        "any": [
+          {
+            "definition": "leg-numbness-not-expected"
+          },
+          {
+            "definition": "arm-numbness-not-expected"
+          }
+        ]
+      }
+    },
+    {
+      "name": "weakness-not-expected",
+      "meaning": "Arm or leg weakness that is not expected.",
+      "when": {
+        "any": [
+          {
+            "definition": "leg-weakness-not-expected"
+          },
+          {
+            "definition": "arm-weakness-not-expected"
+          }
+        ]
+      }
+    },
+    {
+      "name": "nerve-sign-not-expected",
+      "meaning": "An unexpected nerve sign: numbness or weakness that is not expected, numbness in the saddle area, or loss of bladder or bowel control.",
+      "when": {
+        "any": [
+          {
+            "definition": "numbness-not-expected"
+          },
+          {
+            "definition": "weakness-not-expected"
+          },
+          {
+            "anySymptom": [
+              "saddle-numbness",
+              "bowel-bladder-loss"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "fever",
+      "meaning": "A fever: a temperature of 38.0 °C or more, or a reported fever without a number.",
+      "when": {
+        "any": [
+          {
+            "temperatureAtLeast": 38.0
+          },
+          {
+            "anySymptom": [
+              "fever"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "fever-or-chills",
+      "meaning": "A fever, or chills (chills count as fever in the back-pain arms of epidural abscess).",
+      "when": {
+        "any": [
+          {
+            "definition": "fever"
+          },
+          {
+            "anySymptom": [
+              "chills"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "severe-back-pain",
+      "meaning": "Severe back pain: sudden severe pain unlike the usual, or a flare of the usual pain reported as severe.",
+      "when": {
+        "any": [
+          {
+            "anySymptom": [
+              "severe-back-pain"
+            ]
+          },
+          {
+            "anySevere": [
+              "increased-back-pain"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "breathing-trouble",
+      "meaning": "Trouble breathing or wheezing.",
+      "when": {
+        "anySymptom": [
+          "difficulty-breathing",
+          "wheezing"
+        ]
+      }
+    },
+    {
+      "name": "allergy-skin-or-mucosal-sign",
+      "meaning": "A skin or mucosal allergy sign: hives, itching, rash, or swelling of the face, lips, tongue or throat.",
+      "when": {
+        "anySymptom": [
+          "hives",
+          "itching",
+          "rash",
+          "face-or-throat-swelling"
+        ]
+      }
+    },
+    {
+      "name": "stroke-sign",
+      "meaning": "A stroke sign: slurred speech, a drooping face, confusion, a seizure, severe (sudden) vision change, or arm or leg numbness or weakness that is not expected.",
+      "when": {
+        "any": [
+          {
+            "anySymptom": [
+              "slurred-speech",
+              "facial-droop",
+              "confusion",
+              "seizure"
+            ]
+          },
+          {
+            "anySevere": [
+              "vision-changes"
+            ]
+          },
+          {
+            "definition": "numbness-not-expected"
+          },
+          {
+            "definition": "weakness-not-expected"
+          }
+        ]
+      }
+    },
+    {
+      "name": "bleeding-risk",
+      "meaning": "A blood thinner, an antiplatelet medicine (aspirin counts) or a bleeding disorder.",
+      "when": {
+        "anyCondition": [
+          "anticoagulant",
+          "antiplatelet",
+          "bleeding-disorder"
+        ]
+      }
+    },
+    {
+      "name": "corticosteroid-given",
+      "meaning": "A corticosteroid was given (the request's medications, or the injection's defaults).",
+      "when": {
+        "medicationGiven": [
+          "corticosteroid"
+        ]
+      }
+    }
+  ],
+  "preExistingSymptoms": {
+    "highestLevel": "contact-provider",
+    "countWhateverHistory": [
+      "saddle-numbness",
+      "bowel-bladder-loss"
+    ],
+    "meaning": "A symptom sent with \"new\": false (had before the injection and no worse) cannot by itself raise the level above contact-provider: a rule that only such symptoms triggered, with no temperature, glucose or blood pressure reading among its facts, gives at most contact-provider. A rule that a new symptom or a reading also triggered keeps its level (the cautious reading where old and new symptoms combine). Saddle numbness and loss of bladder or bowel control count whatever their history. With worsening: true, new is ignored.",
+    "sources": [
+      "ui-health-after-your-procedure",
+      "baylor-scott-white-spinal-injection-care",
+      "core-institute-esi"
+    ]
+  },
   "rules": [
     {
       "id": "cauda-equina-signs",
@@ -4105,28 +4445,19 @@ public enum EmbeddedKnowledge {
       }
     },
     {
-      "id": "weakness-after-anesthetic-window",
+      "id": "weakness-not-expected",
       "level": "emergency",
       "sideEffect": "nerve-injury",
-      "explanation": "The numbing medicine wears off within about 8 hours. Weakness that is still there, or starts, after that can mean nerve damage, bleeding or infection near the spine.",
-      "warningSign": "Weakness in a leg or arm more than 8 hours after the injection.",
+      "explanation": "Weakness that the numbing medicine does not explain can mean nerve damage, bleeding or infection near the spine. The numbing medicine wears off within about 8 hours and only affects the limbs near the injection.",
+      "warningSign": "New weakness in an arm or leg, or weakness still there 8 hours after the injection.",
+      "productChoice": "The 8-hour window and the limb-to-region match (arms only after cervical injections; legs after any region except cervical and thoracic, and when the region is not given) are the contract's choices.",
       "sources": [
         "ui-health-after-your-procedure",
         "baylor-scott-white-spinal-injection-care",
         "core-institute-esi"
       ],
       "when": {
-        "all": [
-          {
-            "anySymptom": [
-              "leg-weakness",
-              "arm-weakness"
-            ]
-          },
-          {
-            "hoursAbove": 8
-          }
-        ]
+        "definition": "weakness-not-expected"
       }
     },
     {
@@ -4151,10 +4482,42 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "numbness-late-on-blood-thinner",
+      "level": "emergency",
+      "sideEffect": "epidural-hematoma",
+      "explanation": "Numbness that lasts more than 8 hours in someone on a blood thinner or with a bleeding disorder can be a sign of bleeding near the spine. This needs emergency care.",
+      "productChoice": "Antiplatelet medicines are not in this rule because the contract names only anticoagulants and bleeding disorders; their numbness is urgent.",
+      "sources": [
+        "laban-2007-epidural-hematoma",
+        "asra-2015-interventional-spine-anticoagulation",
+        "ui-health-after-your-procedure"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "leg-numbness",
+              "leg-tingling",
+              "arm-numbness"
+            ]
+          },
+          {
+            "hoursAbove": 8
+          },
+          {
+            "anyCondition": [
+              "anticoagulant",
+              "bleeding-disorder"
+            ]
+          }
+        ]
+      }
+    },
+    {
       "id": "stroke-signs",
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
-      "explanation": "Slurred speech, a drooping face, confusion or a seizure can be signs of a stroke or of a serious reaction. Steroid injections near the spine have very rarely caused strokes.",
+      "explanation": "Slurred speech, a drooping face, sudden confusion or a seizure can be signs of a stroke or of a blocked blood vessel to the brain or spinal cord.",
       "warningSign": "Slurred speech, a drooping face, sudden confusion, or a seizure.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
@@ -4174,8 +4537,8 @@ public enum EmbeddedKnowledge {
       "id": "vision-change-early",
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
-      "explanation": "A change in vision within two days of a spinal injection is on the FDA's list of rare but serious nerve and blood-vessel problems.",
-      "warningSign": "Loss of vision or a sudden change in vision.",
+      "explanation": "A change in vision in the first 2 days after a spinal injection can be a sign of a blocked blood vessel. This needs emergency care.",
+      "warningSign": "A change in your vision in the first 2 days.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
         "fda-2014-warning-copy-event-list"
@@ -4194,10 +4557,26 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "vision-loss-sudden",
+      "level": "emergency",
+      "sideEffect": "spinal-cord-infarction-stroke",
+      "explanation": "Sudden loss of vision needs emergency care at any time after the injection.",
+      "warningSign": "Sudden loss of vision.",
+      "sources": [
+        "fda-2014-warning-copy-event-list",
+        "pharmacotherapy-2005-steroid-eye-cases"
+      ],
+      "when": {
+        "anySevere": [
+          "vision-changes"
+        ]
+      }
+    },
+    {
       "id": "severe-headache-nonpositional",
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
-      "explanation": "A severe headache is on the FDA's list of rare but serious problems after spinal steroid injections, and can also be a sign of infection.",
+      "explanation": "A sudden, severe headache that does not ease when you lie down can be a sign of bleeding or a blocked blood vessel.",
       "warningSign": "A sudden, severe headache.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
@@ -4214,17 +4593,97 @@ public enum EmbeddedKnowledge {
       "id": "airway-allergy",
       "level": "emergency",
       "sideEffect": "allergic-reaction",
-      "explanation": "Trouble breathing, wheezing, or swelling of the face, lips, tongue or throat can be a severe allergic reaction (anaphylaxis).",
+      "explanation": "Trouble breathing, wheezing, or swelling of the face, lips, tongue or throat can be a serious allergic reaction that blocks the airway.",
       "warningSign": "Trouble breathing, wheezing, or swelling of the face, lips, tongue or throat.",
       "sources": [
+        "spine-health-esi-risks",
+        "hse-steroid-injections",
+        "sampson-2006-niaid-anaphylaxis-criteria"
+      ],
+      "when": {
+        "any": [
+          {
+            "definition": "breathing-trouble"
+          },
+          {
+            "anySymptom": [
+              "face-or-throat-swelling"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "id": "anaphylaxis",
+      "level": "emergency",
+      "sideEffect": "allergic-reaction",
+      "explanation": "Hives, itching, a rash or swelling together with breathing trouble, dizziness, fainting, vomiting or a low blood pressure in the first 6 hours can be a severe allergic reaction (anaphylaxis).",
+      "warningSign": "Hives, itching or a rash together with dizziness, fainting, vomiting or trouble breathing.",
+      "productChoice": "The 6-hour window for 'acute onset (minutes to several hours)' in the NIAID criteria is the contract's number; vomiting stands for the criteria's persistent gastrointestinal symptoms.",
+      "sources": [
+        "sampson-2006-niaid-anaphylaxis-criteria",
         "spine-health-esi-risks",
         "hse-steroid-injections"
       ],
       "when": {
-        "anySymptom": [
-          "difficulty-breathing",
-          "wheezing",
-          "face-or-throat-swelling"
+        "all": [
+          {
+            "definition": "allergy-skin-or-mucosal-sign"
+          },
+          {
+            "any": [
+              {
+                "definition": "breathing-trouble"
+              },
+              {
+                "anySymptom": [
+                  "dizziness",
+                  "fainting",
+                  "vomiting"
+                ]
+              },
+              {
+                "systolicBelow": 90
+              }
+            ]
+          },
+          {
+            "hoursAtMost": 6
+          }
+        ]
+      }
+    },
+    {
+      "id": "flushing-with-anaphylaxis-signs",
+      "level": "emergency",
+      "sideEffect": "allergic-reaction",
+      "explanation": "Flushing of the face is usually the steroid, but with trouble breathing, fainting or a low blood pressure it can be a severe allergic reaction.",
+      "sources": [
+        "sampson-2006-niaid-anaphylaxis-criteria",
+        "shermon-2023-dexamethasone-facial-flushing"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "facial-flushing"
+            ]
+          },
+          {
+            "any": [
+              {
+                "definition": "breathing-trouble"
+              },
+              {
+                "anySymptom": [
+                  "fainting"
+                ]
+              },
+              {
+                "systolicBelow": 90
+              }
+            ]
+          }
         ]
       }
     },
@@ -4232,8 +4691,9 @@ public enum EmbeddedKnowledge {
       "id": "chest-symptoms-possible-collapsed-lung",
       "level": "emergency",
       "sideEffect": "pneumothorax",
-      "explanation": "Chest pain or breathlessness after an injection in the neck, upper back or chest wall can mean a collapsed lung. When the injected area is not given, the service assumes it could have been there.",
+      "explanation": "Chest pain or shortness of breath after an injection in the neck, upper back or chest wall can mean the needle touched the lung (a collapsed lung).",
       "warningSign": "Chest pain or shortness of breath, above all after a neck, upper-back or chest-wall injection.",
+      "productChoice": "When the region is not given it may have been thoracic or cervical, so this rule applies (the riskier reading).",
       "sources": [
         "fcep-trigger-point-pneumothorax-case",
         "aamm-trigger-points",
@@ -4248,16 +4708,50 @@ public enum EmbeddedKnowledge {
             ]
           },
           {
-            "any": [
+            "regionMayBe": [
+              "thoracic",
+              "cervical"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "id": "chest-pain-serious",
+      "level": "emergency",
+      "sideEffect": "spinal-cord-infarction-stroke",
+      "explanation": "Chest pain that is severe, getting worse, or comes with a racing heart or shortness of breath needs emergency care, whatever the injection.",
+      "warningSign": "Severe chest pain, or chest pain with a racing heart or shortness of breath.",
+      "productChoice": "The contract fixes this level; the side effect shown is the FDA's list of serious events, though the cause may be the heart or the lung.",
+      "sources": [
+        "ui-health-after-your-procedure",
+        "trentman-2009-vasovagal-cervical-lumbar",
+        "medscape-local-anesthetic-toxicity"
+      ],
+      "when": {
+        "any": [
+          {
+            "anySevereOrWorsening": [
+              "chest-pain"
+            ]
+          },
+          {
+            "all": [
               {
-                "injectionIn": [
-                  "trigger-point"
+                "anySymptom": [
+                  "chest-pain"
                 ]
               },
               {
-                "regionMayBe": [
-                  "thoracic",
-                  "cervical"
+                "any": [
+                  {
+                    "anySymptom": [
+                      "palpitations"
+                    ]
+                  },
+                  {
+                    "definition": "breathing-trouble"
+                  }
                 ]
               }
             ]
@@ -4269,8 +4763,9 @@ public enum EmbeddedKnowledge {
       "id": "anesthetic-toxicity-signs",
       "level": "emergency",
       "sideEffect": "local-anesthetic-toxicity",
-      "explanation": "A metal taste, ringing ears, numb lips, twitching or a racing heart soon after the injection can mean the numbing medicine reached the bloodstream.",
-      "warningSign": "A metal taste, ringing in the ears, numb lips, twitching or a racing heart soon after the injection.",
+      "explanation": "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours can be a reaction to the numbing medicine in the blood.",
+      "warningSign": "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours.",
+      "productChoice": "Applies whatever medications the request names (the list may be incomplete); the 2-hour window is the contract's number (the source gives onset up to 60 minutes).",
       "sources": [
         "medscape-local-anesthetic-toxicity"
       ],
@@ -4286,7 +4781,7 @@ public enum EmbeddedKnowledge {
             ]
           },
           {
-            "hoursAtMost": 1
+            "hoursAtMost": 2
           }
         ]
       }
@@ -4305,16 +4800,7 @@ public enum EmbeddedKnowledge {
       "when": {
         "all": [
           {
-            "any": [
-              {
-                "temperatureAtLeast": 38.0
-              },
-              {
-                "anySymptom": [
-                  "fever"
-                ]
-              }
-            ]
+            "definition": "fever"
           },
           {
             "anySymptom": [
@@ -4328,11 +4814,54 @@ public enum EmbeddedKnowledge {
       }
     },
     {
-      "id": "headache-with-danger-signs",
+      "id": "fever-with-severe-headache",
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "A headache together with fever, a stiff neck, drowsiness, confusion or vomiting needs checking at once for infection or bleeding.",
-      "warningSign": "A headache with fever, a stiff neck, drowsiness, confusion or vomiting.",
+      "explanation": "Fever with a severe or worsening headache can be meningitis or a spinal infection.",
+      "warningSign": "Fever with a severe or worsening headache.",
+      "sources": [
+        "hse-steroid-injections",
+        "ui-health-after-your-procedure",
+        "mayo-clin-proc-2004-spinal-infection-cases"
+      ],
+      "when": {
+        "all": [
+          {
+            "definition": "fever"
+          },
+          {
+            "anySevereOrWorsening": [
+              "headache",
+              "positional-headache"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "id": "headache-with-stiff-neck",
+      "level": "emergency",
+      "sideEffect": "epidural-abscess-meningitis",
+      "explanation": "A headache that does not ease when you lie down, together with a stiff neck, can be meningitis or bleeding.",
+      "warningSign": "A headache with a stiff neck.",
+      "sources": [
+        "hse-steroid-injections",
+        "ui-health-after-your-procedure"
+      ],
+      "when": {
+        "allSymptoms": [
+          "headache",
+          "stiff-neck"
+        ]
+      }
+    },
+    {
+      "id": "headache-with-vomiting",
+      "level": "emergency",
+      "sideEffect": "spinal-cord-infarction-stroke",
+      "explanation": "A headache with vomiting can be a sign of bleeding or pressure in the head.",
+      "warningSign": "A headache with vomiting.",
+      "productChoice": "Within 12 hours after sedation a mild, steady headache with vomiting can follow the sedation, so it is urgent instead (rule headache-with-vomiting-after-sedation); the 12 hours are the contract's number.",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure"
@@ -4341,29 +4870,25 @@ public enum EmbeddedKnowledge {
         "all": [
           {
             "anySymptom": [
-              "headache",
-              "positional-headache"
+              "headache"
+            ]
+          },
+          {
+            "anySymptom": [
+              "vomiting"
             ]
           },
           {
             "any": [
               {
-                "any": [
-                  {
-                    "temperatureAtLeast": 38.0
-                  },
-                  {
-                    "anySymptom": [
-                      "fever"
-                    ]
-                  }
-                ]
+                "hoursAbove": 12
               },
               {
-                "anySymptom": [
-                  "stiff-neck",
-                  "drowsiness",
-                  "confusion",
+                "sedated": false
+              },
+              {
+                "anySevereOrWorsening": [
+                  "headache",
                   "vomiting"
                 ]
               }
@@ -4373,10 +4898,55 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "drowsiness-severe",
+      "level": "emergency",
+      "sideEffect": "nausea-vomiting",
+      "explanation": "Being very sleepy, hard to wake or to keep awake, needs emergency care at any time.",
+      "warningSign": "Being very sleepy or hard to wake.",
+      "productChoice": "The side effect shown is the one drowsiness is listed under; the causes include sedation, bleeding and infection.",
+      "sources": [
+        "hse-steroid-injections",
+        "ui-health-after-your-procedure"
+      ],
+      "when": {
+        "anySevere": [
+          "drowsiness"
+        ]
+      }
+    },
+    {
+      "id": "drowsiness-with-danger-signs",
+      "level": "emergency",
+      "sideEffect": "epidural-abscess-meningitis",
+      "explanation": "Drowsiness with vomiting, confusion or a headache can be a sign of infection, bleeding or pressure in the head.",
+      "warningSign": "Drowsiness with vomiting, confusion or a headache.",
+      "sources": [
+        "hse-steroid-injections",
+        "ui-health-after-your-procedure"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "drowsiness"
+            ]
+          },
+          {
+            "anySymptom": [
+              "vomiting",
+              "confusion",
+              "headache",
+              "positional-headache"
+            ]
+          }
+        ]
+      }
+    },
+    {
       "id": "fever-with-severe-back-pain",
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "Fever with severe or rising back pain can mean an infection near the spine (abscess).",
+      "explanation": "Fever or chills with severe or rising back or neck pain can be an infection near the spine (abscess). This needs emergency care.",
       "warningSign": "Fever or chills with severe or rising back or neck pain.",
       "sources": [
         "mayo-clin-proc-2004-spinal-infection-cases",
@@ -4386,16 +4956,7 @@ public enum EmbeddedKnowledge {
       "when": {
         "all": [
           {
-            "any": [
-              {
-                "temperatureAtLeast": 38.0
-              },
-              {
-                "anySymptom": [
-                  "fever"
-                ]
-              }
-            ]
+            "definition": "fever-or-chills"
           },
           {
             "any": [
@@ -4418,7 +4979,7 @@ public enum EmbeddedKnowledge {
       "id": "fever-back-pain-nerve-sign",
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "Fever with new back pain and numbness or weakness can mean an infection pressing on the nerves.",
+      "explanation": "Fever or chills with back pain and numbness or weakness the numbing medicine does not explain can be an infection pressing on the spinal cord.",
       "warningSign": "Fever with back pain and new numbness or weakness.",
       "sources": [
         "mayo-clin-proc-2004-spinal-infection-cases",
@@ -4428,16 +4989,7 @@ public enum EmbeddedKnowledge {
       "when": {
         "all": [
           {
-            "any": [
-              {
-                "temperatureAtLeast": 38.0
-              },
-              {
-                "anySymptom": [
-                  "fever"
-                ]
-              }
-            ]
+            "definition": "fever-or-chills"
           },
           {
             "anySymptom": [
@@ -4446,15 +4998,7 @@ public enum EmbeddedKnowledge {
             ]
           },
           {
-            "anySymptom": [
-              "leg-weakness",
-              "leg-numbness",
-              "leg-tingling",
-              "arm-weakness",
-              "arm-numbness",
-              "saddle-numbness",
-              "bowel-bladder-loss"
-            ]
+            "definition": "nerve-sign-not-expected"
           }
         ]
       }
@@ -4463,7 +5007,7 @@ public enum EmbeddedKnowledge {
       "id": "severe-back-pain-with-nerve-sign",
       "level": "emergency",
       "sideEffect": "epidural-hematoma",
-      "explanation": "Sudden severe back pain with numbness or weakness can mean bleeding in the spinal canal, above all if you take a blood thinner.",
+      "explanation": "Severe back pain with numbness, weakness or bladder or bowel problems that the numbing medicine does not explain can be bleeding pressing on the spinal cord.",
       "warningSign": "Sudden severe back pain with numbness, weakness or bladder or bowel problems.",
       "sources": [
         "laban-2007-epidural-hematoma",
@@ -4472,20 +5016,10 @@ public enum EmbeddedKnowledge {
       "when": {
         "all": [
           {
-            "anySymptom": [
-              "severe-back-pain"
-            ]
+            "definition": "severe-back-pain"
           },
           {
-            "anySymptom": [
-              "leg-weakness",
-              "leg-numbness",
-              "leg-tingling",
-              "arm-weakness",
-              "arm-numbness",
-              "saddle-numbness",
-              "bowel-bladder-loss"
-            ]
+            "definition": "nerve-sign-not-expected"
           }
         ]
       }
@@ -4494,7 +5028,8 @@ public enum EmbeddedKnowledge {
       "id": "severe-back-pain-on-blood-thinners",
       "level": "emergency",
       "sideEffect": "epidural-hematoma",
-      "explanation": "Sudden severe back pain after a spinal injection in someone who takes a blood thinner or has a bleeding disorder can be bleeding in the spinal canal.",
+      "explanation": "Severe back pain in someone who takes a blood thinner or has a bleeding disorder can be bleeding near the spine.",
+      "warningSign": "Severe back pain, because you take a blood thinner or bleed easily.",
       "sources": [
         "laban-2007-epidural-hematoma",
         "asra-2015-interventional-spine-anticoagulation",
@@ -4503,16 +5038,10 @@ public enum EmbeddedKnowledge {
       "when": {
         "all": [
           {
-            "anySymptom": [
-              "severe-back-pain"
-            ]
+            "definition": "severe-back-pain"
           },
           {
-            "anyCondition": [
-              "anticoagulant",
-              "antiplatelet",
-              "bleeding-disorder"
-            ]
+            "definition": "bleeding-risk"
           }
         ]
       }
@@ -4521,7 +5050,7 @@ public enum EmbeddedKnowledge {
       "id": "self-harm-thoughts",
       "level": "emergency",
       "sideEffect": "insomnia-mood",
-      "explanation": "Steroids can affect mood. Thoughts of harming yourself need help now: call your emergency number or a crisis line.",
+      "explanation": "Thoughts of harming yourself need help now.",
       "warningSign": "Thoughts of harming yourself.",
       "sources": [
         "hse-steroid-injections"
@@ -4536,7 +5065,8 @@ public enum EmbeddedKnowledge {
       "id": "heart-failure-breathless",
       "level": "emergency",
       "sideEffect": "fluid-retention-weight-gain",
-      "explanation": "With heart failure, steroid fluid retention can cause breathlessness.",
+      "explanation": "With heart failure, new shortness of breath can mean fluid is building up in the lungs.",
+      "warningSign": "Shortness of breath, because you have heart failure.",
       "sources": [
         "uw-radiology-nerve-root-block-slides",
         "spine-health-esi-risks"
@@ -4560,7 +5090,7 @@ public enum EmbeddedKnowledge {
       "id": "glucose-very-high-with-warning-signs",
       "level": "emergency",
       "sideEffect": "hyperglycemia",
-      "explanation": "Blood sugar of 300 mg/dL or more with vomiting, confusion, drowsiness, ketones, or thirst with nausea can mean a dangerous diabetic emergency (ketoacidosis).",
+      "explanation": "A blood sugar of 300 mg/dL or more with vomiting, confusion, drowsiness or ketones can be a dangerous diabetes emergency.",
       "warningSign": "Blood sugar of 300 mg/dL or more with vomiting, confusion, drowsiness or ketones.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes",
@@ -4593,10 +5123,61 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "glucose-low-with-warning-signs",
+      "level": "emergency",
+      "explanation": "A low blood sugar (below 70 mg/dL) with confusion, drowsiness, a seizure or fainting is a severe low and needs emergency care.",
+      "warningSign": "Blood sugar below 70 mg/dL with confusion, drowsiness, fainting or a seizure.",
+      "sources": [
+        "ada-2023-glycemic-targets-hypoglycemia"
+      ],
+      "when": {
+        "all": [
+          {
+            "glucoseBelow": 70
+          },
+          {
+            "anySymptom": [
+              "confusion",
+              "drowsiness",
+              "seizure",
+              "fainting"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "id": "ketones-with-warning-signs",
+      "level": "emergency",
+      "sideEffect": "hyperglycemia",
+      "explanation": "Ketones with vomiting, confusion or drowsiness can be a diabetes emergency (ketoacidosis), even when the blood sugar is not very high.",
+      "warningSign": "A positive ketone test with vomiting, confusion or drowsiness.",
+      "productChoice": "The contract also names abdominal pain; the vocabulary has no code for it, so it cannot be asked or matched.",
+      "sources": [
+        "dudley-nhs-steroid-injection-diabetes"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "ketones"
+            ]
+          },
+          {
+            "anySymptom": [
+              "vomiting",
+              "confusion",
+              "drowsiness"
+            ]
+          }
+        ]
+      }
+    },
+    {
       "id": "blood-pressure-crisis",
       "level": "emergency",
       "sideEffect": "blood-pressure-rise",
-      "explanation": "Very high blood pressure with chest pain, a severe headache or signs of a stroke needs emergency care.",
+      "explanation": "A top blood pressure number of 180 or more with chest pain, a severe headache or a stroke sign needs emergency care.",
       "warningSign": "Top blood pressure number of 180 or more with chest pain, a severe headache or stroke signs.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
@@ -4611,14 +5192,7 @@ public enum EmbeddedKnowledge {
             "any": [
               {
                 "anySymptom": [
-                  "chest-pain",
-                  "slurred-speech",
-                  "facial-droop",
-                  "vision-changes",
-                  "confusion",
-                  "seizure",
-                  "arm-weakness",
-                  "leg-weakness"
+                  "chest-pain"
                 ]
               },
               {
@@ -4626,6 +5200,44 @@ public enum EmbeddedKnowledge {
                   "headache",
                   "positional-headache"
                 ]
+              },
+              {
+                "definition": "stroke-sign"
+              }
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "id": "blood-pressure-low-with-signs",
+      "level": "emergency",
+      "sideEffect": "vasovagal-reaction",
+      "explanation": "A top blood pressure number below 90 with dizziness, fainting, confusion or an allergy sign can be shock, for example from a severe allergic reaction.",
+      "warningSign": "Top blood pressure number below 90 with dizziness, fainting or confusion.",
+      "sources": [
+        "sampson-2006-niaid-anaphylaxis-criteria"
+      ],
+      "when": {
+        "all": [
+          {
+            "systolicBelow": 90
+          },
+          {
+            "any": [
+              {
+                "anySymptom": [
+                  "dizziness",
+                  "fainting",
+                  "confusion",
+                  "facial-flushing"
+                ]
+              },
+              {
+                "definition": "allergy-skin-or-mucosal-sign"
+              },
+              {
+                "definition": "breathing-trouble"
               }
             ]
           }
@@ -4636,16 +5248,24 @@ public enum EmbeddedKnowledge {
       "id": "fainting-after-leaving",
       "level": "emergency",
       "sideEffect": "vasovagal-reaction",
-      "explanation": "Fainting usually happens during or just after the procedure, while the clinic is watching. Fainting later, at home, needs checking at once.",
-      "warningSign": "Fainting.",
+      "explanation": "Fainting after the first hour, once you have left the clinic, needs emergency care.",
+      "warningSign": "Fainting after you have left the clinic.",
+      "productChoice": "The first hour stands for 'still at the clinic' (the contract's number).",
       "sources": [
         "trentman-2009-vasovagal-cervical-lumbar",
         "pain-med-vasovagal-rates-8010-injections",
         "baylor-scott-white-spinal-injection-care"
       ],
       "when": {
-        "anySymptom": [
-          "fainting"
+        "all": [
+          {
+            "anySymptom": [
+              "fainting"
+            ]
+          },
+          {
+            "hoursAbove": 1
+          }
         ]
       }
     },
@@ -4653,7 +5273,7 @@ public enum EmbeddedKnowledge {
       "id": "dizziness-severe-or-worsening",
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
-      "explanation": "Severe or worsening dizziness is on the FDA's list of rare but serious problems after spinal steroid injections.",
+      "explanation": "Severe or worsening dizziness can be a sign of a blocked blood vessel.",
       "warningSign": "Severe or worsening dizziness.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
@@ -4669,7 +5289,7 @@ public enum EmbeddedKnowledge {
       "id": "black-stools",
       "level": "emergency",
       "sideEffect": "long-term-steroid-effects",
-      "explanation": "Black stools or vomiting blood can be bleeding in the stomach or bowel.",
+      "explanation": "Black stools or vomiting blood can be bleeding in the stomach or gut.",
       "warningSign": "Black stools or vomiting blood.",
       "sources": [
         "hse-steroid-injections",
@@ -4682,10 +5302,33 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "fainting-at-clinic",
+      "level": "urgent",
+      "sideEffect": "vasovagal-reaction",
+      "explanation": "Fainting in the first hour after the injection is usually a reaction to the procedure (a vasovagal faint), but it should be checked today.",
+      "productChoice": "The first hour stands for 'still at the clinic' (the contract's number).",
+      "sources": [
+        "trentman-2009-vasovagal-cervical-lumbar",
+        "pain-med-vasovagal-rates-8010-injections"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "fainting"
+            ]
+          },
+          {
+            "hoursAtMost": 1
+          }
+        ]
+      }
+    },
+    {
       "id": "fever",
       "level": "urgent",
       "sideEffect": "local-infection",
-      "explanation": "A temperature of 38.0 °C or more (or feeling feverish) after an injection can be the start of an infection and needs checking today.",
+      "explanation": "A temperature of 38.0 °C (100.4 °F) or more after an injection can be an infection.",
       "warningSign": "A temperature of 38.0 °C (100.4 °F) or more.",
       "sources": [
         "hse-steroid-injections",
@@ -4693,23 +5336,14 @@ public enum EmbeddedKnowledge {
         "core-institute-esi"
       ],
       "when": {
-        "any": [
-          {
-            "temperatureAtLeast": 38.0
-          },
-          {
-            "anySymptom": [
-              "fever"
-            ]
-          }
-        ]
+        "definition": "fever"
       }
     },
     {
       "id": "chills",
       "level": "urgent",
       "sideEffect": "local-infection",
-      "explanation": "Chills can come with a fever from an infection; check your temperature and call the clinic today.",
+      "explanation": "Chills after an injection can be the start of an infection.",
       "sources": [
         "core-institute-esi",
         "clinic-post-injection-instruction-sheets"
@@ -4724,8 +5358,9 @@ public enum EmbeddedKnowledge {
       "id": "site-infection-signs",
       "level": "urgent",
       "sideEffect": "local-infection",
-      "explanation": "Redness, warmth, fluid or pus, or rising pain or swelling at the injection site can be an infection.",
-      "warningSign": "Redness, warmth, swelling, pus or rising pain where the needle went in.",
+      "explanation": "Redness, warmth or pain at the needle site that is still there or getting worse after the first day, severe, or with pus, can be an infection.",
+      "warningSign": "Redness, warmth, pus or rising pain where the needle went in, after the first day.",
+      "productChoice": "24 hours separates skin preparation and the anaesthetic wearing off from a possible infection (the contract's number).",
       "sources": [
         "spine-health-esi-risks",
         "clinic-post-injection-instruction-sheets",
@@ -4734,18 +5369,75 @@ public enum EmbeddedKnowledge {
       "when": {
         "any": [
           {
-            "anySymptom": [
-              "injection-site-redness",
-              "injection-site-warmth",
-              "injection-site-drainage"
+            "all": [
+              {
+                "anySymptom": [
+                  "injection-site-redness",
+                  "injection-site-warmth"
+                ]
+              },
+              {
+                "hoursAbove": 24
+              }
             ]
           },
           {
-            "anySevereOrWorsening": [
-              "injection-site-pain",
-              "injection-site-swelling"
+            "all": [
+              {
+                "anyWorsening": [
+                  "injection-site-pain"
+                ]
+              },
+              {
+                "hoursAbove": 24
+              }
+            ]
+          },
+          {
+            "anySevere": [
+              "injection-site-redness",
+              "injection-site-warmth",
+              "injection-site-pain"
+            ]
+          },
+          {
+            "anySymptom": [
+              "injection-site-drainage"
             ]
           }
+        ]
+      }
+    },
+    {
+      "id": "bruise-or-swelling-growing",
+      "level": "urgent",
+      "sideEffect": "bruising-swelling",
+      "explanation": "A bruise or swelling that is growing, or severe, can be bleeding under the skin that should be checked today.",
+      "warningSign": "A bruise or lump that grows.",
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet",
+        "asra-2015-interventional-spine-anticoagulation"
+      ],
+      "when": {
+        "anySevereOrWorsening": [
+          "injection-site-bruising",
+          "injection-site-swelling"
+        ]
+      }
+    },
+    {
+      "id": "site-bleeding-persistent",
+      "level": "urgent",
+      "sideEffect": "bruising-swelling",
+      "explanation": "A needle mark that keeps bleeding after 10 minutes of firm pressure should be checked today.",
+      "warningSign": "Bleeding from the needle mark that does not stop after 10 minutes of firm pressure.",
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet",
+        "asra-2015-interventional-spine-anticoagulation"
+      ],
+      "when": {
+        "anySevere": [
+          "injection-site-bleeding"
         ]
       }
     },
@@ -4753,7 +5445,8 @@ public enum EmbeddedKnowledge {
       "id": "site-bleeding-on-blood-thinners",
       "level": "urgent",
       "sideEffect": "bruising-swelling",
-      "explanation": "Bleeding or bruising at the site is more likely on blood thinners; the clinic should check it today.",
+      "explanation": "Bleeding from the needle mark in someone who takes a blood thinner or bleeds easily should be checked today.",
+      "productChoice": "The contract is silent on light bleeding with a bleeding risk; the cautious level (urgent) is chosen. A small, stable bruise stays self-care.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "asra-2015-interventional-spine-anticoagulation"
@@ -4762,60 +5455,63 @@ public enum EmbeddedKnowledge {
         "all": [
           {
             "anySymptom": [
-              "injection-site-bleeding",
-              "injection-site-bruising"
+              "injection-site-bleeding"
             ]
           },
           {
-            "anyCondition": [
-              "anticoagulant",
-              "antiplatelet",
-              "bleeding-disorder"
-            ]
+            "definition": "bleeding-risk"
           }
         ]
       }
     },
     {
-      "id": "numbness-after-anesthetic-window",
+      "id": "numbness-not-expected",
       "level": "urgent",
       "sideEffect": "nerve-injury",
-      "explanation": "The numbing medicine wears off within about 8 hours. Numbness or tingling that lasts longer needs checking today.",
-      "warningSign": "Numbness or tingling that is still there more than 8 hours after the injection.",
+      "explanation": "Numbness or tingling that the numbing medicine does not explain should be checked today: it wears off within about 8 hours and only affects the limbs near the injection.",
+      "warningSign": "Numbness or tingling in an arm or leg that is new, or still there 8 hours after the injection.",
+      "productChoice": "The 8-hour window and the limb-to-region match are the contract's choices.",
       "sources": [
         "ui-health-after-your-procedure",
         "baylor-scott-white-spinal-injection-care",
         "spine-health-esi-risks"
       ],
       "when": {
-        "all": [
-          {
-            "anySymptom": [
-              "leg-numbness",
-              "leg-tingling",
-              "arm-numbness"
-            ]
-          },
-          {
-            "hoursAbove": 8
-          }
-        ]
+        "definition": "numbness-not-expected"
       }
     },
     {
       "id": "severe-pain-flare",
       "level": "urgent",
       "sideEffect": "pain-flare",
-      "explanation": "A pain flare that is severe or getting worse, or not eased by your usual pain reliever, should be checked today.",
-      "warningSign": "Back or leg pain that is severe or keeps getting worse.",
+      "explanation": "Back or leg pain that is severe, or still getting worse after 2 days, is more than the usual flare.",
+      "warningSign": "Back or leg pain that is severe or still getting worse after 2 days.",
+      "productChoice": "48 hours is the contract's number for a worsening flare.",
       "sources": [
         "verywell-cortisone-flare",
         "core-institute-esi"
       ],
       "when": {
-        "anySevereOrWorsening": [
-          "increased-back-pain",
-          "leg-pain"
+        "any": [
+          {
+            "anySevere": [
+              "increased-back-pain",
+              "leg-pain"
+            ]
+          },
+          {
+            "all": [
+              {
+                "anyWorsening": [
+                  "increased-back-pain",
+                  "leg-pain"
+                ]
+              },
+              {
+                "hoursAbove": 48
+              }
+            ]
+          }
         ]
       }
     },
@@ -4823,7 +5519,7 @@ public enum EmbeddedKnowledge {
       "id": "severe-back-pain",
       "level": "urgent",
       "sideEffect": "epidural-hematoma",
-      "explanation": "Sudden severe back pain that is unlike your usual pain should be checked today; rarely it is bleeding or infection.",
+      "explanation": "Sudden severe back pain unlike your usual pain should be checked today.",
       "warningSign": "Sudden severe back pain unlike your usual pain.",
       "sources": [
         "laban-2007-epidural-hematoma",
@@ -4836,11 +5532,43 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "late-back-pain-infection-risk",
+      "level": "urgent",
+      "sideEffect": "epidural-abscess-meningitis",
+      "explanation": "Back pain more than 5 days after the injection, in someone with diabetes or a weak immune system, can be a late infection near the spine.",
+      "productChoice": "Leg pain is counted with back pain here (an abscess can press on a nerve root); 120 hours is the contract's number.",
+      "sources": [
+        "shankar-2015-epidural-abscess-cases",
+        "mayo-clin-proc-2004-spinal-infection-cases"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "increased-back-pain",
+              "severe-back-pain",
+              "leg-pain"
+            ]
+          },
+          {
+            "hoursAbove": 120
+          },
+          {
+            "anyCondition": [
+              "immunosuppressed",
+              "diabetes"
+            ]
+          }
+        ]
+      }
+    },
+    {
       "id": "positional-headache-severe",
       "level": "urgent",
       "sideEffect": "post-dural-puncture-headache",
-      "explanation": "A severe headache that is worse sitting up and better lying down can be a spinal fluid leak; it may need treatment.",
+      "explanation": "A severe headache when sitting or standing, or one with nausea or vomiting after 2 days, should be checked today; it may need treatment.",
       "warningSign": "A headache that is severe when you sit or stand up.",
+      "productChoice": "A worsening positional headache is also urgent: the contract names only severe, and the cautious reading is chosen.",
       "sources": [
         "core-institute-esi",
         "spine-health-esi-risks",
@@ -4875,6 +5603,49 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "positional-headache-with-stiff-neck",
+      "level": "urgent",
+      "sideEffect": "post-dural-puncture-headache",
+      "explanation": "A headache that eases lying down, with a stiff neck, is most likely a spinal headache, but it should be checked today.",
+      "sources": [
+        "asa-monitor-pdph",
+        "core-institute-esi"
+      ],
+      "when": {
+        "allSymptoms": [
+          "positional-headache",
+          "stiff-neck"
+        ]
+      }
+    },
+    {
+      "id": "light-sensitivity-with-headache",
+      "level": "urgent",
+      "sideEffect": "headache-nonpositional",
+      "explanation": "Sensitivity to light with a headache or a stiff neck should be checked today.",
+      "warningSign": "Sensitivity to light with a headache or a stiff neck.",
+      "sources": [
+        "hse-steroid-injections",
+        "ui-health-after-your-procedure"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "light-sensitivity"
+            ]
+          },
+          {
+            "anySymptom": [
+              "headache",
+              "positional-headache",
+              "stiff-neck"
+            ]
+          }
+        ]
+      }
+    },
+    {
       "id": "headache-worsening",
       "level": "urgent",
       "sideEffect": "headache-nonpositional",
@@ -4891,10 +5662,27 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "headache-with-vomiting-after-sedation",
+      "level": "urgent",
+      "sideEffect": "nausea-vomiting",
+      "explanation": "A mild headache with vomiting soon after sedation can come from the sedation, but it should be checked today.",
+      "productChoice": "Applies at any time as the floor for a headache with vomiting; the emergency rule headache-with-vomiting covers all but the first 12 hours after sedation.",
+      "sources": [
+        "hse-steroid-injections",
+        "baylor-scott-white-spinal-injection-care"
+      ],
+      "when": {
+        "allSymptoms": [
+          "headache",
+          "vomiting"
+        ]
+      }
+    },
+    {
       "id": "vision-change",
       "level": "urgent",
       "sideEffect": "eye-effects",
-      "explanation": "Blurred or dim vision can be a rare steroid effect on the eye and should be checked today.",
+      "explanation": "A change in vision should be checked today; steroids can rarely affect the eyes.",
       "warningSign": "Blurred or dim vision.",
       "sources": [
         "pharmacotherapy-2005-steroid-eye-cases"
@@ -4909,7 +5697,7 @@ public enum EmbeddedKnowledge {
       "id": "dizziness-later",
       "level": "urgent",
       "sideEffect": "spinal-cord-infarction-stroke",
-      "explanation": "Dizziness that starts or lasts after you leave the clinic, within two days, should be checked today: the FDA lists it among rare serious problems.",
+      "explanation": "Dizziness that starts after the first hour should be checked today.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
         "fda-2014-warning-copy-event-list",
@@ -4935,7 +5723,7 @@ public enum EmbeddedKnowledge {
       "id": "chest-pain",
       "level": "urgent",
       "sideEffect": "vasovagal-reaction",
-      "explanation": "Chest pain should always be checked today.",
+      "explanation": "Chest pain should be checked today, also after a lower-back injection.",
       "warningSign": "Chest pain.",
       "sources": [
         "trentman-2009-vasovagal-cervical-lumbar",
@@ -4951,7 +5739,7 @@ public enum EmbeddedKnowledge {
       "id": "palpitations-later",
       "level": "urgent",
       "sideEffect": "local-anesthetic-toxicity",
-      "explanation": "A racing or pounding heart should be checked today.",
+      "explanation": "A racing or pounding heart after the first 2 hours should be checked today.",
       "sources": [
         "medscape-local-anesthetic-toxicity"
       ],
@@ -4963,7 +5751,29 @@ public enum EmbeddedKnowledge {
             ]
           },
           {
-            "hoursAbove": 1
+            "hoursAbove": 2
+          }
+        ]
+      }
+    },
+    {
+      "id": "anesthetic-toxicity-late-signs",
+      "level": "urgent",
+      "sideEffect": "local-anesthetic-toxicity",
+      "explanation": "Twitching or numb lips after the first 2 hours should be checked today; the numbing medicine is unlikely but possible.",
+      "sources": [
+        "medscape-local-anesthetic-toxicity"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "numb-lips",
+              "muscle-twitching"
+            ]
+          },
+          {
+            "hoursAbove": 2
           }
         ]
       }
@@ -4972,17 +5782,37 @@ public enum EmbeddedKnowledge {
       "id": "allergy-skin-signs",
       "level": "urgent",
       "sideEffect": "allergic-reaction",
-      "explanation": "Hives, itching or a rash can be an allergic reaction. It needs checking today, and emergency care if breathing or swallowing becomes hard.",
+      "explanation": "Hives, itching or a rash in the first day can be an allergic reaction.",
       "warningSign": "Hives, itching or a rash.",
+      "productChoice": "24 hours is the contract's number; later skin signs that are severe or spreading stay urgent.",
       "sources": [
         "spine-health-esi-risks",
-        "hse-steroid-injections"
+        "hse-steroid-injections",
+        "sampson-2006-niaid-anaphylaxis-criteria"
       ],
       "when": {
-        "anySymptom": [
-          "hives",
-          "itching",
-          "rash"
+        "any": [
+          {
+            "all": [
+              {
+                "anySymptom": [
+                  "hives",
+                  "itching",
+                  "rash"
+                ]
+              },
+              {
+                "hoursAtMost": 24
+              }
+            ]
+          },
+          {
+            "anySevereOrWorsening": [
+              "hives",
+              "itching",
+              "rash"
+            ]
+          }
         ]
       }
     },
@@ -4990,7 +5820,7 @@ public enum EmbeddedKnowledge {
       "id": "glucose-very-high",
       "level": "urgent",
       "sideEffect": "hyperglycemia",
-      "explanation": "Blood sugar of 300 mg/dL or more after a steroid injection needs a same-day plan with your diabetes team.",
+      "explanation": "A blood sugar of 300 mg/dL or more needs advice today.",
       "warningSign": "Blood sugar of 300 mg/dL or more.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes",
@@ -5002,17 +5832,41 @@ public enum EmbeddedKnowledge {
       }
     },
     {
-      "id": "ketones",
+      "id": "glucose-very-low",
+      "level": "urgent",
+      "explanation": "A blood sugar below 54 mg/dL is a serious low. Treat it now with fast sugar and get advice today.",
+      "warningSign": "Blood sugar below 54 mg/dL.",
+      "selfCare": [
+        "Eat or drink 15 g of fast sugar now (glucose tablets, fruit juice or a regular soft drink), then check your blood sugar again after 15 minutes."
+      ],
+      "sources": [
+        "ada-2023-glycemic-targets-hypoglycemia"
+      ],
+      "when": {
+        "glucoseBelow": 54
+      }
+    },
+    {
+      "id": "ketones-with-diabetes",
       "level": "urgent",
       "sideEffect": "hyperglycemia",
-      "explanation": "A positive ketone test needs same-day advice; with vomiting, confusion or drowsiness it is an emergency.",
+      "explanation": "A positive ketone test in someone with diabetes needs advice today.",
       "warningSign": "A positive ketone test.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes"
       ],
       "when": {
-        "anySymptom": [
-          "ketones"
+        "all": [
+          {
+            "anySymptom": [
+              "ketones"
+            ]
+          },
+          {
+            "anyCondition": [
+              "diabetes"
+            ]
+          }
         ]
       }
     },
@@ -5020,8 +5874,8 @@ public enum EmbeddedKnowledge {
       "id": "blood-pressure-very-high",
       "level": "urgent",
       "sideEffect": "blood-pressure-rise",
-      "explanation": "A top blood pressure number of 180 or more should be checked today.",
-      "warningSign": "A top blood pressure number of 180 or more.",
+      "explanation": "A top blood pressure number of 180 or more needs advice today.",
+      "warningSign": "Top blood pressure number of 180 or more.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "ui-health-after-your-procedure"
@@ -5031,11 +5885,12 @@ public enum EmbeddedKnowledge {
       }
     },
     {
-      "id": "drowsiness-later",
+      "id": "drowsiness-not-explained",
       "level": "urgent",
       "sideEffect": "nausea-vomiting",
-      "explanation": "Sleepiness from sedation wears off within hours; drowsiness after that should be checked today.",
+      "explanation": "Drowsiness without sedation, or more than 8 hours after it, should be checked today.",
       "warningSign": "Drowsiness that does not wear off.",
+      "productChoice": "A request that does not say whether the patient was sedated is read as not sedated (the cautious reading).",
       "sources": [
         "hse-steroid-injections",
         "baylor-scott-white-spinal-injection-care"
@@ -5048,16 +5903,255 @@ public enum EmbeddedKnowledge {
             ]
           },
           {
-            "hoursAbove": 8
+            "any": [
+              {
+                "sedated": false
+              },
+              {
+                "hoursAbove": 8
+              }
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "id": "fluid-retention-heart-failure-worsening",
+      "level": "urgent",
+      "sideEffect": "fluid-retention-weight-gain",
+      "explanation": "With heart failure, swelling or weight gain that is severe or getting worse needs advice today.",
+      "warningSign": "Swelling or weight gain that gets worse, because you have heart failure.",
+      "sources": [
+        "uw-radiology-nerve-root-block-slides",
+        "spine-health-esi-risks"
+      ],
+      "when": {
+        "all": [
+          {
+            "anyCondition": [
+              "heart-failure"
+            ]
+          },
+          {
+            "anySevereOrWorsening": [
+              "fluid-retention",
+              "weight-gain"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "id": "mood-changes-severe",
+      "level": "urgent",
+      "sideEffect": "insomnia-mood",
+      "explanation": "A severe change in mood should be talked about today.",
+      "warningSign": "A severe change in mood.",
+      "sources": [
+        "hse-steroid-injections",
+        "northern-care-alliance-steroid-injection-leaflet"
+      ],
+      "when": {
+        "anySevere": [
+          "mood-changes"
+        ]
+      }
+    },
+    {
+      "id": "menstrual-bleeding-heavy",
+      "level": "urgent",
+      "sideEffect": "menstrual-changes",
+      "explanation": "Heavy menstrual bleeding should be checked today.",
+      "warningSign": "Very heavy menstrual bleeding.",
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet",
+        "spine-health-esi-risks"
+      ],
+      "when": {
+        "anySevere": [
+          "menstrual-changes"
+        ]
+      }
+    },
+    {
+      "id": "glucose-high",
+      "level": "contact-provider",
+      "sideEffect": "hyperglycemia",
+      "explanation": "A blood sugar of 200 mg/dL or more should be discussed with your provider; steroids can raise blood sugar for a few days.",
+      "warningSign": "Blood sugar readings of 200 mg/dL or more.",
+      "sources": [
+        "even-2012-esi-blood-glucose",
+        "dudley-nhs-steroid-injection-diabetes",
+        "clinic-post-injection-instruction-sheets"
+      ],
+      "when": {
+        "glucoseAtLeast": 200
+      }
+    },
+    {
+      "id": "glucose-low",
+      "level": "contact-provider",
+      "explanation": "A blood sugar below 70 mg/dL is low. Treat it with fast sugar and tell your provider.",
+      "warningSign": "Blood sugar below 70 mg/dL.",
+      "selfCare": [
+        "Eat or drink 15 g of fast sugar (glucose tablets, fruit juice or a regular soft drink), then check your blood sugar again after 15 minutes. Repeat if it is still below 70 mg/dL."
+      ],
+      "sources": [
+        "ada-2023-glycemic-targets-hypoglycemia"
+      ],
+      "when": {
+        "glucoseBelow": 70
+      }
+    },
+    {
+      "id": "high-blood-sugar-reported",
+      "level": "contact-provider",
+      "sideEffect": "hyperglycemia",
+      "explanation": "High blood sugar or a strong thirst after a steroid injection should be discussed with your provider.",
+      "sources": [
+        "even-2012-esi-blood-glucose",
+        "dudley-nhs-steroid-injection-diabetes"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "high-blood-sugar",
+              "increased-thirst"
+            ]
+          },
+          {
+            "definition": "corticosteroid-given"
+          }
+        ]
+      }
+    },
+    {
+      "id": "ketones",
+      "level": "contact-provider",
+      "sideEffect": "hyperglycemia",
+      "explanation": "A positive ketone test, for example after not eating, should be discussed with your provider.",
+      "productChoice": "Without diabetes or warning signs the contract gives contact-provider (e.g. ketones after fasting).",
+      "sources": [
+        "dudley-nhs-steroid-injection-diabetes"
+      ],
+      "when": {
+        "anySymptom": [
+          "ketones"
+        ]
+      }
+    },
+    {
+      "id": "blood-pressure-high",
+      "level": "contact-provider",
+      "sideEffect": "blood-pressure-rise",
+      "explanation": "A top blood pressure number of 160 to 179 should be discussed with your provider; a steroid can raise it for a few days.",
+      "warningSign": "Top blood pressure number of 160 or more.",
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet"
+      ],
+      "when": {
+        "systolicAtLeast": 160
+      }
+    },
+    {
+      "id": "blood-pressure-low",
+      "level": "contact-provider",
+      "sideEffect": "vasovagal-reaction",
+      "explanation": "A top blood pressure number below 90 without other signs should be discussed with your provider.",
+      "sources": [
+        "sampson-2006-niaid-anaphylaxis-criteria"
+      ],
+      "when": {
+        "systolicBelow": 90
+      }
+    },
+    {
+      "id": "positional-headache",
+      "level": "contact-provider",
+      "sideEffect": "post-dural-puncture-headache",
+      "explanation": "A headache that is worse sitting or standing and better lying flat can be a spinal headache from a small leak of spinal fluid.",
+      "sources": [
+        "spine-health-esi-risks",
+        "asa-monitor-pdph",
+        "baylor-scott-white-spinal-injection-care"
+      ],
+      "when": {
+        "anySymptom": [
+          "positional-headache"
+        ]
+      }
+    },
+    {
+      "id": "headache-lasting",
+      "level": "contact-provider",
+      "sideEffect": "headache-nonpositional",
+      "explanation": "A headache that is still there after the first day should be discussed with your provider.",
+      "selfCare": [],
+      "sources": [
+        "botwin-2000-tfesi-complications"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "headache"
+            ]
+          },
+          {
+            "hoursAbove": 24
+          }
+        ]
+      }
+    },
+    {
+      "id": "steroid-injections-over-limit",
+      "level": "contact-provider",
+      "sideEffect": "bone-soft-tissue-weakening",
+      "explanation": "More than 4 steroid injections in 12 months (counting this one) can weaken bones and affect hormones; discuss the limit with your provider.",
+      "sources": [
+        "mayo-clinic-esi-expert-answers",
+        "core-institute-esi"
+      ],
+      "when": {
+        "all": [
+          {
+            "steroidInjectionsAbove": 4
+          },
+          {
+            "definition": "corticosteroid-given"
+          }
+        ]
+      }
+    },
+    {
+      "id": "fluid-retention",
+      "level": "contact-provider",
+      "sideEffect": "fluid-retention-weight-gain",
+      "explanation": "Swelling or weight gain after a steroid injection should be discussed with your provider.",
+      "sources": [
+        "uw-radiology-nerve-root-block-slides",
+        "center-for-pain-management-esi"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "fluid-retention",
+              "weight-gain"
+            ]
+          },
+          {
+            "definition": "corticosteroid-given"
           }
         ]
       }
     },
     {
       "id": "fluid-retention-heart-failure",
-      "level": "urgent",
+      "level": "contact-provider",
       "sideEffect": "fluid-retention-weight-gain",
-      "explanation": "With heart failure, fluid retention from the steroid should be checked today.",
+      "explanation": "With heart failure, any swelling or weight gain should be discussed with your provider.",
       "sources": [
         "uw-radiology-nerve-root-block-slides",
         "spine-health-esi-risks"
@@ -5079,107 +6173,11 @@ public enum EmbeddedKnowledge {
       }
     },
     {
-      "id": "glucose-high",
-      "level": "contact-provider",
-      "sideEffect": "hyperglycemia",
-      "explanation": "Steroids raise blood sugar for a few days. Readings of 200 mg/dL or more are worth a call to your provider or diabetes team.",
-      "warningSign": "Blood sugar readings of 200 mg/dL or more.",
-      "sources": [
-        "even-2012-esi-blood-glucose",
-        "dudley-nhs-steroid-injection-diabetes",
-        "clinic-post-injection-instruction-sheets"
-      ],
-      "when": {
-        "glucoseAtLeast": 200
-      }
-    },
-    {
-      "id": "high-blood-sugar-reported",
-      "level": "contact-provider",
-      "sideEffect": "hyperglycemia",
-      "explanation": "High blood sugar or unusual thirst after a steroid should be discussed with your provider or diabetes team.",
-      "sources": [
-        "even-2012-esi-blood-glucose",
-        "dudley-nhs-steroid-injection-diabetes"
-      ],
-      "when": {
-        "anySymptom": [
-          "high-blood-sugar",
-          "increased-thirst"
-        ]
-      }
-    },
-    {
-      "id": "positional-headache",
-      "level": "contact-provider",
-      "sideEffect": "post-dural-puncture-headache",
-      "explanation": "A headache that is worse sitting or standing and better lying down can be a spinal fluid leak. Lie flat, drink fluids, and tell your provider.",
-      "sources": [
-        "spine-health-esi-risks",
-        "asa-monitor-pdph",
-        "baylor-scott-white-spinal-injection-care"
-      ],
-      "when": {
-        "anySymptom": [
-          "positional-headache"
-        ]
-      }
-    },
-    {
-      "id": "headache-lasting",
-      "level": "contact-provider",
-      "sideEffect": "headache-nonpositional",
-      "explanation": "Headache after an injection usually settles within a day; tell your provider if it lasts longer.",
-      "sources": [
-        "botwin-2000-tfesi-complications"
-      ],
-      "when": {
-        "all": [
-          {
-            "anySymptom": [
-              "headache"
-            ]
-          },
-          {
-            "hoursAbove": 24
-          }
-        ]
-      }
-    },
-    {
-      "id": "steroid-injections-over-limit",
-      "level": "contact-provider",
-      "sideEffect": "bone-soft-tissue-weakening",
-      "explanation": "More than 4 steroid injections in 12 months is more than most clinics advise; talk about limits with your provider (bone and hormone effects).",
-      "sources": [
-        "mayo-clinic-esi-expert-answers",
-        "core-institute-esi"
-      ],
-      "when": {
-        "steroidInjectionsAbove": 4
-      }
-    },
-    {
-      "id": "fluid-retention",
-      "level": "contact-provider",
-      "sideEffect": "fluid-retention-weight-gain",
-      "explanation": "Steroids can make the body hold water for a few days. Tell your provider about swelling or weight gain.",
-      "sources": [
-        "uw-radiology-nerve-root-block-slides",
-        "center-for-pain-management-esi"
-      ],
-      "when": {
-        "anySymptom": [
-          "fluid-retention",
-          "weight-gain"
-        ]
-      }
-    },
-    {
       "id": "hiccups-persistent",
       "level": "contact-provider",
       "sideEffect": "hiccups",
-      "explanation": "Hiccups lasting more than two days after a steroid injection are rare and should be discussed with your provider.",
+      "explanation": "Hiccups that last more than 2 days should be discussed with your provider.",
+      "selfCare": [],
       "sources": [
         "hiccups-esi-case-reports"
       ],
@@ -5192,6 +6190,9 @@ public enum EmbeddedKnowledge {
           },
           {
             "hoursAbove": 48
+          },
+          {
+            "definition": "corticosteroid-given"
           }
         ]
       }
@@ -5200,31 +6201,39 @@ public enum EmbeddedKnowledge {
       "id": "mood-or-sleep-lasting",
       "level": "contact-provider",
       "sideEffect": "insomnia-mood",
-      "explanation": "Steroid effects on sleep and mood usually settle within several days; tell your provider if they last beyond a week or are severe.",
+      "explanation": "Trouble sleeping or mood changes that last more than 5 days, or severe trouble sleeping, should be discussed with your provider.",
+      "productChoice": "Severe trouble sleeping is contact-provider (the contract names only severe mood change as urgent).",
+      "selfCare": [],
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "clinic-post-injection-instruction-sheets"
       ],
       "when": {
-        "any": [
+        "all": [
           {
-            "all": [
+            "any": [
               {
-                "anySymptom": [
-                  "insomnia",
-                  "mood-changes"
+                "all": [
+                  {
+                    "anySymptom": [
+                      "insomnia",
+                      "mood-changes"
+                    ]
+                  },
+                  {
+                    "hoursAbove": 120
+                  }
                 ]
               },
               {
-                "hoursAbove": 168
+                "anySevere": [
+                  "insomnia"
+                ]
               }
             ]
           },
           {
-            "anySevere": [
-              "insomnia",
-              "mood-changes"
-            ]
+            "definition": "corticosteroid-given"
           }
         ]
       }
@@ -5233,10 +6242,11 @@ public enum EmbeddedKnowledge {
       "id": "flushing-lasting",
       "level": "contact-provider",
       "sideEffect": "facial-flushing",
-      "explanation": "Flushing after a steroid usually fades within two days; tell your provider if it lasts longer.",
+      "explanation": "Flushing that lasts more than 2 days should be discussed with your provider.",
+      "selfCare": [],
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
-        "everett-2004-steroid-facial-flushing"
+        "shermon-2023-dexamethasone-facial-flushing"
       ],
       "when": {
         "all": [
@@ -5247,6 +6257,9 @@ public enum EmbeddedKnowledge {
           },
           {
             "hoursAbove": 48
+          },
+          {
+            "definition": "corticosteroid-given"
           }
         ]
       }
@@ -5255,14 +6268,21 @@ public enum EmbeddedKnowledge {
       "id": "menstrual-changes",
       "level": "contact-provider",
       "sideEffect": "menstrual-changes",
-      "explanation": "Steroids can change your period for a while; tell your provider, above all if bleeding is heavy.",
+      "explanation": "Changes to your periods after a steroid injection should be discussed with your provider.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "spine-health-esi-risks"
       ],
       "when": {
-        "anySymptom": [
-          "menstrual-changes"
+        "all": [
+          {
+            "anySymptom": [
+              "menstrual-changes"
+            ]
+          },
+          {
+            "definition": "corticosteroid-given"
+          }
         ]
       }
     },
@@ -5270,7 +6290,7 @@ public enum EmbeddedKnowledge {
       "id": "vomiting",
       "level": "contact-provider",
       "sideEffect": "nausea-vomiting",
-      "explanation": "Vomiting after an injection should be discussed with your provider; with headache or drowsiness it is an emergency.",
+      "explanation": "Vomiting should be discussed with your provider.",
       "sources": [
         "hse-steroid-injections",
         "baylor-scott-white-spinal-injection-care"
@@ -5285,7 +6305,7 @@ public enum EmbeddedKnowledge {
       "id": "site-bleeding",
       "level": "contact-provider",
       "sideEffect": "bruising-swelling",
-      "explanation": "A little oozing at the site can happen; if it keeps bleeding, press on it and call the clinic.",
+      "explanation": "Some bleeding from the needle mark should be discussed with your provider.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet"
       ],
@@ -5296,24 +6316,11 @@ public enum EmbeddedKnowledge {
       }
     },
     {
-      "id": "drowsiness-early",
-      "level": "contact-provider",
-      "sideEffect": "nausea-vomiting",
-      "explanation": "Some sleepiness can follow sedation; tell your provider if you are unusually drowsy.",
-      "sources": [
-        "baylor-scott-white-spinal-injection-care"
-      ],
-      "when": {
-        "anySymptom": [
-          "drowsiness"
-        ]
-      }
-    },
-    {
-      "id": "symptoms-after-first-hour",
+      "id": "anesthetic-toxicity-late-mild",
       "level": "contact-provider",
       "sideEffect": "local-anesthetic-toxicity",
-      "explanation": "These symptoms are not expected this long after the injection; tell your provider.",
+      "explanation": "A metal taste or ringing in the ears after the first 2 hours is unlikely to be the numbing medicine, but tell your provider.",
+      "productChoice": "Ringing in the ears with a headache that eases lying down belongs to the spinal headache (also contact-provider).",
       "sources": [
         "medscape-local-anesthetic-toxicity",
         "asa-monitor-pdph"
@@ -5323,13 +6330,152 @@ public enum EmbeddedKnowledge {
           {
             "anySymptom": [
               "metallic-taste",
-              "ringing-ears",
-              "numb-lips",
-              "muscle-twitching"
+              "ringing-ears"
             ]
           },
           {
-            "hoursAbove": 1
+            "hoursAbove": 2
+          }
+        ]
+      }
+    },
+    {
+      "id": "site-soreness-lasting",
+      "level": "contact-provider",
+      "sideEffect": "injection-site-pain",
+      "explanation": "Soreness where the needle went in that lasts more than 3 days should be discussed with your provider.",
+      "selfCare": [],
+      "sources": [
+        "newcastle-pain-spinal-injections"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "injection-site-pain"
+            ]
+          },
+          {
+            "hoursAbove": 72
+          }
+        ]
+      }
+    },
+    {
+      "id": "site-swelling-lasting",
+      "level": "contact-provider",
+      "sideEffect": "bruising-swelling",
+      "explanation": "Swelling where the needle went in that lasts more than 3 days should be discussed with your provider.",
+      "productChoice": "The contract gives no window for swelling; the site-soreness window (72 hours) is used, the shorter and more cautious choice.",
+      "selfCare": [],
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet",
+        "newcastle-pain-spinal-injections"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "injection-site-swelling"
+            ]
+          },
+          {
+            "hoursAbove": 72
+          }
+        ]
+      }
+    },
+    {
+      "id": "bruise-lasting",
+      "level": "contact-provider",
+      "sideEffect": "bruising-swelling",
+      "explanation": "A bruise that is still there after 2 weeks should be discussed with your provider.",
+      "productChoice": "The 2-week (336-hour) window is a product choice of the contract.",
+      "selfCare": [],
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "injection-site-bruising"
+            ]
+          },
+          {
+            "hoursAbove": 336
+          }
+        ]
+      }
+    },
+    {
+      "id": "pain-flare-lasting",
+      "level": "contact-provider",
+      "sideEffect": "pain-flare",
+      "explanation": "Back or leg pain that is new or still flaring more than 5 days after the injection should be discussed with your provider.",
+      "selfCare": [],
+      "sources": [
+        "verywell-cortisone-flare",
+        "johns-hopkins-esi",
+        "shankar-2015-epidural-abscess-cases"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "increased-back-pain",
+              "leg-pain",
+              "severe-back-pain"
+            ]
+          },
+          {
+            "hoursAbove": 120
+          }
+        ]
+      }
+    },
+    {
+      "id": "nausea-lasting",
+      "level": "contact-provider",
+      "sideEffect": "nausea-vomiting",
+      "explanation": "Nausea that lasts more than a day should be discussed with your provider.",
+      "selfCare": [],
+      "sources": [
+        "baylor-scott-white-spinal-injection-care"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "nausea"
+            ]
+          },
+          {
+            "hoursAbove": 24
+          }
+        ]
+      }
+    },
+    {
+      "id": "allergy-skin-signs-later",
+      "level": "contact-provider",
+      "sideEffect": "allergic-reaction",
+      "explanation": "Hives, itching or a rash that start or last after the first day should be discussed with your provider.",
+      "sources": [
+        "spine-health-esi-risks",
+        "hse-steroid-injections"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySymptom": [
+              "hives",
+              "itching",
+              "rash"
+            ]
+          },
+          {
+            "hoursAbove": 24
           }
         ]
       }
@@ -5338,14 +6484,61 @@ public enum EmbeddedKnowledge {
       "id": "site-soreness",
       "level": "self-care",
       "sideEffect": "injection-site-pain",
-      "explanation": "Soreness where the needle went in is common and usually lasts a day or two.",
+      "explanation": "Soreness where the needle went in is common and usually settles within 3 days.",
       "sources": [
         "newcastle-pain-spinal-injections",
         "baylor-scott-white-spinal-injection-care"
       ],
       "when": {
-        "anySymptom": [
-          "injection-site-pain"
+        "all": [
+          {
+            "anyNotSevere": [
+              "injection-site-pain"
+            ]
+          },
+          {
+            "any": [
+              {
+                "all": [
+                  {
+                    "anySteady": [
+                      "injection-site-pain"
+                    ]
+                  },
+                  {
+                    "hoursAtMost": 72
+                  }
+                ]
+              },
+              {
+                "hoursAtMost": 24
+              }
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "id": "site-redness-early",
+      "level": "self-care",
+      "sideEffect": "injection-site-pain",
+      "explanation": "Some redness or warmth at the site in the first day is common, from the skin cleaning and the injection.",
+      "productChoice": "24 hours is the contract's number.",
+      "sources": [
+        "clinic-post-injection-instruction-sheets",
+        "newcastle-pain-spinal-injections"
+      ],
+      "when": {
+        "all": [
+          {
+            "anyNotSevere": [
+              "injection-site-redness",
+              "injection-site-warmth"
+            ]
+          },
+          {
+            "hoursAtMost": 24
+          }
         ]
       }
     },
@@ -5353,14 +6546,51 @@ public enum EmbeddedKnowledge {
       "id": "site-bruising",
       "level": "self-care",
       "sideEffect": "bruising-swelling",
-      "explanation": "A small bruise or a little swelling at the site is common and fades by itself.",
+      "explanation": "A small bruise that is not growing is common, also if you take a blood thinner.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet"
       ],
       "when": {
-        "anySymptom": [
-          "injection-site-bruising",
-          "injection-site-swelling"
+        "all": [
+          {
+            "anySteady": [
+              "injection-site-bruising"
+            ]
+          },
+          {
+            "anyNotSevere": [
+              "injection-site-bruising"
+            ]
+          },
+          {
+            "hoursAtMost": 336
+          }
+        ]
+      }
+    },
+    {
+      "id": "site-swelling",
+      "level": "self-care",
+      "sideEffect": "bruising-swelling",
+      "explanation": "A little swelling at the site that is not growing is common in the first days.",
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet"
+      ],
+      "when": {
+        "all": [
+          {
+            "anySteady": [
+              "injection-site-swelling"
+            ]
+          },
+          {
+            "anyNotSevere": [
+              "injection-site-swelling"
+            ]
+          },
+          {
+            "hoursAtMost": 72
+          }
         ]
       }
     },
@@ -5368,15 +6598,35 @@ public enum EmbeddedKnowledge {
       "id": "pain-flare",
       "level": "self-care",
       "sideEffect": "pain-flare",
-      "explanation": "Your usual pain can flare for a few days after an injection before the steroid starts to help.",
+      "explanation": "A flare of your usual back or leg pain for a few days is common after an injection.",
       "sources": [
         "verywell-cortisone-flare",
         "botwin-2000-tfesi-complications"
       ],
       "when": {
-        "anySymptom": [
-          "increased-back-pain",
-          "leg-pain"
+        "all": [
+          {
+            "anyNotSevere": [
+              "increased-back-pain",
+              "leg-pain"
+            ]
+          },
+          {
+            "hoursAtMost": 120
+          },
+          {
+            "any": [
+              {
+                "anySteady": [
+                  "increased-back-pain",
+                  "leg-pain"
+                ]
+              },
+              {
+                "hoursAtMost": 48
+              }
+            ]
+          }
         ]
       }
     },
@@ -5384,25 +6634,62 @@ public enum EmbeddedKnowledge {
       "id": "expected-anesthetic-numbness",
       "level": "self-care",
       "sideEffect": "temporary-numbness-weakness",
-      "explanation": "Numbness, tingling or heaviness from the numbing medicine is expected for a few hours (up to about 8). Have help when you walk and do not drive.",
+      "explanation": "Numbness or weakness near the injection is expected while the numbing medicine works; it wears off within about 8 hours.",
+      "productChoice": "Expected only when a local anaesthetic was given, within 8 hours, not worsening, and in a limb that matches the region (the contract's rule).",
       "sources": [
         "clinic-post-injection-instruction-sheets",
         "nhs-plymouth-sacroiliac-joint-injection",
         "baylor-scott-white-spinal-injection-care"
       ],
       "when": {
-        "all": [
+        "any": [
           {
-            "anySymptom": [
-              "leg-numbness",
-              "leg-weakness",
-              "leg-tingling",
-              "arm-numbness",
-              "arm-weakness"
+            "all": [
+              {
+                "anySteady": [
+                  "leg-numbness",
+                  "leg-weakness",
+                  "leg-tingling"
+                ]
+              },
+              {
+                "medicationGiven": [
+                  "local-anesthetic"
+                ]
+              },
+              {
+                "hoursAtMost": 8
+              },
+              {
+                "regionIsNot": [
+                  "cervical",
+                  "thoracic"
+                ]
+              }
             ]
           },
           {
-            "hoursAtMost": 8
+            "all": [
+              {
+                "anySteady": [
+                  "arm-numbness",
+                  "arm-weakness"
+                ]
+              },
+              {
+                "medicationGiven": [
+                  "local-anesthetic"
+                ]
+              },
+              {
+                "hoursAtMost": 8
+              },
+              {
+                "regionIs": [
+                  "cervical"
+                ]
+              }
+            ]
           }
         ]
       }
@@ -5411,14 +6698,26 @@ public enum EmbeddedKnowledge {
       "id": "headache-mild-early",
       "level": "self-care",
       "sideEffect": "headache-nonpositional",
-      "explanation": "A mild headache is common on the day of the injection and usually goes within a day.",
+      "explanation": "A mild headache in the first day is common and usually passes.",
       "sources": [
         "botwin-2000-tfesi-complications",
         "baylor-scott-white-spinal-injection-care"
       ],
       "when": {
-        "anySymptom": [
-          "headache"
+        "all": [
+          {
+            "anySteady": [
+              "headache"
+            ]
+          },
+          {
+            "anyNotSevere": [
+              "headache"
+            ]
+          },
+          {
+            "hoursAtMost": 24
+          }
         ]
       }
     },
@@ -5426,15 +6725,26 @@ public enum EmbeddedKnowledge {
       "id": "facial-flushing",
       "level": "self-care",
       "sideEffect": "facial-flushing",
-      "explanation": "Redness and warmth of the face or chest is a common steroid effect that fades within a day or two.",
+      "explanation": "Red, warm cheeks in the first 2 days are a common effect of the steroid.",
       "sources": [
         "botwin-2000-tfesi-complications",
         "everett-2004-steroid-facial-flushing",
+        "shermon-2023-dexamethasone-facial-flushing",
         "northern-care-alliance-steroid-injection-leaflet"
       ],
       "when": {
-        "anySymptom": [
-          "facial-flushing"
+        "all": [
+          {
+            "anySymptom": [
+              "facial-flushing"
+            ]
+          },
+          {
+            "hoursAtMost": 48
+          },
+          {
+            "definition": "corticosteroid-given"
+          }
         ]
       }
     },
@@ -5442,15 +6752,25 @@ public enum EmbeddedKnowledge {
       "id": "sleep-and-mood",
       "level": "self-care",
       "sideEffect": "insomnia-mood",
-      "explanation": "Poor sleep, feeling jittery or moody can follow a steroid injection and settle over several days.",
+      "explanation": "Trouble sleeping or feeling up and down for a few days is a common effect of the steroid.",
       "sources": [
         "spine-health-esi-risks",
         "clinic-post-injection-instruction-sheets"
       ],
       "when": {
-        "anySymptom": [
-          "insomnia",
-          "mood-changes"
+        "all": [
+          {
+            "anyNotSevere": [
+              "insomnia",
+              "mood-changes"
+            ]
+          },
+          {
+            "hoursAtMost": 120
+          },
+          {
+            "definition": "corticosteroid-given"
+          }
         ]
       }
     },
@@ -5458,13 +6778,20 @@ public enum EmbeddedKnowledge {
       "id": "nausea",
       "level": "self-care",
       "sideEffect": "nausea-vomiting",
-      "explanation": "Feeling sick can follow the procedure or sedation; sip clear fluids.",
+      "explanation": "Feeling sick in the first day is common and usually passes.",
       "sources": [
         "baylor-scott-white-spinal-injection-care"
       ],
       "when": {
-        "anySymptom": [
-          "nausea"
+        "all": [
+          {
+            "anySymptom": [
+              "nausea"
+            ]
+          },
+          {
+            "hoursAtMost": 24
+          }
         ]
       }
     },
@@ -5472,7 +6799,7 @@ public enum EmbeddedKnowledge {
       "id": "dizziness-early",
       "level": "self-care",
       "sideEffect": "vasovagal-reaction",
-      "explanation": "Feeling light-headed just after the procedure is common. Lie down, then sit for 10 minutes before you stand.",
+      "explanation": "Feeling light-headed in the first hour is common and passes with rest.",
       "sources": [
         "trentman-2009-vasovagal-cervical-lumbar",
         "baylor-scott-white-spinal-injection-care"
@@ -5494,18 +6821,54 @@ public enum EmbeddedKnowledge {
       "id": "hiccups-early",
       "level": "self-care",
       "sideEffect": "hiccups",
-      "explanation": "Hiccups can follow a steroid injection and usually stop within a day or two.",
+      "explanation": "Hiccups for a day or two can be an effect of the steroid.",
       "sources": [
         "hiccups-esi-case-reports"
       ],
       "when": {
-        "anySymptom": [
-          "hiccups"
+        "all": [
+          {
+            "anySymptom": [
+              "hiccups"
+            ]
+          },
+          {
+            "hoursAtMost": 48
+          },
+          {
+            "definition": "corticosteroid-given"
+          }
+        ]
+      }
+    },
+    {
+      "id": "drowsiness-after-sedation",
+      "level": "self-care",
+      "sideEffect": "nausea-vomiting",
+      "explanation": "Feeling sleepy in the first 8 hours after sedation is expected.",
+      "productChoice": "8 hours is the contract's number.",
+      "sources": [
+        "baylor-scott-white-spinal-injection-care"
+      ],
+      "when": {
+        "all": [
+          {
+            "anyNotSevere": [
+              "drowsiness"
+            ]
+          },
+          {
+            "sedated": true
+          },
+          {
+            "hoursAtMost": 8
+          }
         ]
       }
     }
   ]
 }
+
 """#,
     ]
 }

@@ -81,6 +81,39 @@ extension KnowledgeBase {
         for phase in ChecklistPhase.allCases where !checklistItems.contains(where: { $0.phase == phase }) {
             problem("checklist-items.json", "no item for the phase '\(phase.rawValue)'")
         }
+        // Rule trees: the tests that are not monotone in what the patient
+        // reports (anySteady, anyNotSevere) only in self-care rules, where a
+        // rule that stops matching cannot lower the level; definitions named
+        // in kebab-case and each used.
+        for rule in triageRules where rule.level != .selfCare {
+            rule.when.forEachNode { node in
+                switch node {
+                case .anySteady, .anyNotSevere:
+                    problem("triage-rules.json: \(rule.id)", "anySteady and anyNotSevere belong in self-care rules only")
+                default: break
+                }
+            }
+        }
+        for rule in reviewRules {
+            rule.when.forEachNode { node in
+                switch node {
+                case .anySteady, .anyNotSevere:
+                    problem("review-rules.json: \(rule.id)", "anySteady and anyNotSevere belong in self-care triage rules only")
+                default: break
+                }
+            }
+        }
+        var usedDefinitions = Set<String>()
+        for condition in triageRules.map(\.when) + reviewRules.map(\.when) + triageDefinitions.map(\.when) {
+            condition.forEachNode { if case .definition(let name, _) = $0 { usedDefinitions.insert(name) } }
+        }
+        for definition in triageDefinitions {
+            let location = "triage-rules.json: definitions: \(definition.name)"
+            if !Self.isKebabCase(definition.name) { problem(location, "name is not kebab-case") }
+            if !usedDefinitions.contains(definition.name) { problem(location, "used by no rule") }
+            if definition.meaning.allSatisfy({ $0 == " " }) { problem(location, "meaning is empty") }
+        }
+        checkCitations("triage-rules.json: preExistingSymptoms", preExistingSymptoms.sources)
         for rule in reviewRules where rule.decision == .ready {
             problem("review-rules.json: \(rule.id)", "a rule cannot decide 'ready' (it is what no rule gives)")
         }

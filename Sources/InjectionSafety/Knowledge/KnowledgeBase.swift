@@ -25,8 +25,12 @@ public struct KnowledgeBase: Sendable {
     public let symptoms: [SymptomEntry]
     public let conditions: [ConditionEntry]
     public let sideEffects: [SideEffect]
-    /// The triage rules, in file order.
+    /// The triage rules, in file order, their `definition` nodes filled in.
     public let triageRules: [TriageRule]
+    /// The named conditions the triage rules share, in file order (each may use earlier ones).
+    public let triageDefinitions: [TriageDefinition]
+    /// How symptoms the patient already had count.
+    public let preExistingSymptoms: PreExistingSymptomPolicy
     /// Checklist items of every phase, in file order.
     public let checklistItems: [ChecklistItem]
     /// The pre-procedure review rules.
@@ -78,9 +82,43 @@ public struct KnowledgeBase: Sendable {
         symptoms = try decode("symptoms.json", as: SymptomsFile.self).symptoms
         conditions = try decode("conditions.json", as: ConditionsFile.self).conditions
         sideEffects = try decode("side-effects.json", as: SideEffectsFile.self).sideEffects
-        triageRules = try decode("triage-rules.json", as: TriageRulesFile.self).rules
+        let triageFile = try decode("triage-rules.json", as: TriageRulesFile.self)
+        // Each definition may use the ones before it, so there are no cycles.
+        var definitions: [String: TriageCondition] = [:]
+        var unknown = Set<String>()
+        var resolvedDefinitions: [TriageDefinition] = []
+        for var definition in triageFile.definitions {
+            definition.when = definition.when.resolving(definitions, unknown: &unknown)
+            if definitions[definition.name] != nil {
+                throw LoadError(file: "triage-rules.json", message: "definitions: '\(definition.name)' is defined twice")
+            }
+            definitions[definition.name] = definition.when
+            resolvedDefinitions.append(definition)
+        }
+        func resolved(_ condition: TriageCondition, _ location: String) throws -> TriageCondition {
+            var unknown = Set<String>()
+            let result = condition.resolving(definitions, unknown: &unknown)
+            if let name = unknown.sorted().first {
+                throw LoadError(file: location, message: "unknown or later definition '\(name)'")
+            }
+            return result
+        }
+        if let name = unknown.sorted().first {
+            throw LoadError(file: "triage-rules.json", message: "definitions: unknown or later definition '\(name)'")
+        }
+        triageDefinitions = resolvedDefinitions
+        preExistingSymptoms = triageFile.preExistingSymptoms
+        triageRules = try triageFile.rules.map { rule in
+            var rule = rule
+            rule.when = try resolved(rule.when, "triage-rules.json: \(rule.id)")
+            return rule
+        }
         checklistItems = try decode("checklist-items.json", as: ChecklistItemsFile.self).items
-        reviewRules = try decode("review-rules.json", as: ReviewRulesFile.self).rules
+        reviewRules = try decode("review-rules.json", as: ReviewRulesFile.self).rules.map { rule in
+            var rule = rule
+            rule.when = try resolved(rule.when, "review-rules.json: \(rule.id)")
+            return rule
+        }
         sideEffectsByID = OrdinalTable(sideEffects.map { ($0.id, $0) })
         injectionsByID = OrdinalTable(injections.map { ($0.id, $0) })
         symptomsByCode = OrdinalTable(symptoms.map { ($0.code, $0) })
@@ -111,7 +149,11 @@ public struct KnowledgeBase: Sendable {
     private struct SymptomsFile: Decodable { var symptoms: [SymptomEntry] }
     private struct ConditionsFile: Decodable { var conditions: [ConditionEntry] }
     private struct SideEffectsFile: Decodable { var sideEffects: [SideEffect] }
-    private struct TriageRulesFile: Decodable { var rules: [TriageRule] }
+    private struct TriageRulesFile: Decodable {
+        var definitions: [TriageDefinition]
+        var preExistingSymptoms: PreExistingSymptomPolicy
+        var rules: [TriageRule]
+    }
     private struct ChecklistItemsFile: Decodable { var items: [ChecklistItem] }
     private struct ReviewRulesFile: Decodable { var rules: [ReviewRule] }
 

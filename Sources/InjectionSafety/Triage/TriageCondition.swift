@@ -1,10 +1,16 @@
 /// When a triage rule applies: a tree of tests over a ``TriageRequest``.
 ///
-/// Every test is monotone: adding a symptom, a condition, `worsening`, a
-/// higher severity or a higher reading can turn a test from false to true,
-/// never back. That is what makes the engine's level monotone too. In the data
-/// each node is a JSON object with exactly one key, e.g.
-/// `{"all": [{"anySymptom": ["leg-weakness"]}, {"hoursAbove": 8}]}`.
+/// Symptom, condition and reading tests are monotone: adding a symptom, a
+/// condition, `worsening`, a higher severity, a higher reading (`…AtLeast`) or
+/// a lower one (`…Below`) can turn a test from false to true, never back. Two
+/// tests are the other way round, `anySteady` and `anyNotSevere`; the
+/// integrity check allows them only in `self-care` rules, where a rule that
+/// stops matching cannot lower the level (the symptom is then judged by the
+/// other rules, or is unexplained). Context tests (time, region, medications,
+/// sedation) are not monotone and need not be: the contract decides in both
+/// directions. That is what makes the engine's level monotone in what the
+/// patient reports. In the data each node is a JSON object with exactly one
+/// key, e.g. `{"all": [{"anySymptom": ["leg-weakness"]}, {"hoursAbove": 8}]}`.
 public enum TriageCondition: Sendable, Hashable {
     case all([TriageCondition])
     case any([TriageCondition])
@@ -18,6 +24,10 @@ public enum TriageCondition: Sendable, Hashable {
     case anyWorsening([Symptom])
     /// Any of these is reported as `severe` or `worsening`.
     case anySevereOrWorsening([Symptom])
+    /// Any of these is reported and not `worsening` (self-care rules only).
+    case anySteady([Symptom])
+    /// Any of these is reported and not `severe` (self-care rules only).
+    case anyNotSevere([Symptom])
     /// `hoursSinceInjection` ≤ the value (boundary included).
     case hoursAtMost(Double)
     /// `hoursSinceInjection` > the value.
@@ -25,23 +35,40 @@ public enum TriageCondition: Sendable, Hashable {
     case temperatureAtLeast(Double)
     case glucoseAtLeast(Double)
     case systolicAtLeast(Double)
+    /// A glucose reading was given and is below the value.
+    case glucoseBelow(Double)
+    /// A systolic reading was given and is below the value.
+    case systolicBelow(Double)
     /// `steroidInjectionsPast12Months` > the value.
     case steroidInjectionsAbove(Int)
     case anyCondition([Condition])
     /// Any of these medications was given (the injection's defaults when the request names none).
     case medicationGiven([Medication])
+    /// None of these medications was given (same reading of the request as `medicationGiven`).
+    case medicationNotGiven([Medication])
     case injectionIn([InjectionType])
     case approachIn([Approach])
     /// The region is one of these, or was not given (assume the riskier region).
     case regionMayBe([SpinalRegion])
+    /// The injected region is known and is one of these (``TriageRequest/injectedRegion``).
+    case regionIs([SpinalRegion])
+    /// The injected region is unknown or is none of these: exactly `regionIs`'s opposite.
+    case regionIsNot([SpinalRegion])
+    /// `{"sedated": true}`: the request says the patient was sedated;
+    /// `{"sedated": false}`: it does not (false or absent).
+    case sedated(Bool)
+    /// A named condition from the rule file's `definitions`, e.g.
+    /// `{"definition": "leg-weakness-not-expected"}`. Decoding leaves the array
+    /// empty; loading the knowledge base fills it with the one definition.
+    case definition(String, [TriageCondition])
 
     /// The symptom codes the condition looks at (to say which ones triggered a rule).
     public var symptoms: Set<Symptom> {
         switch self {
-        case .all(let children), .any(let children):
+        case .all(let children), .any(let children), .definition(_, let children):
             return children.reduce(into: Set()) { $0.formUnion($1.symptoms) }
         case .anySymptom(let codes), .allSymptoms(let codes), .anySevere(let codes), .anyWorsening(let codes),
-            .anySevereOrWorsening(let codes):
+            .anySevereOrWorsening(let codes), .anySteady(let codes), .anyNotSevere(let codes):
             return Set(codes)
         default:
             return []
@@ -62,26 +89,63 @@ public enum TriageCondition: Sendable, Hashable {
                 guard let report = request.report(for: code) else { return false }
                 return report.severity == .severe || report.worsening
             }
+        case .anySteady(let codes): return codes.contains { request.report(for: $0).map { !$0.worsening } ?? false }
+        case .anyNotSevere(let codes):
+            return codes.contains { request.report(for: $0).map { $0.severity != .severe } ?? false }
         case .hoursAtMost(let hours): return request.hoursSinceInjection <= hours
         case .hoursAbove(let hours): return request.hoursSinceInjection > hours
         case .temperatureAtLeast(let value): return (request.temperatureC ?? -.infinity) >= value
         case .glucoseAtLeast(let value): return (request.bloodGlucoseMgDl ?? -.infinity) >= value
         case .systolicAtLeast(let value): return (request.systolicBloodPressure ?? -.infinity) >= value
+        case .glucoseBelow(let value): return (request.bloodGlucoseMgDl ?? .infinity) < value
+        case .systolicBelow(let value): return (request.systolicBloodPressure ?? .infinity) < value
         case .steroidInjectionsAbove(let count): return (request.steroidInjectionsPast12Months ?? 0) > count
         case .anyCondition(let codes): return codes.contains { request.conditions.contains($0) }
         case .medicationGiven(let codes): return codes.contains { request.medicationsGiven.contains($0) }
+        case .medicationNotGiven(let codes): return !codes.contains { request.medicationsGiven.contains($0) }
         case .injectionIn(let types): return types.contains(request.injection)
         case .approachIn(let approaches): return request.approach.map { approaches.contains($0) } ?? false
         case .regionMayBe(let regions): return request.region.map { regions.contains($0) } ?? true
+        case .regionIs(let regions): return request.injectedRegion.map { regions.contains($0) } ?? false
+        case .regionIsNot(let regions): return request.injectedRegion.map { !regions.contains($0) } ?? true
+        case .sedated(let flag): return (request.sedation == true) == flag
+        case .definition(_, let children): return children.first?.holds(for: request) ?? false
+        }
+    }
+
+    /// Every node of the tree, depth first, the node itself first (definitions included).
+    public func forEachNode(_ body: (TriageCondition) -> Void) {
+        body(self)
+        switch self {
+        case .all(let children), .any(let children), .definition(_, let children):
+            for child in children { child.forEachNode(body) }
+        default: break
+        }
+    }
+
+    /// The tree with each `definition` node filled from `definitions`; the
+    /// names it could not find are added to `unknown`.
+    public func resolving(_ definitions: [String: TriageCondition], unknown: inout Set<String>) -> TriageCondition {
+        switch self {
+        case .all(let children): return .all(children.map { $0.resolving(definitions, unknown: &unknown) })
+        case .any(let children): return .any(children.map { $0.resolving(definitions, unknown: &unknown) })
+        case .definition(let name, _):
+            guard let condition = definitions[name] else {
+                unknown.insert(name)
+                return self
+            }
+            return .definition(name, [condition])
+        default: return self
         }
     }
 }
 
 extension TriageCondition: Codable {
     private enum Key: String, CodingKey, CaseIterable {
-        case all, any, anySymptom, allSymptoms, anySevere, anyWorsening, anySevereOrWorsening, hoursAtMost,
-            hoursAbove, temperatureAtLeast, glucoseAtLeast, systolicAtLeast, steroidInjectionsAbove, anyCondition,
-            medicationGiven, injectionIn, approachIn, regionMayBe
+        case all, any, anySymptom, allSymptoms, anySevere, anyWorsening, anySevereOrWorsening, anySteady, anyNotSevere,
+            hoursAtMost, hoursAbove, temperatureAtLeast, glucoseAtLeast, systolicAtLeast, glucoseBelow, systolicBelow,
+            steroidInjectionsAbove, anyCondition, medicationGiven, medicationNotGiven, injectionIn, approachIn,
+            regionMayBe, regionIs, regionIsNot, sedated, definition
     }
 
     // Not `indirect`: the recursive cases hold arrays, which are already
@@ -107,17 +171,26 @@ extension TriageCondition: Codable {
         case .anySevere: return .anySevere(try container.decode([Symptom].self, forKey: key))
         case .anyWorsening: return .anyWorsening(try container.decode([Symptom].self, forKey: key))
         case .anySevereOrWorsening: return .anySevereOrWorsening(try container.decode([Symptom].self, forKey: key))
+        case .anySteady: return .anySteady(try container.decode([Symptom].self, forKey: key))
+        case .anyNotSevere: return .anyNotSevere(try container.decode([Symptom].self, forKey: key))
         case .hoursAtMost: return .hoursAtMost(try container.decode(Double.self, forKey: key))
         case .hoursAbove: return .hoursAbove(try container.decode(Double.self, forKey: key))
         case .temperatureAtLeast: return .temperatureAtLeast(try container.decode(Double.self, forKey: key))
         case .glucoseAtLeast: return .glucoseAtLeast(try container.decode(Double.self, forKey: key))
         case .systolicAtLeast: return .systolicAtLeast(try container.decode(Double.self, forKey: key))
+        case .glucoseBelow: return .glucoseBelow(try container.decode(Double.self, forKey: key))
+        case .systolicBelow: return .systolicBelow(try container.decode(Double.self, forKey: key))
         case .steroidInjectionsAbove: return .steroidInjectionsAbove(try container.decode(Int.self, forKey: key))
         case .anyCondition: return .anyCondition(try container.decode([Condition].self, forKey: key))
         case .medicationGiven: return .medicationGiven(try container.decode([Medication].self, forKey: key))
+        case .medicationNotGiven: return .medicationNotGiven(try container.decode([Medication].self, forKey: key))
         case .injectionIn: return .injectionIn(try container.decode([InjectionType].self, forKey: key))
         case .approachIn: return .approachIn(try container.decode([Approach].self, forKey: key))
         case .regionMayBe: return .regionMayBe(try container.decode([SpinalRegion].self, forKey: key))
+        case .regionIs: return .regionIs(try container.decode([SpinalRegion].self, forKey: key))
+        case .regionIsNot: return .regionIsNot(try container.decode([SpinalRegion].self, forKey: key))
+        case .sedated: return .sedated(try container.decode(Bool.self, forKey: key))
+        case .definition: return .definition(try container.decode(String.self, forKey: key), [])
         }
     }
 
@@ -131,17 +204,26 @@ extension TriageCondition: Codable {
         case .anySevere(let value): try container.encode(value, forKey: .anySevere)
         case .anyWorsening(let value): try container.encode(value, forKey: .anyWorsening)
         case .anySevereOrWorsening(let value): try container.encode(value, forKey: .anySevereOrWorsening)
+        case .anySteady(let value): try container.encode(value, forKey: .anySteady)
+        case .anyNotSevere(let value): try container.encode(value, forKey: .anyNotSevere)
         case .hoursAtMost(let value): try container.encode(value, forKey: .hoursAtMost)
         case .hoursAbove(let value): try container.encode(value, forKey: .hoursAbove)
         case .temperatureAtLeast(let value): try container.encode(value, forKey: .temperatureAtLeast)
         case .glucoseAtLeast(let value): try container.encode(value, forKey: .glucoseAtLeast)
         case .systolicAtLeast(let value): try container.encode(value, forKey: .systolicAtLeast)
+        case .glucoseBelow(let value): try container.encode(value, forKey: .glucoseBelow)
+        case .systolicBelow(let value): try container.encode(value, forKey: .systolicBelow)
         case .steroidInjectionsAbove(let value): try container.encode(value, forKey: .steroidInjectionsAbove)
         case .anyCondition(let value): try container.encode(value, forKey: .anyCondition)
         case .medicationGiven(let value): try container.encode(value, forKey: .medicationGiven)
+        case .medicationNotGiven(let value): try container.encode(value, forKey: .medicationNotGiven)
         case .injectionIn(let value): try container.encode(value, forKey: .injectionIn)
         case .approachIn(let value): try container.encode(value, forKey: .approachIn)
         case .regionMayBe(let value): try container.encode(value, forKey: .regionMayBe)
+        case .regionIs(let value): try container.encode(value, forKey: .regionIs)
+        case .regionIsNot(let value): try container.encode(value, forKey: .regionIsNot)
+        case .sedated(let value): try container.encode(value, forKey: .sedated)
+        case .definition(let name, _): try container.encode(name, forKey: .definition)
         }
     }
 }

@@ -21,13 +21,19 @@ public struct TriageEngine: Sendable {
         let symptoms: [Symptom]
         /// Its injection-type tests (on the path of `all` nodes).
         let injectionTests: [TriageCondition]
+        /// Its reading tests (temperature, glucose, blood pressure), anywhere in its tree.
+        let readingTests: [TriageCondition]
 
-        init(rule: TriageRule, index: Int, uniqueWarningSign: String?, symptoms: [Symptom], injectionTests: [TriageCondition]) {
+        init(
+            rule: TriageRule, index: Int, uniqueWarningSign: String?, symptoms: [Symptom],
+            injectionTests: [TriageCondition], readingTests: [TriageCondition]
+        ) {
             self.rule = rule
             self.index = index
             self.uniqueWarningSign = uniqueWarningSign
             self.symptoms = symptoms
             self.injectionTests = injectionTests
+            self.readingTests = readingTests
         }
     }
 
@@ -52,7 +58,7 @@ public struct TriageEngine: Sendable {
         let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
             PreparedRule(
                 rule: rule, index: index, uniqueWarningSign: unique[index], symptoms: rule.when.symptoms.sorted(),
-                injectionTests: Self.injectionTests(rule.when))
+                injectionTests: Self.injectionTests(rule.when), readingTests: Self.readingTests(rule.when))
         }
         self.prepared = prepared
         warningRules = byUrgency.map { prepared[$0.offset] }.filter { $0.uniqueWarningSign != nil }
@@ -64,14 +70,30 @@ public struct TriageEngine: Sendable {
         var reasons: [TriageResult.Reason] = []
         var explained = [Bool](repeating: false, count: Self.symptomCount)
         var matched = [Bool](repeating: false, count: prepared.count)
+        var selfCareSources: [(rule: TriageRule, level: TriageLevel)] = []
+        let policy = knowledgeBase.preExistingSymptoms
         for entry in prepared where entry.rule.when.holds(for: request) {
             matched[entry.index] = true
             let rule = entry.rule
             let triggering = entry.symptoms.filter { request.report(for: $0) != nil }
             for symptom in triggering { explained[symptom.ordinal] = true }
+            var level = rule.level
+            var facts = Self.facts(rule.when, request)
+            // Only symptoms the patient already had (and no reading of today)
+            // triggered it: at most the policy's level.
+            if level < policy.highestLevel, !triggering.isEmpty,
+                triggering.allSatisfy({ request.report(for: $0)?.isPreExisting == true && !policy.countWhateverHistory.contains($0) }),
+                !entry.readingTests.contains(where: { $0.holds(for: request) })
+            {
+                level = policy.highestLevel
+                facts.append(
+                    "\(triggering.map(\.rawValue).joined(separator: ", ")) had before the injection and no worse "
+                        + "(new: false): at most \(policy.highestLevel.rawValue)")
+            }
+            selfCareSources.append((rule, level))
             reasons.append(
                 TriageResult.Reason(
-                    ruleID: rule.id, level: rule.level, symptoms: triggering, facts: Self.facts(rule.when, request),
+                    ruleID: rule.id, level: level, symptoms: triggering, facts: facts,
                     explanation: rule.explanation, sideEffect: rule.sideEffect, sources: rule.sources))
         }
         var unexplained: [Symptom] = []
@@ -102,12 +124,14 @@ public struct TriageEngine: Sendable {
             else { continue }
             watchFor.append(sign)
         }
+        // Advice of each matched rule (its own, or its side effect's), most
+        // urgent rule first, only when the level allows looking after oneself.
         var selfCare: [String] = []
         if level == .selfCare || level == .contactProvider {
-            for id in possible {
-                for advice in knowledgeBase.sideEffect(id)?.selfCare ?? [] where !selfCare.contains(advice) {
-                    selfCare.append(advice)
-                }
+            selfCareSources.sort { $0.level < $1.level }
+            for (rule, _) in selfCareSources {
+                let advice = rule.selfCare ?? rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare } ?? []
+                for line in advice where !selfCare.contains(line) { selfCare.append(line) }
             }
         }
         return TriageResult(
@@ -132,6 +156,18 @@ public struct TriageEngine: Sendable {
         case .injectionIn: return [condition]
         default: return []
         }
+    }
+
+    /// A condition's reading tests, anywhere in its tree.
+    static func readingTests(_ condition: TriageCondition) -> [TriageCondition] {
+        var tests: [TriageCondition] = []
+        condition.forEachNode { node in
+            switch node {
+            case .temperatureAtLeast, .glucoseAtLeast, .systolicAtLeast, .glucoseBelow, .systolicBelow: tests.append(node)
+            default: break
+            }
+        }
+        return tests
     }
 
     /// One plain sentence per level.
@@ -165,7 +201,7 @@ public struct TriageEngine: Sendable {
     /// The numbers a rule used, as plain facts.
     static func facts(_ condition: TriageCondition, _ request: TriageRequest) -> [String] {
         switch condition {
-        case .all(let children):
+        case .all(let children), .definition(_, let children):
             return children.flatMap { facts($0, request) }
         case .any(let children):
             return children.filter { $0.holds(for: request) }.flatMap { facts($0, request) }
@@ -179,6 +215,16 @@ public struct TriageEngine: Sendable {
             return request.bloodGlucoseMgDl.map { ["bloodGlucoseMgDl \(format($0)) is at least \(format(value))"] } ?? []
         case .systolicAtLeast(let value):
             return request.systolicBloodPressure.map { ["systolicBloodPressure \(format($0)) is at least \(format(value))"] } ?? []
+        case .glucoseBelow(let value):
+            return request.bloodGlucoseMgDl.map { ["bloodGlucoseMgDl \(format($0)) is below \(format(value))"] } ?? []
+        case .systolicBelow(let value):
+            return request.systolicBloodPressure.map { ["systolicBloodPressure \(format($0)) is below \(format(value))"] } ?? []
+        case .medicationNotGiven(let codes):
+            return ["no \(codes.map(\.rawValue).joined(separator: " or ")) given"]
+        case .regionIs, .regionIsNot:
+            return [request.injectedRegion.map { "region \($0.rawValue)" } ?? "region not given"]
+        case .sedated(let flag):
+            return [flag ? "sedated" : "not sedated"]
         case .steroidInjectionsAbove(let value):
             return ["steroidInjectionsPast12Months \(request.steroidInjectionsPast12Months ?? 0) is more than \(value)"]
         case .anyCondition(let codes):
@@ -191,7 +237,7 @@ public struct TriageEngine: Sendable {
             return codes.filter { request.medicationsGiven.contains($0) }.map { "medication \($0.rawValue)" }
         case .approachIn:
             return request.approach.map { ["approach \($0.rawValue)"] } ?? []
-        case .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening:
+        case .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening, .anySteady, .anyNotSevere:
             return []
         }
     }

@@ -22,17 +22,27 @@ public struct TriageRequest: Sendable, Hashable {
         public var code: Symptom
         public var severity: Severity?
         public var worsening: Bool
+        /// False when the patient had it before the injection and it is no
+        /// worse (`"new": false`); absent means new.
+        public var isNew: Bool
 
-        public init(_ code: Symptom, severity: Severity? = nil, worsening: Bool = false) {
+        public init(_ code: Symptom, severity: Severity? = nil, worsening: Bool = false, isNew: Bool = true) {
             self.code = code
             self.severity = severity
             self.worsening = worsening
+            self.isNew = isNew
         }
+
+        /// Had before the injection and no worse: `new: false` without `worsening`
+        /// (worse than before is new).
+        public var isPreExisting: Bool { !isNew && !worsening }
     }
 
     public var injection: InjectionType
     public var approach: Approach?
     public var region: SpinalRegion?
+    /// Whether the patient was sedated; `nil` when the request does not say (read as not sedated).
+    public var sedation: Bool?
     /// The medications named by the request; `nil` means the injection's defaults.
     public var medications: [Medication]?
     public var hoursSinceInjection: Double
@@ -48,7 +58,7 @@ public struct TriageRequest: Sendable, Hashable {
     public private(set) var medicationsGiven: Set<Medication> = []
 
     public init(
-        injection: InjectionType, approach: Approach? = nil, region: SpinalRegion? = nil,
+        injection: InjectionType, approach: Approach? = nil, region: SpinalRegion? = nil, sedation: Bool? = nil,
         medications: [Medication]? = nil, hoursSinceInjection: Double, symptoms: [SymptomReport] = [],
         temperatureC: Double? = nil, bloodGlucoseMgDl: Double? = nil, systolicBloodPressure: Double? = nil,
         steroidInjectionsPast12Months: Int? = nil, conditions: Set<Condition> = []
@@ -56,6 +66,7 @@ public struct TriageRequest: Sendable, Hashable {
         self.injection = injection
         self.approach = approach
         self.region = region
+        self.sedation = sedation
         self.medications = medications
         self.hoursSinceInjection = hoursSinceInjection
         self.symptoms = symptoms
@@ -67,13 +78,22 @@ public struct TriageRequest: Sendable, Hashable {
         self.conditions = conditions
     }
 
+    /// The region the injection was given in: the one named, or `sacral` for a
+    /// sacroiliac-joint injection or a caudal approach when none is named;
+    /// `nil` when unknown. (The API refuses a named region that contradicts
+    /// the injection type or approach.)
+    public var injectedRegion: SpinalRegion? {
+        if let region { return region }
+        return injection == .sacroiliacJoint || approach == .caudal ? .sacral : nil
+    }
+
     /// Fills ``medicationsGiven`` from the knowledge base's defaults when none were named.
     mutating func resolveMedications(defaults: [Medication]) {
         medicationsGiven = Set(medications ?? defaults)
     }
 
     /// The report of a symptom; a code given twice counts with its highest
-    /// severity and `worsening` if either says so.
+    /// severity, `worsening` if either says so, and as new if either says so.
     public func report(for code: Symptom) -> SymptomReport? { reports[code.ordinal] }
 
     /// Reports by ``Symptom/ordinal``: rules look symptoms up hundreds of times per triage.
@@ -87,7 +107,8 @@ public struct TriageRequest: Sendable, Hashable {
             if let current = reports[report.code.ordinal] {
                 let severity = [current.severity, report.severity].compactMap { $0 }.max()
                 reports[report.code.ordinal] = SymptomReport(
-                    report.code, severity: severity, worsening: current.worsening || report.worsening)
+                    report.code, severity: severity, worsening: current.worsening || report.worsening,
+                    isNew: current.isNew || report.isNew)
             } else {
                 reports[report.code.ordinal] = report
             }

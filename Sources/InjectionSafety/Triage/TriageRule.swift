@@ -10,6 +10,36 @@ public struct TriageRule: Sendable, Codable, Hashable {
     public var explanation: String
     /// The warning sign to tell a patient to watch for, when the rule is a red flag.
     public var warningSign: String?
+    /// For clinicians, never shown to patients: what in the rule is the
+    /// service's own choice rather than a source's (a number, a window, a
+    /// reading where the contract is silent).
+    public var productChoice: String?
+    /// Advice shown when the rule matches and the level allows self-care; when
+    /// absent, the advice of its side effect. An empty list gives none (e.g. an
+    /// effect still present after its expected window).
+    public var selfCare: [String]?
     public var sources: [String]
     public var when: TriageCondition
+}
+
+/// A named condition the rules share (e.g. "weakness that is not expected"),
+/// so a clinician reads and reviews it once.
+public struct TriageDefinition: Sendable, Codable, Hashable {
+    /// Kebab-case; rules refer to it as `{"definition": name}`.
+    public var name: String
+    /// What it means, for clinicians.
+    public var meaning: String
+    public var when: TriageCondition
+}
+
+/// How symptoms the patient had before the injection (`"new": false`, not
+/// worsening) count: a rule triggered only by such symptoms, with no reading
+/// among its facts, gives at most `highestLevel`, except for the listed
+/// symptoms, which count whatever their history.
+public struct PreExistingSymptomPolicy: Sendable, Codable, Hashable {
+    public var highestLevel: TriageLevel
+    public var countWhateverHistory: [Symptom]
+    /// For clinicians: what the policy does and the choices in it.
+    public var meaning: String
+    public var sources: [String]
 }

@@ -87,9 +87,16 @@ struct TriageRequestDecoder {
                 fail("/approach", "This injection type has no approach '\(approach.rawValue)'.", validValues: allowed.map(\.rawValue))
             }
         }
+        // A sacroiliac-joint injection and a caudal epidural are sacral: a
+        // region that says otherwise contradicts them, and triage depends on it.
+        if let region, region != .sacral, injection == .sacroiliacJoint || approach == .caudal {
+            let what = injection == .sacroiliacJoint ? "A sacroiliac-joint injection" : "A caudal epidural"
+            fail("/region", "\(what) is in the sacral region, not '\(region.rawValue)'.", validValues: [SpinalRegion.sacral.rawValue])
+        }
         guard errors.isEmpty, let injection else { return nil }
         return TriageRequest(
-            injection: injection, approach: approach, region: region, medications: medications,
+            injection: injection, approach: approach, region: region,
+            sedation: values["sedation"] == nil ? nil : sedation, medications: medications,
             hoursSinceInjection: hours ?? 0, symptoms: symptoms, temperatureC: temperature, bloodGlucoseMgDl: glucose,
             systolicBloodPressure: systolic, steroidInjectionsPast12Months: steroids, conditions: Set(conditions ?? []))
     }
@@ -179,6 +186,7 @@ struct TriageRequestDecoder {
         var code: Symptom?
         var severity: TriageRequest.Severity?
         var worsening = false
+        var isNew = true
         var sawCode = false
         var seenKeys = Set<String>()
         for (key, value) in members {
@@ -194,12 +202,14 @@ struct TriageRequestDecoder {
                 severity = self.code(value, "\(pointer)/severity")
             case "worsening":
                 if case .bool(let flag) = value { worsening = flag } else { fail("\(pointer)/worsening", "Must be true or false.") }
+            case "new":
+                if case .bool(let flag) = value { isNew = flag } else { fail("\(pointer)/new", "Must be true or false.") }
             default:
-                fail("\(pointer)/\(Self.escape(key))", "Unknown field.", validValues: ["code", "severity", "worsening"])
+                fail("\(pointer)/\(Self.escape(key))", "Unknown field.", validValues: ["code", "severity", "worsening", "new"])
             }
         }
         if !sawCode { fail("\(pointer)/code", "Required.", validValues: Symptom.allCases.map(\.rawValue)) }
-        return code.map { TriageRequest.SymptomReport($0, severity: severity, worsening: worsening) }
+        return code.map { TriageRequest.SymptomReport($0, severity: severity, worsening: worsening, isNew: isNew) }
     }
 
     /// RFC 6901 escaping of a member name in a pointer, scalar by scalar: a
