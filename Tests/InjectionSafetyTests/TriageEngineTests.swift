@@ -197,22 +197,30 @@ struct TriageEngineTests {
     }
 
     static func randomRequest(_ generator: inout SplitMix64) -> TriageRequest {
-        func maybe<T>(_ value: @autoclosure () -> T) -> T? { Bool.random(using: &generator) ? value() : nil }
         let symptoms = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
             Report(
                 Symptom.allCases.randomElement(using: &generator)!,
                 severity: Bool.random(using: &generator) ? TriageRequest.Severity.allCases.randomElement(using: &generator) : nil,
-                worsening: Int.random(in: 0..<4, using: &generator) == 0)
+                worsening: Int.random(in: 0..<4, using: &generator) == 0, isNew: Int.random(in: 0..<4, using: &generator) != 0)
         }
         let conditions = Set((0..<Int.random(in: 0...2, using: &generator)).map { _ in Condition.allCases.randomElement(using: &generator)! })
+        let injection = InjectionType.allCases.randomElement(using: &generator)!
+        let medications: [Medication]? =
+            Bool.random(using: &generator) ? nil : Medication.allCases.filter { _ in Bool.random(using: &generator) }
         return TriageRequest(
-            injection: InjectionType.allCases.randomElement(using: &generator)!,
+            injection: injection,
+            approach: injection == .epiduralSteroid && Bool.random(using: &generator)
+                ? Approach.allCases.randomElement(using: &generator) : nil,
             region: Bool.random(using: &generator) ? SpinalRegion.allCases.randomElement(using: &generator) : nil,
-            hoursSinceInjection: [0, 0.5, 1, 3, 8, 8.5, 24, 48, 49, 200, 5000].randomElement(using: &generator)!,
+            sedation: [nil, true, false].randomElement(using: &generator)!,
+            medications: medications,
+            // Both sides of every window of the rules.
+            hoursSinceInjection: [0, 0.5, 1, 1.5, 2, 2.5, 3, 6, 6.5, 8, 8.5, 12, 12.5, 24, 24.5, 48, 49, 72, 73, 120, 121, 200,
+                                  336, 337, 5000].randomElement(using: &generator)!,
             symptoms: symptoms,
             temperatureC: Bool.random(using: &generator) ? Double.random(in: 35...41, using: &generator) : nil,
-            bloodGlucoseMgDl: Bool.random(using: &generator) ? Double.random(in: 60...500, using: &generator) : nil,
-            systolicBloodPressure: Bool.random(using: &generator) ? Double.random(in: 90...220, using: &generator) : nil,
+            bloodGlucoseMgDl: Bool.random(using: &generator) ? Double.random(in: 20...500, using: &generator) : nil,
+            systolicBloodPressure: Bool.random(using: &generator) ? Double.random(in: 60...220, using: &generator) : nil,
             steroidInjectionsPast12Months: Bool.random(using: &generator) ? Int.random(in: 0...8, using: &generator) : nil,
             conditions: conditions)
     }
@@ -223,7 +231,8 @@ struct TriageEngineTests {
             let request = Self.randomRequest(&generator)
             let base = Self.engine.triage(request).level
             var more = request
-            more.symptoms.append(Report(Symptom.allCases.randomElement(using: &generator)!))
+            more.symptoms.append(
+                Report(Symptom.allCases.randomElement(using: &generator)!, isNew: Bool.random(using: &generator)))
             #expect(!(Self.engine.triage(more).level > base), "adding a symptom lowered \(request)")
             var condition = request
             condition.conditions.insert(Condition.allCases.randomElement(using: &generator)!)
@@ -236,7 +245,57 @@ struct TriageEngineTests {
                 var severe = request
                 severe.symptoms[index].severity = .severe
                 #expect(!(Self.engine.triage(severe).level > base), "severe lowered \(request)")
+                var moderate = request
+                if moderate.symptoms[index].severity == nil || moderate.symptoms[index].severity == .mild {
+                    moderate.symptoms[index].severity = .moderate
+                    #expect(!(Self.engine.triage(moderate).level > base), "moderate lowered \(request)")
+                }
             }
+        }
+    }
+
+    @Test func lowerLowReadingsNeverLowerTheLevel() {
+        var generator = SplitMix64(state: 70_90)
+        for _ in 0..<3000 {
+            var request = Self.randomRequest(&generator)
+            request.bloodGlucoseMgDl = Double.random(in: 11..<70, using: &generator)
+            request.systolicBloodPressure = Double.random(in: 51..<90, using: &generator)
+            let base = Self.engine.triage(request).level
+            var lowerGlucose = request
+            lowerGlucose.bloodGlucoseMgDl = Double.random(in: 10..<request.bloodGlucoseMgDl!, using: &generator)
+            #expect(!(Self.engine.triage(lowerGlucose).level > base), "a lower glucose lowered \(request)")
+            var lowerSystolic = request
+            lowerSystolic.systolicBloodPressure = Double.random(in: 50..<request.systolicBloodPressure!, using: &generator)
+            #expect(!(Self.engine.triage(lowerSystolic).level > base), "a lower systolic lowered \(request)")
+        }
+    }
+
+    @Test func notNewNeverRaisesTheLevel() {
+        var generator = SplitMix64(state: 4_445)
+        for _ in 0..<3000 {
+            let request = Self.randomRequest(&generator)
+            guard !request.symptoms.isEmpty else { continue }
+            let base = Self.engine.triage(request).level
+            var old = request
+            old.symptoms[Int.random(in: 0..<old.symptoms.count, using: &generator)].isNew = false
+            #expect(!(Self.engine.triage(old).level < base), "new: false raised \(request)")
+            var allOld = request
+            for index in allOld.symptoms.indices { allOld.symptoms[index].isNew = false }
+            #expect(!(Self.engine.triage(allOld).level < base), "new: false on all raised \(request)")
+        }
+    }
+
+    @Test func onlyAnaestheticAndSteroidAmongTheMedicationsChangeTheLevel() {
+        var generator = SplitMix64(state: 1_205)
+        let knowledgeBase = Self.engine.knowledgeBase
+        for _ in 0..<3000 {
+            var request = Self.randomRequest(&generator)
+            let given = request.medications ?? knowledgeBase.injection(request.injection)!.defaultMedications
+            request.medications = given
+            guard given.contains(.contrast) else { continue }
+            var without = request
+            without.medications = given.filter { $0 != .contrast }
+            #expect(Self.engine.triage(without).level == Self.engine.triage(request).level, "removing contrast changed \(request)")
         }
     }
 
