@@ -429,21 +429,53 @@ paths:
             application/json:
               schema:
                 type: object
-                required: [items, knowledgeBaseVersion, disclaimer]
+                required: [nodeTypes, definitions, preExistingSymptoms, items, knowledgeBaseVersion, disclaimer]
                 properties:
+                  nodeTypes:
+                    description: Every node type of the rule language and what it tests.
+                    type: array
+                    items:
+                      type: object
+                      required: [node, meaning]
+                      properties:
+                        node: {type: string}
+                        meaning: {type: string}
+                  definitions:
+                    description: "Named conditions the rules share: a tree refers to one as {\"definition\": name}, a reads sentence as [name]."
+                    type: array
+                    items:
+                      type: object
+                      required: [name, meaning, when, reads]
+                      properties:
+                        name: {type: string}
+                        meaning: {type: string}
+                        when: {type: object}
+                        reads: {type: string}
+                  preExistingSymptoms:
+                    description: How symptoms sent with `new` false count.
+                    type: object
+                    required: [highestLevel, countWhateverHistory, meaning, sources]
+                    properties:
+                      highestLevel: {$ref: '#/components/schemas/TriageLevel'}
+                      countWhateverHistory: {type: array, items: {$ref: '#/components/schemas/Symptom'}}
+                      meaning: {type: string}
+                      sources: {$ref: '#/components/schemas/SourceIDs'}
                   items:
                     type: array
                     items:
                       type: object
-                      required: [id, level, explanation, sources, when]
+                      required: [id, level, explanation, sources, when, reads]
                       properties:
                         id: {type: string}
                         level: {$ref: '#/components/schemas/TriageLevel'}
                         sideEffect: {$ref: '#/components/schemas/SideEffectID'}
                         explanation: {type: string}
                         warningSign: {type: string}
+                        productChoice: {type: string, description: 'For clinicians: what in the rule is the service''s own choice.'}
+                        selfCare: {type: array, items: {type: string}, description: 'The rule''s own advice (replaces its side effect''s; empty: none).'}
                         sources: {$ref: '#/components/schemas/SourceIDs'}
-                        when: {type: object, description: 'A condition tree: one key per node (all, any, anySymptom, hoursAbove, temperatureAtLeast, …).'}
+                        when: {type: object, description: 'A condition tree: one key per node (see nodeTypes).'}
+                        reads: {type: string, description: 'The condition as one sentence.'}
                   knowledgeBaseVersion: {type: string}
                   disclaimer: {type: string}
         '304':
@@ -876,8 +908,10 @@ components:
               url: {type: string}
     TriageRequest:
       description: |
-        `approach` only with `injection: epidural-steroid`. A symptom may be listed twice only with the same
-        details (422 otherwise); a code listed twice in `medications` or `conditions` is 422.
+        `approach` only with `injection: epidural-steroid`. A sacroiliac-joint injection and a caudal
+        epidural are sacral: with either, a `region` other than `sacral` is 422. A symptom may be listed
+        twice only with the same details (422 otherwise); a code listed twice in `medications` or
+        `conditions` is 422.
       type: object
       additionalProperties: false
       required: [injection, hoursSinceInjection]
@@ -889,8 +923,8 @@ components:
         injection: {$ref: '#/components/schemas/InjectionType'}
         approach: {$ref: '#/components/schemas/Approach'}
         region: {$ref: '#/components/schemas/SpinalRegion'}
-        medications: {type: array, uniqueItems: true, items: {$ref: '#/components/schemas/Medication'}, description: 'Defaults to the injection type''s medications.'}
-        sedation: {type: boolean}
+        medications: {type: array, uniqueItems: true, items: {$ref: '#/components/schemas/Medication'}, description: 'The medications actually given; defaults to the injection type''s medications. Whether a local anaesthetic or a corticosteroid was given changes triage (expected numbness, steroid effects).'}
+        sedation: {type: boolean, description: 'Whether the patient was sedated. Absent is read as not sedated: drowsiness, and a headache with vomiting, are then judged without the sedation window.'}
         hoursSinceInjection: {type: number, minimum: 0, maximum: 87600}
         symptoms: {type: array, maxItems: 64, items: {$ref: '#/components/schemas/SymptomReport'}}
         temperatureC: {type: number, minimum: 25, maximum: 45}
@@ -900,7 +934,9 @@ components:
         conditions: {type: array, uniqueItems: true, items: {$ref: '#/components/schemas/Condition'}}
     SpinalRegion:
       type: string
-      description: When absent, the riskier region is assumed.
+      description: |
+        When absent, red flags assume the riskier region; expected numbness then matches the legs, not the
+        arms. A sacroiliac-joint injection and a caudal approach count as sacral.
       enum: [cervical, thoracic, lumbar, sacral]
     SymptomReport:
       description: A bare symptom code, or an object with the code and optional details.
@@ -913,6 +949,12 @@ components:
             code: {$ref: '#/components/schemas/Symptom'}
             severity: {type: string, enum: [mild, moderate, severe]}
             worsening: {type: boolean}
+            new:
+              type: boolean
+              description: |
+                `false`: the patient had it before the injection and it is no worse. Such a symptom alone
+                never raises the level above `contact-provider` (except `saddle-numbness` and
+                `bowel-bladder-loss`); with `worsening: true` it is ignored. Absent means `true`.
     TriageResult:
       type: object
       required: [level, action, reasons, possibleSideEffects, watchFor, selfCare, followUp, knowledgeBaseVersion, disclaimer]

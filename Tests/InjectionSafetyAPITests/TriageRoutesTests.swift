@@ -101,3 +101,85 @@ struct TriageRoutesTests {
         #expect(try pointers(response) == [""])
     }
 }
+
+/// Contract v2 fields through the API: `new` on a symptom, `sedation`, and a
+/// region that contradicts the injection; the rule book reads the new nodes.
+struct TriageContractV2RoutesTests {
+    func level(_ body: String) throws -> String? {
+        let response = TestRouter.post("/v1/triage", body, contentType: "application/json")
+        #expect(response.status == .ok, "\(String(decoding: response.body, as: UTF8.self))")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        return object["level"] as? String
+    }
+
+    func problems(_ body: String) throws -> [[String: Any]] {
+        let response = TestRouter.post("/v1/triage", body, contentType: "application/json")
+        #expect(response.status == .unprocessableContent)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        return object["errors"] as? [[String: Any]] ?? []
+    }
+
+    @Test func newFalseReachesTheEngine() throws {
+        let old = #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":false}]}"#
+        #expect(try level(old) == "contact-provider")
+        let fresh = #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":true}]}"#
+        #expect(try level(fresh) == "emergency")
+        let worse = #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":false,"worsening":true}]}"#
+        #expect(try level(worse) == "emergency")
+    }
+
+    @Test func newMustBeABoolean() throws {
+        let errors = try problems(#"{"injection":"facet-joint","hoursSinceInjection":3,"symptoms":[{"code":"nausea","new":"no"}]}"#)
+        #expect(errors.contains { $0["pointer"] as? String == "/symptoms/0/new" })
+    }
+
+    @Test func theSameSymptomTwiceMustAgreeOnNew() throws {
+        let errors = try problems(
+            #"{"injection":"facet-joint","hoursSinceInjection":3,"symptoms":[{"code":"nausea","new":false},"nausea"]}"#)
+        #expect(errors.contains { $0["pointer"] as? String == "/symptoms/1" })
+    }
+
+    @Test func sedationReachesTheEngine() throws {
+        let body = #"{"injection":"sacroiliac-joint","hoursSinceInjection":5,"symptoms":[{"code":"drowsiness","severity":"mild"}]"#
+        #expect(try level(body + #","sedation":true}"#) == "self-care")
+        #expect(try level(body + #","sedation":false}"#) == "urgent")
+        #expect(try level(body + "}") == "urgent")
+    }
+
+    @Test(arguments: [
+        (#""injection":"sacroiliac-joint","region":"lumbar""#, "sacroiliac"),
+        (#""injection":"epidural-steroid","approach":"caudal","region":"cervical""#, "caudal"),
+    ])
+    func aRegionThatContradictsTheInjectionIs422(_ fields: String, _ word: String) throws {
+        let errors = try problems("{\(fields),\"hoursSinceInjection\":3}")
+        let region = try #require(errors.first { $0["pointer"] as? String == "/region" })
+        #expect((region["detail"] as? String)?.contains(word) == true)
+        #expect(region["validValues"] as? [String] == ["sacral"])
+    }
+
+    @Test func aSacralRegionIsFineWithEither() throws {
+        #expect(try level(#"{"injection":"sacroiliac-joint","region":"sacral","hoursSinceInjection":3}"#) == "self-care")
+        #expect(try level(#"{"injection":"epidural-steroid","approach":"caudal","region":"sacral","hoursSinceInjection":3}"#) == "self-care")
+    }
+
+    @Test func theRuleBookReadsEveryNodeTypeAndDefinition() throws {
+        let response = TestRouter.respond(.get, "/v1/triage/rules")
+        #expect(response.status == .ok)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        let nodes = Set((object["nodeTypes"] as? [[String: Any]] ?? []).compactMap { $0["node"] as? String })
+        for node in ["medicationNotGiven", "regionIs", "regionIsNot", "glucoseBelow", "systolicBelow", "sedated", "hoursAtMost", "definition"] {
+            #expect(nodes.contains(node), "\(node) not explained")
+        }
+        let definitions = object["definitions"] as? [[String: Any]] ?? []
+        #expect(definitions.contains { $0["name"] as? String == "weakness-not-expected" })
+        let rules = object["items"] as? [[String: Any]] ?? []
+        let drowsiness = try #require(rules.first { $0["id"] as? String == "drowsiness-after-sedation" })
+        #expect(drowsiness["reads"] as? String == "drowsiness reported and not severe and sedated and within 8 hours of the injection")
+        let low = try #require(rules.first { $0["id"] as? String == "glucose-low" })
+        #expect(low["reads"] as? String == "blood glucose below 70 mg/dL")
+        #expect(rules.allSatisfy { ($0["reads"] as? String)?.isEmpty == false })
+        let policy = try #require(object["preExistingSymptoms"] as? [String: Any])
+        #expect(policy["highestLevel"] as? String == "contact-provider")
+        #expect(policy["countWhateverHistory"] as? [String] == ["saddle-numbness", "bowel-bladder-loss"])
+    }
+}

@@ -68,10 +68,44 @@ struct TriageRoutes: Sendable {
         return json
     }
 
+    /// The rule book: what each node type means, the shared definitions, the
+    /// policy for symptoms the patient already had, and every rule, each
+    /// condition also as a sentence (`reads`).
     struct RulesDocument: Encodable {
-        var items: [TriageRule]
+        struct NodeType: Encodable {
+            var node: String
+            var meaning: String
+        }
+
+        /// A rule or a definition with its condition in words beside it.
+        struct Readable<Entry: Encodable>: Encodable {
+            var entry: Entry
+            var reads: String
+
+            private enum Key: String, CodingKey { case reads }
+
+            func encode(to encoder: any Encoder) throws {
+                try entry.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(reads, forKey: .reads)
+            }
+        }
+
+        var nodeTypes: [NodeType]
+        var definitions: [Readable<TriageDefinition>]
+        var preExistingSymptoms: PreExistingSymptomPolicy
+        var items: [Readable<TriageRule>]
         var knowledgeBaseVersion: String
         var disclaimer: String
+
+        init(_ knowledgeBase: KnowledgeBase) {
+            nodeTypes = TriageCondition.nodeTypes.map { NodeType(node: $0.node, meaning: $0.meaning) }
+            definitions = knowledgeBase.triageDefinitions.map { Readable(entry: $0, reads: $0.when.reading) }
+            preExistingSymptoms = knowledgeBase.preExistingSymptoms
+            items = knowledgeBase.triageRules.map { Readable(entry: $0, reads: $0.when.reading) }
+            knowledgeBaseVersion = knowledgeBase.version
+            disclaimer = TriageEngine.disclaimer
+        }
     }
 
     init(knowledgeBase: KnowledgeBase, metrics: ApplicationMetrics) throws {
@@ -79,10 +113,7 @@ struct TriageRoutes: Sendable {
         engine = TriageEngine(knowledgeBase: knowledgeBase)
         rulesDocument = CachedResponse(
             body: Array(
-                try CatalogueDocuments.makeEncoder().encode(
-                    RulesDocument(
-                        items: knowledgeBase.triageRules, knowledgeBaseVersion: knowledgeBase.version,
-                        disclaimer: TriageEngine.disclaimer))))
+                try CatalogueDocuments.makeEncoder().encode(RulesDocument(knowledgeBase))))
     }
 
     func register(in router: inout Router) {
