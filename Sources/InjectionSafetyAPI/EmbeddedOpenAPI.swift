@@ -976,7 +976,7 @@ components:
               sources: {type: array, items: {type: string}}
         possibleSideEffects: {type: array, items: {$ref: '#/components/schemas/SideEffectID'}}
         watchFor: {type: array, items: {type: string}}
-        selfCare: {type: array, items: {type: string}}
+        selfCare: {type: array, items: {type: string}, description: 'Advice at self-care and contact-provider; at urgent only first aid a matched rule gives (e.g. fast sugar for a low blood sugar); empty at emergency.'}
         followUp: {type: string}
         knowledgeBaseVersion: {type: string}
         disclaimer: {type: string}

@@ -121,8 +121,13 @@ struct TriageContractV2Tests {
         #expect(Self.level(hours: 10, [Report(.fainting)], glucose: 69) == .emergency)
         #expect(Self.level(hours: 0.5, [Report(.fainting)], glucose: 69) == .emergency)
         #expect(Self.level(hours: 0.5, [Report(.fainting)], glucose: 70) == .urgent)
-        // The advice of ADA level 1 comes with the contact-provider answer.
+        // The advice of ADA level 1 comes with the contact-provider answer, and
+        // with the urgent one below 54 mg/dL, but not with an emergency.
         #expect(Self.triage(hours: 10, glucose: 61).selfCare.contains { $0.contains("15 g") && $0.contains("15 minutes") })
+        let veryLow = Self.triage(hours: 10, [Report(.injectionSitePain)], glucose: 50)
+        #expect(veryLow.level == .urgent)
+        #expect(veryLow.selfCare.count == 1 && veryLow.selfCare[0].contains("15 g"), "\(veryLow.selfCare)")
+        #expect(Self.triage(hours: 10, [Report(.confusion)], glucose: 50).selfCare.isEmpty)
     }
 
     @Test func lowBloodPressureBoundaries() {

@@ -308,7 +308,14 @@ struct TriageEngineTests {
             #expect(result.level == (result.reasons.map(\.level).min() ?? .selfCare))
             let explained = Set(result.reasons.flatMap(\.symptoms))
             #expect(Set(request.symptoms.map(\.code)).isSubset(of: explained))
-            if result.level == .emergency || result.level == .urgent { #expect(result.selfCare.isEmpty) }
+            if result.level == .emergency { #expect(result.selfCare.isEmpty) }
+            if result.level == .urgent {
+                // Only first aid that a matched urgent rule gives itself.
+                let ownAdvice = Set(result.reasons.compactMap { reason in
+                    Self.engine.knowledgeBase.triageRules.first { $0.id == reason.ruleID }?.selfCare
+                }.flatMap { $0 })
+                #expect(Set(result.selfCare).isSubset(of: ownAdvice), "\(request)")
+            }
         }
     }
 

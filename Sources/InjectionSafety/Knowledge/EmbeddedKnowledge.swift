@@ -5837,7 +5837,7 @@ public enum EmbeddedKnowledge {
       "explanation": "A blood sugar below 54 mg/dL is a serious low. Treat it now with fast sugar and get advice today.",
       "warningSign": "Blood sugar below 54 mg/dL.",
       "selfCare": [
-        "Eat or drink 15 g of fast sugar now (glucose tablets, fruit juice or a regular soft drink), then check your blood sugar again after 15 minutes."
+        "Eat or drink 15 g of fast sugar (glucose tablets, fruit juice or a regular soft drink), then check your blood sugar again after 15 minutes. Repeat if it is still below 70 mg/dL."
       ],
       "sources": [
         "ada-2023-glycemic-targets-hypoglycemia"

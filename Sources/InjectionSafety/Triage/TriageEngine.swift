@@ -124,13 +124,20 @@ public struct TriageEngine: Sendable {
             else { continue }
             watchFor.append(sign)
         }
-        // Advice of each matched rule (its own, or its side effect's), most
-        // urgent rule first, only when the level allows looking after oneself.
+        // Advice of each matched rule, most urgent rule first: at self-care and
+        // contact-provider, its own or its side effect's; at urgent, only the
+        // first aid a rule gives itself (a low blood sugar is treated now, while
+        // waiting for the clinic); at emergency, none (the action says it all).
         var selfCare: [String] = []
-        if level == .selfCare || level == .contactProvider {
+        if level != .emergency {
             selfCareSources.sort { $0.level < $1.level }
             for (rule, _) in selfCareSources {
-                let advice = rule.selfCare ?? rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare } ?? []
+                let advice: [String]
+                if level == .urgent {
+                    advice = rule.selfCare ?? []
+                } else {
+                    advice = rule.selfCare ?? rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare } ?? []
+                }
                 for line in advice where !selfCare.contains(line) { selfCare.append(line) }
             }
         }

@@ -21,7 +21,8 @@ public struct TriageResult: Sendable, Hashable {
     public var possibleSideEffects: [SideEffectID]
     /// Red flags not present that would raise the level, most urgent first.
     public var watchFor: [String]
-    /// Self-care advice, only for `self-care` and `contact-provider`.
+    /// Self-care advice for `self-care` and `contact-provider`; at `urgent` only
+    /// first aid a matched rule gives itself (e.g. fast sugar for a low); none at `emergency`.
     public var selfCare: [String]
     public var followUp: String
     public var knowledgeBaseVersion: String
