@@ -279,9 +279,16 @@ struct TriageContractV2Tests {
         // These count whatever their history.
         #expect(Self.level(hours: 36, [Report(.saddleNumbness, isNew: false)]) == .emergency)
         #expect(Self.level(hours: 36, [Report(.bowelBladderLoss, isNew: false)]) == .emergency)
-        // A new symptom or a reading in the same rule keeps its level.
-        #expect(Self.level(hours: 30, [Report(.fever), Report(.stiffNeck, isNew: false)]) == .emergency)
-        #expect(Self.level(hours: 30, [Report(.dizziness, isNew: false)], systolic: 80) == .emergency)
+        // An old symptom does not raise the level above contact-provider, also
+        // when a new symptom or a reading is part of the same rule.
+        let feverOldStiffNeck = Self.triage(hours: 30, [Report(.fever), Report(.stiffNeck, isNew: false)])
+        #expect(feverOldStiffNeck.level == .urgent)  // the fever's own level
+        #expect(feverOldStiffNeck.reasons.contains { $0.ruleID == "fever-with-meningitis-signs" && $0.level == .contactProvider })
+        #expect(Self.level(hours: 30, [Report(.dizziness, isNew: false)], systolic: 80) == .contactProvider)
+        #expect(Self.level(hours: 4, [Report(.headache, severity: .mild), Report(.stiffNeck, isNew: false)]) == .contactProvider)
         #expect(Self.level(hours: 30, [Report(.stiffNeck, isNew: false), Report(.headache, isNew: false)]) == .contactProvider)
+        // A rule that matches without the old symptom keeps its level.
+        #expect(Self.level(hours: 30, [Report(.fever), Report(.stiffNeck)]) == .emergency)
+        #expect(Self.level(hours: 30, [Report(.dizziness)], systolic: 80) == .emergency)
     }
 }

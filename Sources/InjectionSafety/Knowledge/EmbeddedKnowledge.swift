@@ -4418,7 +4418,7 @@ public enum EmbeddedKnowledge {
       "saddle-numbness",
       "bowel-bladder-loss"
     ],
-    "meaning": "A symptom sent with \"new\": false (had before the injection and no worse) cannot by itself raise the level above contact-provider: a rule that only such symptoms triggered, with no temperature, glucose or blood pressure reading among its facts, gives at most contact-provider. A rule that a new symptom or a reading also triggered keeps its level (the cautious reading where old and new symptoms combine). Saddle numbness and loss of bladder or bowel control count whatever their history. With worsening: true, new is ignored.",
+    "meaning": "A symptom sent with \"new\": false (had before the injection and no worse) never raises the level above contact-provider: a rule that matches only because of such symptoms (it would not match without them) gives at most contact-provider, also when a new symptom or a reading is part of the same rule (e.g. a new mild headache with a stiff neck the patient already had). Saddle numbness and loss of bladder or bowel control count whatever their history. With worsening: true, new is ignored (worse than before is new). The contract names only these two exceptions, so an old symptom such as self-harm thoughts or black stools, no worse than before, is also contact-provider.",
     "sources": [
       "ui-health-after-your-procedure",
       "baylor-scott-white-spinal-injection-care",
@@ -4587,7 +4587,8 @@ public enum EmbeddedKnowledge {
         "anySevere": [
           "headache"
         ]
-      }
+      },
+      "productChoice": "From the FDA list of serious neurological events (severe headache), at any time; the contract names a severe headache as a trigger together with fever or high blood pressure."
     },
     {
       "id": "airway-allergy",
@@ -4693,7 +4694,7 @@ public enum EmbeddedKnowledge {
       "sideEffect": "pneumothorax",
       "explanation": "Chest pain or shortness of breath after an injection in the neck, upper back or chest wall can mean the needle touched the lung (a collapsed lung).",
       "warningSign": "Chest pain or shortness of breath, above all after a neck, upper-back or chest-wall injection.",
-      "productChoice": "When the region is not given it may have been thoracic or cervical, so this rule applies (the riskier reading).",
+      "productChoice": "Only a region named in the request rules this out: when none is named it may have been thoracic or cervical (the riskier reading), also for a sacroiliac-joint or caudal injection, which the contract's 'named lumbar or sacral' does not cover.",
       "sources": [
         "fcep-trigger-point-pneumothorax-case",
         "aamm-trigger-points",
@@ -5283,7 +5284,8 @@ public enum EmbeddedKnowledge {
         "anySevereOrWorsening": [
           "dizziness"
         ]
-      }
+      },
+      "productChoice": "From the FDA list of serious neurological events (severe or worsening dizziness); the contract does not name it."
     },
     {
       "id": "black-stools",
@@ -5337,7 +5339,8 @@ public enum EmbeddedKnowledge {
       ],
       "when": {
         "definition": "fever"
-      }
+      },
+      "productChoice": "A reported fever counts even with a reading below 38.0 °C: the contract makes a fever symptom without a number urgent and is silent on a symptom with a lower reading, so the cautious reading is kept."
     },
     {
       "id": "chills",
@@ -5352,7 +5355,8 @@ public enum EmbeddedKnowledge {
         "anySymptom": [
           "chills"
         ]
-      }
+      },
+      "productChoice": "Chills alone are urgent: the contract counts chills as fever in the back-pain arms and is silent on chills alone, so the level of a fever is kept."
     },
     {
       "id": "site-infection-signs",

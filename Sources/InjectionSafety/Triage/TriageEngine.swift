@@ -21,19 +21,16 @@ public struct TriageEngine: Sendable {
         let symptoms: [Symptom]
         /// Its injection-type tests (on the path of `all` nodes).
         let injectionTests: [TriageCondition]
-        /// Its reading tests (temperature, glucose, blood pressure), anywhere in its tree.
-        let readingTests: [TriageCondition]
 
         init(
             rule: TriageRule, index: Int, uniqueWarningSign: String?, symptoms: [Symptom],
-            injectionTests: [TriageCondition], readingTests: [TriageCondition]
+            injectionTests: [TriageCondition]
         ) {
             self.rule = rule
             self.index = index
             self.uniqueWarningSign = uniqueWarningSign
             self.symptoms = symptoms
             self.injectionTests = injectionTests
-            self.readingTests = readingTests
         }
     }
 
@@ -58,7 +55,7 @@ public struct TriageEngine: Sendable {
         let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
             PreparedRule(
                 rule: rule, index: index, uniqueWarningSign: unique[index], symptoms: rule.when.symptoms.sorted(),
-                injectionTests: Self.injectionTests(rule.when), readingTests: Self.readingTests(rule.when))
+                injectionTests: Self.injectionTests(rule.when))
         }
         self.prepared = prepared
         warningRules = byUrgency.map { prepared[$0.offset] }.filter { $0.uniqueWarningSign != nil }
@@ -71,7 +68,17 @@ public struct TriageEngine: Sendable {
         var explained = [Bool](repeating: false, count: Self.symptomCount)
         var matched = [Bool](repeating: false, count: prepared.count)
         var selfCareSources: [(rule: TriageRule, level: TriageLevel)] = []
+        // The same request without the symptoms the patient already had (those
+        // that count whatever their history stay): a rule that matches only
+        // with them gives at most the policy's level.
         let policy = knowledgeBase.preExistingSymptoms
+        var withoutOld: TriageRequest?
+        let old = request.symptoms.filter { $0.isPreExisting && !policy.countWhateverHistory.contains($0.code) }.map(\.code)
+        if !old.isEmpty {
+            var reduced = request
+            reduced.symptoms.removeAll { $0.isPreExisting && !policy.countWhateverHistory.contains($0.code) }
+            withoutOld = reduced
+        }
         for entry in prepared where entry.rule.when.holds(for: request) {
             matched[entry.index] = true
             let rule = entry.rule
@@ -79,16 +86,10 @@ public struct TriageEngine: Sendable {
             for symptom in triggering { explained[symptom.ordinal] = true }
             var level = rule.level
             var facts = Self.facts(rule.when, request)
-            // Only symptoms the patient already had (and no reading of today)
-            // triggered it: at most the policy's level.
-            if level < policy.highestLevel, !triggering.isEmpty,
-                triggering.allSatisfy({ request.report(for: $0)?.isPreExisting == true && !policy.countWhateverHistory.contains($0) }),
-                !entry.readingTests.contains(where: { $0.holds(for: request) })
-            {
+            if level < policy.highestLevel, let withoutOld, !rule.when.holds(for: withoutOld) {
                 level = policy.highestLevel
-                facts.append(
-                    "\(triggering.map(\.rawValue).joined(separator: ", ")) had before the injection and no worse "
-                        + "(new: false): at most \(policy.highestLevel.rawValue)")
+                let had = triggering.filter { old.contains($0) }.map(\.rawValue).joined(separator: ", ")
+                facts.append("\(had) had before the injection and no worse (new: false): at most \(policy.highestLevel.rawValue)")
             }
             selfCareSources.append((rule, level))
             reasons.append(
@@ -163,18 +164,6 @@ public struct TriageEngine: Sendable {
         case .injectionIn: return [condition]
         default: return []
         }
-    }
-
-    /// A condition's reading tests, anywhere in its tree.
-    static func readingTests(_ condition: TriageCondition) -> [TriageCondition] {
-        var tests: [TriageCondition] = []
-        condition.forEachNode { node in
-            switch node {
-            case .temperatureAtLeast, .glucoseAtLeast, .systolicAtLeast, .glucoseBelow, .systolicBelow: tests.append(node)
-            default: break
-            }
-        }
-        return tests
     }
 
     /// One plain sentence per level.

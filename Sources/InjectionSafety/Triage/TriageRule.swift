@@ -33,9 +33,9 @@ public struct TriageDefinition: Sendable, Codable, Hashable {
 }
 
 /// How symptoms the patient had before the injection (`"new": false`, not
-/// worsening) count: a rule triggered only by such symptoms, with no reading
-/// among its facts, gives at most `highestLevel`, except for the listed
-/// symptoms, which count whatever their history.
+/// worsening) count: a rule that matches only because of such symptoms (it
+/// would not match without them) gives at most `highestLevel`; the listed
+/// symptoms count whatever their history.
 public struct PreExistingSymptomPolicy: Sendable, Codable, Hashable {
     public var highestLevel: TriageLevel
     public var countWhateverHistory: [Symptom]
