@@ -1,0 +1,103 @@
+import Foundation
+import InjectionSafety
+import Testing
+
+@testable import InjectionSafetyAPI
+
+/// The clinician-readable rule table, `Tests/Fixtures/rules/triage-rule-table.json`:
+/// each row is a `POST /v1/triage` body, the rule it is about, whether that
+/// rule fires and the level of the whole answer. The bodies go through the
+/// API's own decoder, so a row is exactly what a client would send.
+struct TriageRuleTableTests {
+    struct Row: Sendable {
+        /// Its position in the table (from 0).
+        var index: Int
+        var rule: String
+        var fires: Bool
+        /// The level of the whole answer.
+        var level: TriageLevel
+        /// The row's `request`, serialised again as a body.
+        var body: [UInt8]
+        var why: String
+
+        /// How a failure names the row.
+        var name: String { "row \(index) (\(rule)): \(why)" }
+    }
+
+    struct TableError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let knowledgeBase: KnowledgeBase = {
+        do { return try KnowledgeBase.bundled() } catch { fatalError("\(error)") }
+    }()
+
+    static let table: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/rules/triage-rule-table.json")
+
+    static func rows() throws -> [Row] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: table)) as? [String: Any],
+            Set(object.keys) == ["about", "rows"], object["about"] is String,
+            let items = object["rows"] as? [[String: Any]]
+        else { throw TableError(description: "the table is an object with exactly \"about\" and \"rows\"") }
+        return try items.enumerated().map { index, item in
+            guard Set(item.keys) == ["rule", "fires", "level", "request", "why"],
+                let rule = item["rule"] as? String, let fires = item["fires"] as? Bool,
+                let code = item["level"] as? String, let level = TriageLevel(rawValue: code),
+                let request = item["request"] as? [String: Any],
+                let why = item["why"] as? String, !why.isEmpty
+            else { throw TableError(description: "row \(index) needs exactly rule, fires, level, request and why: \(item)") }
+            let body = try JSONSerialization.data(withJSONObject: request)
+            return Row(index: index, rule: rule, fires: fires, level: level, body: Array(body), why: why)
+        }
+    }
+
+    @Test func everyRowFiresAndGivesTheLevelTheTableSays() throws {
+        let engine = TriageEngine(knowledgeBase: Self.knowledgeBase)
+        let rows = try Self.rows()
+        #expect(rows.count >= 2 * Self.knowledgeBase.triageRules.count)
+        for row in rows {
+            let request: TriageRequest
+            do {
+                request = try TriageRequestDecoder.decode(row.body)
+            } catch {
+                Issue.record("\(row.name) — the API refuses the request: \(error)")
+                continue
+            }
+            let result = engine.triage(request)
+            let fired = result.reasons.contains { $0.ruleID == row.rule }
+            #expect(
+                fired == row.fires,
+                "\(row.name) — the rule \(fired ? "fires" : "does not fire"), the table says it \(row.fires ? "fires" : "does not")")
+            let reasons = result.reasons.map { "\($0.ruleID) \($0.level.rawValue)" }.joined(separator: ", ")
+            #expect(
+                result.level == row.level,
+                "\(row.name) — the answer is \(result.level.rawValue), the table says \(row.level.rawValue); reasons: \(reasons)")
+        }
+    }
+
+    @Test func everyRuleFiresAtItsOwnLevelInOneRowAndDoesNotFireInAnother() throws {
+        let rows = try Self.rows()
+        for rule in Self.knowledgeBase.triageRules {
+            let own = rows.filter { $0.rule == rule.id }
+            #expect(
+                own.contains { $0.fires && $0.level == rule.level },
+                "\(rule.id): no row where it fires and the whole answer is its level, \(rule.level.rawValue)")
+            #expect(own.contains { !$0.fires }, "\(rule.id): no row where it does not fire")
+        }
+    }
+
+    @Test func everyRowNamesARuleAndRowsFollowTheRuleFile() throws {
+        let order = Dictionary(
+            uniqueKeysWithValues: Self.knowledgeBase.triageRules.enumerated().map { index, rule in (rule.id, index) })
+        var previous = -1
+        for row in try Self.rows() {
+            guard let position = order[row.rule] else {
+                Issue.record("\(row.name) — \(row.rule) is not a rule of triage-rules.json")
+                continue
+            }
+            #expect(position >= previous, "\(row.name) — rows are grouped by rule in the order of triage-rules.json")
+            previous = max(previous, position)
+        }
+    }
+}
