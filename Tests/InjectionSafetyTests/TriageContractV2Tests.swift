@@ -291,4 +291,21 @@ struct TriageContractV2Tests {
         #expect(Self.level(hours: 30, [Report(.fever), Report(.stiffNeck)]) == .emergency)
         #expect(Self.level(hours: 30, [Report(.dizziness)], systolic: 80) == .emergency)
     }
+
+    // MARK: - Warning signs stay on topic
+
+    @Test func watchForLeavesOutSignsWhoseContextCannotHold() {
+        let lung = "Chest pain or shortness of breath, above all after a neck, upper-back or chest-wall injection."
+        let toxicity = "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours."
+        #expect(Self.triage(.triggerPoint, hours: 1).watchFor.contains(lung))
+        #expect(!Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor.contains(lung))
+        #expect(Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor.contains(toxicity))
+        #expect(!Self.triage(.facetJoint, region: .lumbar, hours: 30).watchFor.contains(toxicity))
+        // Signs tied to a condition only for patients who have it.
+        let heartFailure = "Shortness of breath, because you have heart failure."
+        #expect(!Self.triage(hours: 30).watchFor.contains(heartFailure))
+        #expect(Self.triage(hours: 30, conditions: [.heartFailure]).watchFor.contains(heartFailure))
+        // A sign of later (weakness after 8 hours) stays before its time.
+        #expect(Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor.contains { $0.contains("8 hours") })
+    }
 }

@@ -19,18 +19,18 @@ public struct TriageEngine: Sendable {
         let uniqueWarningSign: String?
         /// The symptoms its condition looks at, in code order.
         let symptoms: [Symptom]
-        /// Its injection-type tests (on the path of `all` nodes).
-        let injectionTests: [TriageCondition]
+        /// Its tests of facts that no symptom or reading can change (on the path of `all` nodes).
+        let contextTests: [TriageCondition]
 
         init(
             rule: TriageRule, index: Int, uniqueWarningSign: String?, symptoms: [Symptom],
-            injectionTests: [TriageCondition]
+            contextTests: [TriageCondition]
         ) {
             self.rule = rule
             self.index = index
             self.uniqueWarningSign = uniqueWarningSign
             self.symptoms = symptoms
-            self.injectionTests = injectionTests
+            self.contextTests = contextTests
         }
     }
 
@@ -55,7 +55,7 @@ public struct TriageEngine: Sendable {
         let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
             PreparedRule(
                 rule: rule, index: index, uniqueWarningSign: unique[index], symptoms: rule.when.symptoms.sorted(),
-                injectionTests: Self.injectionTests(rule.when))
+                contextTests: Self.contextTests(rule.when))
         }
         self.prepared = prepared
         warningRules = byUrgency.map { prepared[$0.offset] }.filter { $0.uniqueWarningSign != nil }
@@ -67,7 +67,7 @@ public struct TriageEngine: Sendable {
         var reasons: [TriageResult.Reason] = []
         var explained = [Bool](repeating: false, count: Self.symptomCount)
         var matched = [Bool](repeating: false, count: prepared.count)
-        var selfCareSources: [(rule: TriageRule, level: TriageLevel)] = []
+        var matchedRules: [(entry: PreparedRule, level: TriageLevel)] = []
         // The same request without the symptoms the patient already had (those
         // that count whatever their history stay): a rule that matches only
         // with them gives at most the policy's level.
@@ -81,21 +81,20 @@ public struct TriageEngine: Sendable {
         }
         for entry in prepared where entry.rule.when.holds(for: request) {
             matched[entry.index] = true
-            let rule = entry.rule
             let triggering = entry.symptoms.filter { request.report(for: $0) != nil }
             for symptom in triggering { explained[symptom.ordinal] = true }
-            var level = rule.level
-            var facts = Self.facts(rule.when, request)
-            if level < policy.highestLevel, let withoutOld, !rule.when.holds(for: withoutOld) {
+            var level = entry.rule.level
+            var facts = Self.facts(entry.rule.when, request)
+            if level < policy.highestLevel, let withoutOld, !entry.rule.when.holds(for: withoutOld) {
                 level = policy.highestLevel
                 let had = triggering.filter { old.contains($0) }.map(\.rawValue).joined(separator: ", ")
                 facts.append("\(had) had before the injection and no worse (new: false): at most \(policy.highestLevel.rawValue)")
             }
-            selfCareSources.append((rule, level))
+            matchedRules.append((entry, level))
             reasons.append(
                 TriageResult.Reason(
-                    ruleID: rule.id, level: level, symptoms: triggering, facts: facts,
-                    explanation: rule.explanation, sideEffect: rule.sideEffect, sources: rule.sources))
+                    ruleID: entry.rule.id, level: level, symptoms: triggering, facts: facts,
+                    explanation: entry.rule.explanation, sideEffect: entry.rule.sideEffect, sources: entry.rule.sources))
         }
         var unexplained: [Symptom] = []
         for report in request.symptoms where !explained[report.code.ordinal] {
@@ -120,7 +119,7 @@ public struct TriageEngine: Sendable {
         }
         var watchFor: [String] = []
         for entry in warningRules where entry.rule.level < level && !matched[entry.index] {
-            guard entry.injectionTests.allSatisfy({ $0.holds(for: request) }), let sign = entry.uniqueWarningSign,
+            guard entry.contextTests.allSatisfy({ $0.holds(for: request) }), let sign = entry.uniqueWarningSign,
                 isPossible(entry.rule.sideEffect, request)
             else { continue }
             watchFor.append(sign)
@@ -131,13 +130,13 @@ public struct TriageEngine: Sendable {
         // waiting for the clinic); at emergency, none (the action says it all).
         var selfCare: [String] = []
         if level != .emergency {
-            selfCareSources.sort { $0.level < $1.level }
-            for (rule, _) in selfCareSources {
+            matchedRules.sort { ($0.level, $0.entry.index) < ($1.level, $1.entry.index) }
+            for (entry, _) in matchedRules {
                 let advice: [String]
                 if level == .urgent {
-                    advice = rule.selfCare ?? []
+                    advice = entry.rule.selfCare ?? []
                 } else {
-                    advice = rule.selfCare ?? rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare } ?? []
+                    advice = entry.rule.selfCare ?? entry.rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare } ?? []
                 }
                 for line in advice where !selfCare.contains(line) { selfCare.append(line) }
             }
@@ -156,12 +155,20 @@ public struct TriageEngine: Sendable {
         return !effect.requiresCorticosteroid || request.medicationsGiven.contains(.corticosteroid)
     }
 
-    /// A condition's injection-type tests on the path of `all` nodes: a red flag
-    /// is shown in `watchFor` only when they hold, so it stays on topic.
-    static func injectionTests(_ condition: TriageCondition) -> [TriageCondition] {
+    /// A condition's tests of the injection, its medications, region and
+    /// sedation, the patient's conditions, and the windows that have an end, on
+    /// the path of `all` nodes (through definitions): a red flag is shown in
+    /// `watchFor` only when they hold, so it stays on topic (no collapsed-lung
+    /// sign after a named lumbar injection, no anaesthetic-toxicity sign once
+    /// its 2 hours are over, no heart-failure sign without heart failure).
+    /// Tests of symptoms and readings, and `hoursAbove` (later comes), are left
+    /// to the patient's watch.
+    static func contextTests(_ condition: TriageCondition) -> [TriageCondition] {
         switch condition {
-        case .all(let children): return children.flatMap(injectionTests)
-        case .injectionIn: return [condition]
+        case .all(let children), .definition(_, let children): return children.flatMap(contextTests)
+        case .injectionIn, .approachIn, .regionMayBe, .regionIs, .regionIsNot, .medicationGiven, .medicationNotGiven,
+            .sedated, .hoursAtMost, .anyCondition:
+            return [condition]
         default: return []
         }
     }
@@ -196,11 +203,28 @@ public struct TriageEngine: Sendable {
 
     /// The numbers a rule used, as plain facts.
     static func facts(_ condition: TriageCondition, _ request: TriageRequest) -> [String] {
+        var facts: [String] = []
+        appendFacts(condition, request, to: &facts)
+        return facts
+    }
+
+    /// Appends the facts of `condition` (of the `any` branches that hold).
+    static func appendFacts(_ condition: TriageCondition, _ request: TriageRequest, to facts: inout [String]) {
         switch condition {
         case .all(let children), .definition(_, let children):
-            return children.flatMap { facts($0, request) }
+            for child in children { appendFacts(child, request, to: &facts) }
         case .any(let children):
-            return children.filter { $0.holds(for: request) }.flatMap { facts($0, request) }
+            for child in children where child.holds(for: request) { appendFacts(child, request, to: &facts) }
+        case .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening, .anySteady, .anyNotSevere:
+            break
+        default:
+            facts.append(contentsOf: leafFacts(condition, request))
+        }
+    }
+
+    /// The facts of one test that is not a symptom test.
+    static func leafFacts(_ condition: TriageCondition, _ request: TriageRequest) -> [String] {
+        switch condition {
         case .hoursAtMost(let value):
             return ["hoursSinceInjection \(format(request.hoursSinceInjection)) is at most \(format(value))"]
         case .hoursAbove(let value):
@@ -233,7 +257,8 @@ public struct TriageEngine: Sendable {
             return codes.filter { request.medicationsGiven.contains($0) }.map { "medication \($0.rawValue)" }
         case .approachIn:
             return request.approach.map { ["approach \($0.rawValue)"] } ?? []
-        case .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening, .anySteady, .anyNotSevere:
+        case .all, .any, .definition, .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening,
+            .anySteady, .anyNotSevere:
             return []
         }
     }
