@@ -383,7 +383,7 @@ struct TriageEngineTests {
 
     @Test func everyPublicVignettePasses() throws {
         let vignettes = try Self.vignettes()
-        #expect(vignettes.count >= 31)
+        #expect(vignettes.count >= 45)
         for vignette in vignettes {
             let result = Self.engine.triage(vignette.request)
             #expect(vignette.acceptable.contains(result.level), "\(vignette.id): got \(result.level)")

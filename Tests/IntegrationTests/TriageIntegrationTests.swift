@@ -23,7 +23,7 @@ struct TriageIntegrationTests {
         let server = try ServerProcess()
         let client = try CurlClient()
         let cases = try Self.load("triage.json")
-        #expect(cases.count >= 31)
+        #expect(cases.count >= 45)
         for item in cases {
             let id = item["id"] as? String ?? "?"
             let body = try JSONSerialization.data(withJSONObject: try #require(item["request"]))
