@@ -53,6 +53,59 @@ struct ChecklistRoutesTests {
         #expect(review(#"{"conditions":["diabetes"]}"#).status == .unprocessableContent)
     }
 
+    /// The three answers that used to come back `ready`.
+    @Test(arguments: [
+        (#"{"injection":"facet-joint","symptoms":["bowel-bladder-loss"]}"#, "emergency"),
+        (#"{"injection":"epidural-steroid","symptoms":["chest-pain","difficulty-breathing"]}"#, "emergency"),
+    ])
+    func symptomsThatNeedCarePostponeWithTheTriage(body: String, level: String) throws {
+        let response = review(body)
+        #expect(response.status == .ok)
+        let answer = try object(response)
+        #expect(answer["decision"] as? String == "postpone")
+        let reasons = try #require(answer["reasons"] as? [[String: Any]])
+        #expect(reasons.contains { $0["ruleId"] as? String == "symptoms-need-care" && $0["decision"] as? String == "postpone" })
+        let triage = try #require(answer["triage"] as? [String: Any])
+        #expect(triage["level"] as? String == level)
+        #expect((triage["action"] as? String)?.contains("emergency") == true)
+        let triageReasons = try #require(triage["reasons"] as? [[String: Any]])
+        #expect(!triageReasons.isEmpty)
+        for reason in triageReasons {
+            #expect(Set(reason.keys) == ["ruleId", "level", "symptoms", "explanation"], "\(reason)")
+        }
+        // The triage sits between the reasons and the items.
+        let text = String(decoding: response.body, as: UTF8.self)
+        let reasonsAt = try #require(text.range(of: #""reasons":"#)), triageAt = try #require(text.range(of: #""triage":"#))
+        let itemsAt = try #require(text.range(of: #""items":"#))
+        #expect(reasonsAt.lowerBound < triageAt.lowerBound && triageAt.lowerBound < itemsAt.lowerBound)
+    }
+
+    /// Without `hoursSinceInjection` the more urgent of early and late counts; with it, it is used.
+    @Test(arguments: [
+        (#"{"injection":"facet-joint","symptoms":["metallic-taste"]}"#, "postpone", "emergency"),
+        (#"{"injection":"facet-joint","symptoms":["metallic-taste"],"hoursSinceInjection":30}"#, "ready", "contact-provider"),
+        (#"{"injection":"facet-joint","symptoms":["leg-weakness"]}"#, "postpone", "emergency"),
+        (#"{"injection":"facet-joint","symptoms":["leg-weakness"],"hoursSinceInjection":2}"#, "ready", "self-care"),
+        (#"{"injection":"facet-joint","symptoms":["injection-site-pain"],"sedation":true}"#, "ready", "contact-provider"),
+    ])
+    func hoursAbsentOrGiven(body: String, decision: String, level: String) throws {
+        let answer = try object(review(body))
+        #expect(answer["decision"] as? String == decision, "\(body)")
+        #expect((answer["triage"] as? [String: Any])?["level"] as? String == level, "\(body)")
+    }
+
+    /// The route reads the hours the decoder saw: absent is not 0.
+    @Test func theDecoderSaysWhetherHoursWereGiven() throws {
+        let absent = try TriageRequestDecoder.decodeWithSedation(Array(#"{"injection":"facet-joint"}"#.utf8), requireHours: false)
+        #expect(!absent.hoursGiven && absent.request.hoursSinceInjection == 0)
+        let zero = try TriageRequestDecoder.decodeWithSedation(
+            Array(#"{"injection":"facet-joint","hoursSinceInjection":0,"sedation":true}"#.utf8), requireHours: false)
+        #expect(zero.hoursGiven && zero.sedation)
+        let pressure = try TriageRequestDecoder.decodeWithSedation(
+            Array(#"{"injection":"facet-joint","systolicBloodPressure":142.5}"#.utf8), requireHours: false)
+        #expect(pressure.request.systolicBloodPressure == 142.5)
+    }
+
     @Test func handoutIsOnePrintableHTMLPageWithWarningSignsByLevel() throws {
         let response = TestRouter.respond(
             .get, "/v1/checklists/post-procedure?injection=epidural-steroid", headers: [("Accept", "text/html,application/xhtml+xml")])

@@ -48,6 +48,13 @@ struct ChecklistIntegrationTests {
         #expect(
             try object(try review(#"{"injection":"facet-joint","conditions":["antiplatelet"]}"#))["decision"] as? String
                 == "discuss-with-provider")
+        // Symptoms are triaged: the patient is told to seek care, not only to rebook.
+        let bladder = try object(try review(#"{"injection":"facet-joint","symptoms":["bowel-bladder-loss"]}"#))
+        #expect(bladder["decision"] as? String == "postpone")
+        #expect((bladder["triage"] as? [String: Any])?["level"] as? String == "emergency")
+        let weakness = try object(try review(#"{"injection":"facet-joint","symptoms":["leg-weakness"],"hoursSinceInjection":2}"#))
+        #expect(weakness["decision"] as? String == "ready")
+        #expect((weakness["triage"] as? [String: Any])?["level"] as? String == "self-care")
         #expect(try review(#"{"injection":"facet-joint"}"#, contentType: "text/plain").status == 415)
         #expect(try review(#"{"injection":"facet-joint""#).status == 400)
         #expect(try review(#"{"injection":"facet-joint","temprature":38}"#).status == 422)

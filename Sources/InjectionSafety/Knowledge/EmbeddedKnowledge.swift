@@ -1287,6 +1287,24 @@ public enum EmbeddedKnowledge {
         // Sources/InjectionSafety/Resources/knowledge/review-rules.json
         "review-rules.json": #"""
 {
+  "symptomTriage": {
+    "ruleId": "symptoms-need-care",
+    "postponeAtLevels": [
+      "emergency",
+      "urgent"
+    ],
+    "hoursWhenNotGiven": [
+      0,
+      8760
+    ],
+    "explanation": "A symptom you told us about needs to be checked by a doctor or nurse before any planned injection. Follow the triage advice in this answer: it says how soon to get care. Book the injection again after you have been checked.",
+    "productChoice": "The reported symptoms, with the request's temperature, blood sugar and blood pressure, are triaged with the post-injection triage rules (triage-rules.json, the same engine as POST /v1/triage), only when at least one symptom is reported. A triage level in postponeAtLevels (emergency, urgent) makes the decision postpone with this rule id; contact-provider and self-care leave the decision to the other rules, but the triage answer is still shown. A review body usually has no hoursSinceInjection (it comes before an injection). Then the symptoms are triaged twice, as if 0 hours and as if 8760 hours (one year) had passed since the last injection (hoursWhenNotGiven), and the more urgent answer is kept (on the same level, the one whose other reasons are more urgent; the earlier time when they are the same): some emergencies are tied to the first hours (local-anaesthetic toxicity within 2 hours) and others only to later times (leg weakness or numbness is expected from the anaesthetic within 8 hours, not after), so the cautious reading is the more urgent of the two. This can read a flare or a red injection site as late (contact-provider or urgent) when the last injection was recent. When hoursSinceInjection is given, it is used as is. The review's sedation (for the coming procedure) is not passed to triage, so no symptom is read as an after-effect of sedation. Symptoms sent with new: false follow the triage rules' preExistingSymptoms policy.",
+    "sources": [
+      "medscape-esi-contraindications",
+      "ui-health-after-your-procedure",
+      "clinic-post-injection-instruction-sheets"
+    ]
+  },
   "rules": [
     {
       "id": "fever-postpone",

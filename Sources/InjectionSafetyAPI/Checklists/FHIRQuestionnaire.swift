@@ -69,7 +69,8 @@ enum FHIRQuestionnaire {
 
     /// Reads a `QuestionnaireResponse` to ``questionnaire(for:knowledgeBase:)``.
     /// Unknown link ids, wrong answer types and codes are 422 with a pointer.
-    static func reviewRequest(from body: [UInt8]) throws(APIProblem) -> (TriageRequest, Bool) {
+    /// It never gives `hoursSinceInjection` (the questionnaire does not ask).
+    static func reviewRequest(from body: [UInt8]) throws(APIProblem) -> TriageRequestDecoder.ReviewBody {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)
@@ -200,6 +201,6 @@ enum FHIRQuestionnaire {
             injection: injection, hoursSinceInjection: 0, symptoms: fever ? [.init(.fever)] : [],
             temperatureC: temperature, bloodGlucoseMgDl: glucose, steroidInjectionsPast12Months: steroids,
             conditions: conditions)
-        return (request, sedation)
+        return TriageRequestDecoder.ReviewBody(request: request, sedation: sedation, hoursGiven: false)
     }
 }
