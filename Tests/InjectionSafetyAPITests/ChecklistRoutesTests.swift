@@ -80,6 +80,24 @@ struct ChecklistRoutesTests {
         #expect(reasonsAt.lowerBound < triageAt.lowerBound && triageAt.lowerBound < itemsAt.lowerBound)
     }
 
+    @Test func highBloodPressurePostponesAndNoSymptomMeansNoTriage() throws {
+        let high = try object(review(#"{"injection":"facet-joint","systolicBloodPressure":210}"#))
+        #expect(high["decision"] as? String == "postpone")
+        #expect((high["reasons"] as? [[String: Any]])?.map { $0["ruleId"] as? String } == ["blood-pressure-high-postpone"])
+        #expect(high["triage"] == nil)
+        #expect(try object(review(#"{"injection":"facet-joint","systolicBloodPressure":180}"#))["decision"] as? String == "postpone")
+        #expect(try object(review(#"{"injection":"facet-joint","systolicBloodPressure":179}"#))["decision"] as? String == "ready")
+        #expect(try object(review(#"{"injection":"facet-joint","symptoms":[]}"#))["triage"] == nil)
+        #expect(review(#"{"injection":"facet-joint","systolicBloodPressure":301}"#).status == .unprocessableContent)
+        #expect(review(#"{"injection":"facet-joint","systolicBloodPressure":"high"}"#).status == .unprocessableContent)
+    }
+
+    @Test(arguments: [(69, "discuss-with-provider"), (70, "ready"), (199, "ready"), (200, "discuss-with-provider"),
+                      (299, "discuss-with-provider"), (300, "postpone")])
+    func bloodSugarBoundaries(glucose: Int, decision: String) throws {
+        #expect(try object(review(#"{"injection":"facet-joint","bloodGlucoseMgDl":\#(glucose)}"#))["decision"] as? String == decision)
+    }
+
     /// Without `hoursSinceInjection` the more urgent of early and late counts; with it, it is used.
     @Test(arguments: [
         (#"{"injection":"facet-joint","symptoms":["metallic-taste"]}"#, "postpone", "emergency"),

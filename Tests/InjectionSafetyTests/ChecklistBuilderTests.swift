@@ -104,6 +104,7 @@ struct ChecklistBuilderTests {
         #expect(decision(conditions: [.antiplatelet]) == .discussWithProvider)
         #expect(decision(glucose: 200, conditions: [.diabetes]) == .discussWithProvider)
         #expect(decision(glucose: 199) == .ready)
+        #expect(decision(glucose: 199, conditions: [.diabetes]) == .discussWithProvider)  // the monitoring plan
         #expect(decision(conditions: [.contrastAllergy]) == .discussWithProvider)
         #expect(decision(conditions: [.immunosuppressed]) == .discussWithProvider)
         #expect(decision(steroids: 4) == .ready)
@@ -139,6 +140,30 @@ struct ChecklistBuilderTests {
         let reason = try #require(bladder.reasons.first)
         let data = Self.knowledgeBase.reviewSymptomTriage
         #expect(reason.decision == .postpone && reason.explanation == data.explanation && reason.sources == data.sources)
+    }
+
+    @Test func systolicOf180OrMorePostponesWithoutATriage() {
+        let high = review(systolic: 210)
+        #expect(high.decision == .postpone)
+        #expect(ruleIDs(high) == ["blood-pressure-high-postpone"])
+        #expect(high.triage == nil)
+        #expect(decision(systolic: 180) == .postpone)
+        #expect(decision(systolic: 179) == .ready)
+        #expect(decision(systolic: 179, conditions: [.hypertension]) == .discussWithProvider)  // a steroid with hypertension
+    }
+
+    @Test func bloodSugarBoundaries() {
+        #expect(ruleIDs(review(glucose: 69)) == ["glucose-low-discuss"])
+        #expect(decision(glucose: 69) == .discussWithProvider)
+        #expect(decision(glucose: 70) == .ready)
+        #expect(decision(glucose: 199) == .ready)
+        #expect(ruleIDs(review(glucose: 200)) == ["glucose-high-discuss"])
+        #expect(decision(glucose: 200) == .discussWithProvider)
+        #expect(ruleIDs(review(glucose: 299)) == ["glucose-high-discuss"])
+        #expect(ruleIDs(review(glucose: 300)) == ["glucose-very-high-postpone"])
+        #expect(decision(glucose: 300) == .postpone)
+        // Whatever the conditions: with diabetes the monitoring plan is added, nothing lost.
+        #expect(Set(ruleIDs(review(glucose: 69, conditions: [.diabetes]))) == ["glucose-low-discuss", "diabetes-monitoring-plan"])
     }
 
     /// Without hours, the symptoms are triaged early and late and the more urgent answer counts.
@@ -183,6 +208,13 @@ struct ChecklistBuilderTests {
         #expect(sore.reasons.isEmpty)
         #expect(Self.knowledgeBase.reviewSymptomTriage.postponeAtLevels == [.emergency, .urgent])
         #expect(!Self.knowledgeBase.reviewRules.contains { $0.id == Self.knowledgeBase.reviewSymptomTriage.ruleID })
+    }
+
+    /// Readings count in the symptoms' triage (chest pain with a systolic of 185 is an emergency).
+    @Test func readingsCountInTheTriage() {
+        let chest = review(systolic: 185, symptoms: [.chestPain])
+        #expect(chest.triage?.level == .emergency)
+        #expect(Set(ruleIDs(chest)) == ["blood-pressure-high-postpone", "symptoms-need-care"])
     }
 
     /// The review's sedation is the coming procedure's: drowsiness is not read as its after-effect.

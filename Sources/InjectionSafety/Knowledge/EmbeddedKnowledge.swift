@@ -1395,6 +1395,18 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "blood-pressure-high-postpone",
+      "decision": "postpone",
+      "explanation": "Your top blood pressure number is 180 mmHg or higher. That is too high for a planned injection, and a steroid can push it higher for a few days. Have your blood pressure checked and treated first. If you also have chest pain, a very bad headache, trouble speaking, or a weak or numb face, arm or leg, call your local emergency number now.",
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet",
+        "ui-health-after-your-procedure"
+      ],
+      "when": {
+        "systolicAtLeast": 180
+      }
+    },
+    {
       "id": "pregnant-discuss",
       "decision": "discuss-with-provider",
       "explanation": "You are pregnant or may be. Your provider should know this before any injection, even one that does not use X-ray.",
@@ -1434,9 +1446,9 @@ public enum EmbeddedKnowledge {
       }
     },
     {
-      "id": "diabetes-glucose-high-discuss",
+      "id": "glucose-high-discuss",
       "decision": "discuss-with-provider",
-      "explanation": "Your blood sugar is 200 mg/dL or higher. A steroid can raise it much further for several days. Your provider may want to wait until it is better controlled.",
+      "explanation": "Your blood sugar is between 200 and 299 mg/dL. A steroid can raise it much further for several days. Your provider may want to wait until it is better controlled.",
       "sources": [
         "clinic-post-injection-instruction-sheets",
         "even-2012-esi-blood-glucose"
@@ -1444,14 +1456,23 @@ public enum EmbeddedKnowledge {
       "when": {
         "all": [
           {
-            "anyCondition": [
-              "diabetes"
-            ]
+            "glucoseAtLeast": 200
           },
           {
-            "glucoseAtLeast": 200
+            "glucoseBelow": 300
           }
         ]
+      }
+    },
+    {
+      "id": "glucose-low-discuss",
+      "decision": "discuss-with-provider",
+      "explanation": "Your blood sugar is below 70 mg/dL, which is low. Eat or drink 15 grams of fast sugar now (for example half a cup of fruit juice) and check again after 15 minutes. If it stays low or is below 54 mg/dL, call your clinic today. If you feel confused, very sleepy or faint, call your local emergency number. Tell your provider before the injection, so they can plan your meals and medicines for that day.",
+      "sources": [
+        "ada-2023-glycemic-targets-hypoglycemia"
+      ],
+      "when": {
+        "glucoseBelow": 70
       }
     },
     {
