@@ -84,5 +84,12 @@ struct ChecklistIntegrationTests {
             upload: .fixed(Array(answer.utf8)))
         #expect(review.status == 200)
         #expect(try object(review)["decision"] as? String == "postpone")
+        let symptoms = #"{"resourceType":"QuestionnaireResponse","status":"completed","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"new-symptoms","answer":[{"valueBoolean":true}]},{"linkId":"symptoms","answer":[{"valueCoding":{"code":"chest-pain"}},{"valueCoding":{"code":"difficulty-breathing"}}]}]}"#
+        let triaged = try object(
+            try client.request(
+                "POST", "\(server.baseURL)/v1/checklists/pre-procedure/review", headers: ["Content-Type: application/fhir+json"],
+                upload: .fixed(Array(symptoms.utf8))))
+        #expect(triaged["decision"] as? String == "postpone")
+        #expect((triaged["triage"] as? [String: Any])?["level"] as? String == "emergency")
     }
 }
