@@ -5,7 +5,7 @@
 
 Fetches the pre-procedure Questionnaire for every injection type and checks it
 against the R4B model, checks that every enableWhen names an item of the same
-questionnaire, then answers it with a QuestionnaireResponse (also validated)
+questionnaire and that the symptoms question offers every symptom code, then answers it with a QuestionnaireResponse (also validated)
 and checks the review's decision.
 """
 import argparse
@@ -40,6 +40,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True)
     base = parser.parse_args().server.rstrip("/")
+    with urllib.request.urlopen(f"{base}/v1/symptoms", timeout=10) as response:
+        codes = [entry["code"] for entry in json.loads(response.read())["items"]]
     for injection in INJECTIONS:
         request = urllib.request.Request(f"{base}/v1/checklists/pre-procedure?injection={injection}",
                                          headers={"Accept": "application/fhir+json"})
@@ -50,6 +52,9 @@ def main():
         ids = set(link_ids(document["item"]))
         missing = set(enable_when_targets(document["item"])) - ids
         assert not missing, f"enableWhen names unknown items: {missing}"
+        symptoms = next(item for item in document["item"] if item["linkId"] == "symptoms")
+        assert symptoms["type"] == "choice" and symptoms["repeats"] is True, symptoms
+        assert [option["valueCoding"]["code"] for option in symptoms["answerOption"]] == codes, "symptom codes"
         print(f"ok   Questionnaire for {injection}: {len(ids)} items, valid R4B")
 
     # The same answer seeds the FHIR fuzzing corpus (Fuzz/make-corpus.py).
@@ -61,6 +66,9 @@ def main():
         review = json.loads(response.read())
     assert review["decision"] == "postpone", review["decision"]
     rules = {reason["ruleId"] for reason in review["reasons"]}
+    # The answer chooses symptoms and a fever: they are triaged, and the answer says how soon to get care.
+    assert review["triage"]["level"] == "urgent", review["triage"]
+    assert "symptoms-need-care" in rules, rules
     print(f"ok   QuestionnaireResponse (valid R4B) reviewed: {review['decision']} ({', '.join(sorted(rules))})")
     return 0
 

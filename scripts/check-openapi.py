@@ -56,6 +56,8 @@ POSTS = [
     ("/v1/triage", {"injection": "facet-joint", "hoursSinceInjection": -1, "symptoms": ["numb-legs"]}, 422),
     ("/v1/checklists/pre-procedure/review", {"injection": "facet-joint", "temperatureC": 38.4}, 200),
     ("/v1/checklists/pre-procedure/review", {"injection": "facet-joint"}, 200),
+    ("/v1/checklists/pre-procedure/review", {"injection": "facet-joint", "symptoms": ["bowel-bladder-loss"],
+                                             "systolicBloodPressure": 185, "bloodGlucoseMgDl": 65}, 200),
 ]
 
 

@@ -526,7 +526,16 @@ paths:
             text/html:
               schema: {type: string}
             application/fhir+json:
-              schema: {type: object, required: [resourceType, status, item], description: A FHIR R4 Questionnaire.}
+              schema:
+                type: object
+                required: [resourceType, status, item]
+                description: >-
+                  A FHIR R4 Questionnaire: the injection type, one yes/no per condition, the latest blood
+                  sugar (with diabetes), fever and temperature, the top blood pressure number
+                  (`systolic-blood-pressure`, decimal, mmHg, 50 to 300), new symptoms since the last visit
+                  (`new-symptoms`, yes/no) and which ones (`symptoms`, a repeating choice of the symptom
+                  codes with their labels, enabled by a yes), steroid injections in the past 12 months,
+                  and sedation.
         '304':
           $ref: '#/components/responses/NotModified'
         '404':
@@ -548,7 +557,18 @@ paths:
     post:
       operationId: reviewReadiness
       summary: Readiness review before an appointment
-      description: The most cautious matching rule decides; no rule means `ready`. Also accepts a FHIR R4 QuestionnaireResponse to the pre-procedure Questionnaire.
+      description: |
+        The most cautious matching rule decides; no rule means `ready`. Reported symptoms, with the
+        readings, are triaged with the same rules as `POST /v1/triage`: a triage level of `emergency`
+        or `urgent` postpones (reason `symptoms-need-care`), and the answer carries the triage's
+        `level`, `action` and `reasons` whenever a symptom was reported. Without
+        `hoursSinceInjection` the symptoms are triaged as if 0 and as if 8760 hours had passed since
+        the last injection, and the more urgent answer is used (some emergencies, such as a reaction to
+        the numbing medicine, belong to the first hours, others, such as leg weakness, to later ones).
+        `sedation` is the coming procedure's and is not used by triage. Systolic blood pressure of
+        180 mmHg or more postpones; blood sugar below 70 or from 200 to 299 mg/dL is
+        `discuss-with-provider` (300 or more postpones). Also accepts a FHIR R4 QuestionnaireResponse
+        to the pre-procedure Questionnaire.
       parameters:
         - $ref: '#/components/parameters/AcceptLanguage'
       requestBody:
@@ -583,10 +603,38 @@ paths:
                       type: object
                       required: [ruleId, decision, explanation, sources]
                       properties:
-                        ruleId: {type: string}
+                        ruleId:
+                          type: string
+                          description: >-
+                            A rule of review-rules.json (e.g. `fever-postpone`, `blood-pressure-high-postpone`,
+                            `glucose-low-discuss`, `glucose-high-discuss`), or `symptoms-need-care` when the
+                            triage of the reported symptoms is `emergency` or `urgent`.
                         decision: {type: string, enum: [postpone, discuss-with-provider]}
                         explanation: {type: string}
                         sources: {type: array, items: {type: string}}
+                  triage:
+                    type: object
+                    description: >-
+                      Present exactly when at least one symptom was reported (for FHIR: the symptoms
+                      question, or fever answered yes): the triage of the symptoms and readings, so a
+                      patient who needs care is told how soon, not only to rebook.
+                    required: [level, action, reasons]
+                    additionalProperties: false
+                    properties:
+                      level: {$ref: '#/components/schemas/TriageLevel'}
+                      action: {type: string, description: 'One plain sentence for the patient, what to do now.'}
+                      reasons:
+                        type: array
+                        description: Every matched triage rule, most urgent first.
+                        items:
+                          type: object
+                          required: [ruleId, level, symptoms, explanation]
+                          additionalProperties: false
+                          properties:
+                            ruleId: {type: string}
+                            level: {$ref: '#/components/schemas/TriageLevel'}
+                            symptoms: {type: array, items: {$ref: '#/components/schemas/Symptom'}}
+                            explanation: {type: string}
                   items: {type: array, items: {$ref: '#/components/schemas/ChecklistItem'}}
                   disclaimer: {type: string}
                   knowledgeBaseVersion: {type: string}
@@ -1010,7 +1058,10 @@ components:
         disclaimer: {type: string}
         knowledgeBaseVersion: {type: string}
     ReviewRequest:
-      description: Like a triage request (the same rules); `hoursSinceInjection` is not needed.
+      description: >-
+        Like a triage request (the same rules); `hoursSinceInjection` (since the last injection) is not
+        needed: without it, symptoms are triaged at 0 and at 8760 hours and the more urgent answer is used.
+        `sedation` is for the coming procedure.
       type: object
       additionalProperties: false
       required: [injection]
@@ -1036,9 +1087,14 @@ components:
         A FHIR R4 QuestionnaireResponse to the pre-procedure Questionnaire (`GET
         /v1/checklists/pre-procedure?format=fhir`). Items may be nested in groups as in the Questionnaire;
         members this service does not read (`status`, `questionnaire`, `text`, extensions, …) are ignored.
-        Every `linkId` must be a question of the Questionnaire and appear at most once (no question
-        repeats), an answered question has exactly one answer, and the injection question must be
-        answered (422 otherwise).
+        Every `linkId` must be a question of the Questionnaire and appear at most once, an answered
+        question has exactly one answer, and the injection question must be answered (422 otherwise).
+        The one repeating question is `symptoms` (enabled by `new-symptoms` = yes): one or more
+        answers, each a `valueCoding` with a symptom code, no code twice. Symptoms chosen while
+        `new-symptoms` is no, `new-symptoms` yes without the symptoms, and `fever` chosen while the
+        fever question is no contradict each other (422). `systolic-blood-pressure` is the top number
+        in mmHg (50 to 300). The questionnaire does not ask when the last injection was, so symptoms
+        are triaged as if `hoursSinceInjection` were absent.
       type: object
       required: [resourceType, item]
       properties:
@@ -1073,6 +1129,7 @@ components:
               enum:
                 - fever
                 - sedation
+                - new-symptoms
                 - condition-diabetes
                 - condition-anticoagulant
                 - condition-antiplatelet
@@ -1098,6 +1155,28 @@ components:
           properties:
             linkId: {type: string, const: blood-glucose}
             answer: {type: array, minItems: 1, maxItems: 1, items: {type: object, required: [valueDecimal], properties: {valueDecimal: {type: number, minimum: 10, maximum: 2000}}}}
+        - type: object
+          required: [linkId]
+          properties:
+            linkId: {type: string, const: systolic-blood-pressure}
+            answer: {type: array, minItems: 1, maxItems: 1, items: {type: object, required: [valueDecimal], properties: {valueDecimal: {type: number, minimum: 50, maximum: 300}}}}
+        - type: object
+          description: The new symptoms since the last visit; repeats, one answer per symptom.
+          required: [linkId]
+          properties:
+            linkId: {type: string, const: symptoms}
+            answer:
+              type: array
+              minItems: 1
+              items:
+                type: object
+                required: [valueCoding]
+                properties:
+                  valueCoding:
+                    type: object
+                    required: [code]
+                    properties:
+                      code: {$ref: '#/components/schemas/Symptom'}
         - type: object
           required: [linkId]
           properties:

@@ -60,15 +60,29 @@ struct ChecklistBuilderTests {
     // MARK: - Review
 
     func decision(
-        _ injection: InjectionType = .facetJoint, temperature: Double? = nil, glucose: Double? = nil, steroids: Int? = nil,
-        conditions: Set<Condition> = [], symptoms: [Symptom] = []
+        _ injection: InjectionType = .facetJoint, temperature: Double? = nil, glucose: Double? = nil, systolic: Double? = nil,
+        steroids: Int? = nil, conditions: Set<Condition> = [], symptoms: [Symptom] = []
     ) -> ReviewDecision {
-        Self.builder.review(
-            TriageRequest(
-                injection: injection, hoursSinceInjection: 0, symptoms: symptoms.map { .init($0) }, temperatureC: temperature,
-                bloodGlucoseMgDl: glucose, steroidInjectionsPast12Months: steroids, conditions: conditions)
+        review(
+            injection, temperature: temperature, glucose: glucose, systolic: systolic, steroids: steroids, conditions: conditions,
+            symptoms: symptoms
         ).decision
     }
+
+    /// A review without `hoursSinceInjection`, unless `hours` is given.
+    func review(
+        _ injection: InjectionType = .facetJoint, temperature: Double? = nil, glucose: Double? = nil, systolic: Double? = nil,
+        steroids: Int? = nil, conditions: Set<Condition> = [], symptoms: [Symptom] = [], hours: Double? = nil
+    ) -> ChecklistBuilder.Review {
+        Self.builder.review(
+            TriageRequest(
+                injection: injection, hoursSinceInjection: hours ?? 0, symptoms: symptoms.map { .init($0) },
+                temperatureC: temperature, bloodGlucoseMgDl: glucose, systolicBloodPressure: systolic,
+                steroidInjectionsPast12Months: steroids, conditions: conditions),
+            hoursGiven: hours != nil)
+    }
+
+    func ruleIDs(_ review: ChecklistBuilder.Review) -> [String] { review.reasons.map(\.ruleID) }
 
     @Test func readyWhenNothingStandsInTheWay() {
         #expect(decision() == .ready)
@@ -90,6 +104,7 @@ struct ChecklistBuilderTests {
         #expect(decision(conditions: [.antiplatelet]) == .discussWithProvider)
         #expect(decision(glucose: 200, conditions: [.diabetes]) == .discussWithProvider)
         #expect(decision(glucose: 199) == .ready)
+        #expect(decision(glucose: 199, conditions: [.diabetes]) == .discussWithProvider)  // the monitoring plan
         #expect(decision(conditions: [.contrastAllergy]) == .discussWithProvider)
         #expect(decision(conditions: [.immunosuppressed]) == .discussWithProvider)
         #expect(decision(steroids: 4) == .ready)
@@ -103,5 +118,125 @@ struct ChecklistBuilderTests {
         #expect(review.reasons.contains { $0.decision == .discussWithProvider })
         #expect(review.reasons.first?.decision == .postpone)
         #expect(review.items.allSatisfy { $0.phase == .preProcedure })
+    }
+
+    // MARK: - Review: symptoms, blood pressure and blood sugar (contract v2)
+
+    /// Symptoms that need care postpone the procedure, and the answer says how soon.
+    @Test func symptomsThatNeedCarePostponeAndCarryTheTriage() throws {
+        let bladder = review(symptoms: [.bowelBladderLoss])
+        #expect(bladder.decision == .postpone)
+        #expect(ruleIDs(bladder) == ["symptoms-need-care"])
+        let triage = try #require(bladder.triage)
+        #expect(triage.level == .emergency)
+        #expect(triage.action.hasPrefix("Call your local emergency number"))
+        #expect(triage.reasons.contains { $0.symptoms.contains(.bowelBladderLoss) && $0.level == .emergency })
+
+        let chest = review(symptoms: [.chestPain, .difficultyBreathing])
+        #expect(chest.decision == .postpone)
+        #expect(chest.triage?.level == .emergency)
+        #expect(ruleIDs(chest).contains("symptoms-need-care"))
+
+        let reason = try #require(bladder.reasons.first)
+        let data = Self.knowledgeBase.reviewSymptomTriage
+        #expect(reason.decision == .postpone && reason.explanation == data.explanation && reason.sources == data.sources)
+    }
+
+    @Test func systolicOf180OrMorePostponesWithoutATriage() {
+        let high = review(systolic: 210)
+        #expect(high.decision == .postpone)
+        #expect(ruleIDs(high) == ["blood-pressure-high-postpone"])
+        #expect(high.triage == nil)
+        #expect(decision(systolic: 180) == .postpone)
+        #expect(decision(systolic: 179) == .ready)
+        #expect(decision(systolic: 179, conditions: [.hypertension]) == .discussWithProvider)  // a steroid with hypertension
+    }
+
+    @Test func bloodSugarBoundaries() {
+        #expect(ruleIDs(review(glucose: 69)) == ["glucose-low-discuss"])
+        #expect(decision(glucose: 69) == .discussWithProvider)
+        #expect(decision(glucose: 70) == .ready)
+        #expect(decision(glucose: 199) == .ready)
+        #expect(ruleIDs(review(glucose: 200)) == ["glucose-high-discuss"])
+        #expect(decision(glucose: 200) == .discussWithProvider)
+        #expect(ruleIDs(review(glucose: 299)) == ["glucose-high-discuss"])
+        #expect(ruleIDs(review(glucose: 300)) == ["glucose-very-high-postpone"])
+        #expect(decision(glucose: 300) == .postpone)
+        // Whatever the conditions: with diabetes the monitoring plan is added, nothing lost.
+        #expect(Set(ruleIDs(review(glucose: 69, conditions: [.diabetes]))) == ["glucose-low-discuss", "diabetes-monitoring-plan"])
+    }
+
+    /// Without hours, the symptoms are triaged early and late and the more urgent answer counts.
+    @Test func withoutHoursTheMoreUrgentOfEarlyAndLateCounts() throws {
+        // Anaesthetic toxicity is an emergency only in the first 2 hours.
+        let taste = review(symptoms: [.metallicTaste])
+        #expect(taste.decision == .postpone)
+        #expect(taste.triage?.level == .emergency)
+        #expect(taste.triageHours == 0)
+        let tasteLate = review(symptoms: [.metallicTaste], hours: 30)
+        #expect(tasteLate.decision == .ready)
+        #expect(tasteLate.triage?.level == .contactProvider)
+        // Leg weakness is expected from the numbing medicine only in the first 8 hours.
+        let weakness = review(symptoms: [.legWeakness])
+        #expect(weakness.decision == .postpone)
+        #expect(weakness.triage?.level == .emergency)
+        #expect(weakness.triageHours == 8760)
+        let weaknessEarly = review(symptoms: [.legWeakness], hours: 2)
+        #expect(weaknessEarly.decision == .ready)
+        #expect(weaknessEarly.triage?.level == .selfCare)
+        #expect(weaknessEarly.triageHours == 2)
+        #expect(Self.knowledgeBase.reviewSymptomTriage.hoursWhenNotGiven == [0, 8760])
+    }
+
+    /// On the same level, the answer whose other reasons are more urgent is kept:
+    /// a headache with a fever reads as lasting, not as the harmless first-day one.
+    @Test func onTheSameLevelTheMoreCautiousReasonsAreKept() throws {
+        let triage = try #require(review(symptoms: [.fever, .headache]).triage)
+        #expect(triage.level == .urgent)
+        let headache = try #require(triage.reasons.first { $0.symptoms.contains(.headache) })
+        #expect(headache.level == .contactProvider)
+    }
+
+    /// The triage is there whenever a symptom is reported, and only then; levels
+    /// below urgent leave the decision to the review rules.
+    @Test func triageIsShownForAnySymptomAndOnlyThen() throws {
+        #expect(review().triage == nil)
+        #expect(review(temperature: 38.5).triage == nil)
+        let sore = review(symptoms: [.injectionSitePain])
+        #expect(sore.decision == .ready)
+        #expect(sore.triage?.level == .contactProvider)
+        #expect(sore.reasons.isEmpty)
+        #expect(Self.knowledgeBase.reviewSymptomTriage.postponeAtLevels == [.emergency, .urgent])
+        #expect(!Self.knowledgeBase.reviewRules.contains { $0.id == Self.knowledgeBase.reviewSymptomTriage.ruleID })
+    }
+
+    /// Readings count in the symptoms' triage (chest pain with a systolic of 185 is an emergency).
+    @Test func readingsCountInTheTriage() {
+        let chest = review(systolic: 185, symptoms: [.chestPain])
+        #expect(chest.triage?.level == .emergency)
+        #expect(Set(ruleIDs(chest)) == ["blood-pressure-high-postpone", "symptoms-need-care"])
+    }
+
+    /// The review's sedation is the coming procedure's: drowsiness is not read as its after-effect.
+    @Test func theReviewsSedationIsNotReadByTriage() throws {
+        let request = TriageRequest(
+            injection: .facetJoint, sedation: true, hoursSinceInjection: 2, symptoms: [.init(.drowsiness, severity: .mild)])
+        let review = Self.builder.review(request, sedation: true, hoursGiven: true)
+        #expect(review.triage?.level == .urgent)
+        #expect(review.decision == .postpone)
+        // Triage itself, told of sedation, calls it expected.
+        #expect(Self.builder.triageEngine.triage(request).level == .selfCare)
+    }
+
+    /// A symptom the patient already had, no worse, gives at most contact-provider
+    /// (the triage rules' policy), except loss of bladder or bowel control.
+    @Test func preExistingSymptomsFollowTheTriagePolicy() {
+        let old = Self.builder.review(
+            TriageRequest(injection: .facetJoint, hoursSinceInjection: 0, symptoms: [.init(.legWeakness, isNew: false)]))
+        #expect(old.decision == .ready)
+        #expect(old.triage?.level == .contactProvider)
+        let bladder = Self.builder.review(
+            TriageRequest(injection: .facetJoint, hoursSinceInjection: 0, symptoms: [.init(.bowelBladderLoss, isNew: false)]))
+        #expect(bladder.decision == .postpone)
     }
 }

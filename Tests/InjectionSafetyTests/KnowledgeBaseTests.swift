@@ -107,6 +107,30 @@ struct KnowledgeBaseTests {
         try KnowledgeBase(files: files).integrityProblems().map(\.description)
     }
 
+    /// The review's symptom triage is checked like a rule: its id is its own, its
+    /// sources resolve, and it has levels and hours to work with.
+    @Test func brokenReviewSymptomTriageIsReported() throws {
+        let files = try Self.editing("review-rules.json") { object in
+            var triage = try #require(object["symptomTriage"] as? [String: Any])
+            triage["ruleId"] = "fever-postpone"
+            triage["sources"] = ["no-such-source"]
+            triage["postponeAtLevels"] = [String]()
+            triage["hoursWhenNotGiven"] = [-1]
+            object["symptomTriage"] = triage
+        }
+        let problems = try Self.problems(files)
+        #expect(problems.contains("review-rules.json: fever-postpone: id listed more than once"), "\(problems)")
+        #expect(problems.contains { $0.contains("fever-postpone: cites unknown source 'no-such-source'") })
+        #expect(problems.contains("review-rules.json: symptomTriage: postponeAtLevels is empty"))
+        #expect(problems.contains { $0.hasPrefix("review-rules.json: symptomTriage: hoursWhenNotGiven") })
+        let missing = try Self.editing("review-rules.json") { $0["symptomTriage"] = nil }
+        #expect {
+            _ = try KnowledgeBase(files: missing)
+        } throws: { error in
+            "\(error)".contains("review-rules.json") && "\(error)".contains("symptomTriage")
+        }
+    }
+
     @Test func unknownSymptomCodeFailsToLoadNamingTheField() throws {
         let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["patientNotices"] = ["no-such-symptom"] }
         #expect {

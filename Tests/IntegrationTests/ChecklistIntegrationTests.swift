@@ -48,6 +48,16 @@ struct ChecklistIntegrationTests {
         #expect(
             try object(try review(#"{"injection":"facet-joint","conditions":["antiplatelet"]}"#))["decision"] as? String
                 == "discuss-with-provider")
+        // Symptoms are triaged: the patient is told to seek care, not only to rebook.
+        let bladder = try object(try review(#"{"injection":"facet-joint","symptoms":["bowel-bladder-loss"]}"#))
+        #expect(bladder["decision"] as? String == "postpone")
+        #expect((bladder["triage"] as? [String: Any])?["level"] as? String == "emergency")
+        let pressure = try object(try review(#"{"injection":"facet-joint","systolicBloodPressure":210}"#))
+        #expect(pressure["decision"] as? String == "postpone")
+        #expect(pressure["triage"] == nil)
+        let weakness = try object(try review(#"{"injection":"facet-joint","symptoms":["leg-weakness"],"hoursSinceInjection":2}"#))
+        #expect(weakness["decision"] as? String == "ready")
+        #expect((weakness["triage"] as? [String: Any])?["level"] as? String == "self-care")
         #expect(try review(#"{"injection":"facet-joint"}"#, contentType: "text/plain").status == 415)
         #expect(try review(#"{"injection":"facet-joint""#).status == 400)
         #expect(try review(#"{"injection":"facet-joint","temprature":38}"#).status == 422)
@@ -74,5 +84,12 @@ struct ChecklistIntegrationTests {
             upload: .fixed(Array(answer.utf8)))
         #expect(review.status == 200)
         #expect(try object(review)["decision"] as? String == "postpone")
+        let symptoms = #"{"resourceType":"QuestionnaireResponse","status":"completed","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"new-symptoms","answer":[{"valueBoolean":true}]},{"linkId":"symptoms","answer":[{"valueCoding":{"code":"chest-pain"}},{"valueCoding":{"code":"difficulty-breathing"}}]}]}"#
+        let triaged = try object(
+            try client.request(
+                "POST", "\(server.baseURL)/v1/checklists/pre-procedure/review", headers: ["Content-Type: application/fhir+json"],
+                upload: .fixed(Array(symptoms.utf8))))
+        #expect(triaged["decision"] as? String == "postpone")
+        #expect((triaged["triage"] as? [String: Any])?["level"] as? String == "emergency")
     }
 }

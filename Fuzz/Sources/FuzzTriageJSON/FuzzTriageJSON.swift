@@ -42,18 +42,20 @@ enum Routes {
     static let checklists = ChecklistRoutes(knowledgeBase: knowledgeBase, metrics: metrics)
 }
 
-typealias Decoded = Result<(TriageRequest, Bool), APIProblem>
+typealias Decoded = Result<TriageRequestDecoder.ReviewBody, APIProblem>
 
 func same(_ a: Decoded, _ b: Decoded) -> Bool {
     switch (a, b) {
-    case (.success(let x), .success(let y)): x.0 == y.0 && x.1 == y.1
+    case (.success(let x), .success(let y)): x == y
     case (.failure(let x), .failure(let y)): x == y
     default: false
     }
 }
 
 func decodeTriage(_ body: [UInt8]) -> Decoded {
-    do { return .success((try TriageRequestDecoder.decode(body), false)) } catch { return .failure(error) }
+    do { return .success(.init(request: try TriageRequestDecoder.decode(body), sedation: false, hoursGiven: true)) } catch {
+        return .failure(error)
+    }
 }
 
 func decodeReview(_ body: [UInt8]) -> Decoded {
@@ -204,28 +206,30 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     // decode is decodeWithSedation with hours required, without sedation.
     let strict = decodeStrict(body)
     switch (triage, strict) {
-    case (.success(let a), .success(let b)): check(a.0 == b.0, "decode and decodeWithSedation disagree")
+    case (.success(let a), .success(let b)): check(a.request == b.request && b.hoursGiven, "decode and decodeWithSedation disagree")
     case (.failure(let a), .failure(let b)): check(a == b, "decode and decodeWithSedation fail differently")
     default: check(false, "decode and decodeWithSedation disagree on success")
     }
     // Requiring hours only adds an error: what passes with them required passes without.
-    if case .success(let (request, _)) = strict {
-        guard case .success(let (relaxed, _)) = review else { fatalError("invariant violated: review refuses a triage body") }
+    if case .success(let request) = strict {
+        guard case .success(let relaxed) = review else { fatalError("invariant violated: review refuses a triage body") }
         check(relaxed == request, "review decodes a triage body differently")
     }
 
     var problemBodies: [[UInt8]?] = []
     for (decoded, what) in [(triage, "triage"), (review, "review"), (fhir, "fhir")] {
         switch decoded {
-        case .success(let (request, _)):
-            checkRanges(request, what)
+        case .success(let decoded):
+            checkRanges(decoded.request, what)
             problemBodies.append(nil)
         case .failure(let problem):
             problemBodies.append(checkProblem(problem, body: body, document: document, what))
         }
     }
-    if case .success(let (request, _)) = fhir {
-        check(request.symptoms.count <= 1 && request.hoursSinceInjection == 0, "fhir: symptoms or hours invented")
+    // The questionnaire asks no hours, and offers each symptom once.
+    if case .success(let decoded) = fhir {
+        check(!decoded.hoursGiven && decoded.request.hoursSinceInjection == 0, "fhir: hours invented")
+        check(decoded.request.symptoms.count <= Symptom.allCases.count, "fhir: \(decoded.request.symptoms.count) symptoms")
     }
 
     // Through the route handlers, as the server calls them.

@@ -45,13 +45,20 @@ public struct ChecklistBuilder: Sendable {
 
         public var decision: ReviewDecision
         public var reasons: [Reason]
+        /// The triage of the reported symptoms (with the readings); `nil` when none was reported.
+        public var triage: TriageResult?
+        /// The `hoursSinceInjection` that triage used (given, or the most urgent of the data's choices).
+        public var triageHours: Double?
         public var items: [PersonalisedItem]
     }
 
     public let knowledgeBase: KnowledgeBase
+    /// Triages the symptoms a review reports, with the same rules as after an injection.
+    public let triageEngine: TriageEngine
 
     public init(knowledgeBase: KnowledgeBase) {
         self.knowledgeBase = knowledgeBase
+        triageEngine = TriageEngine(knowledgeBase: knowledgeBase)
     }
 
     /// The medications given: the named ones, or the injection type's defaults.
@@ -110,15 +117,52 @@ public struct ChecklistBuilder: Sendable {
 
     /// The readiness review before an appointment: every matching rule, the most
     /// cautious decision wins, and the personalised pre-procedure list.
-    public func review(_ request: TriageRequest, sedation: Bool = false) -> Review {
+    ///
+    /// Reported symptoms (with the readings) are triaged as after an injection
+    /// (`symptomTriage` in `review-rules.json`): a level it names postpones.
+    /// `hoursGiven` says whether `request.hoursSinceInjection` was reported;
+    /// when it was not, the symptoms are triaged at each of the data's
+    /// `hoursWhenNotGiven` and the most cautious answer is kept
+    /// (``isMoreCautious(_:than:)``). `sedation` is the coming procedure's;
+    /// triage does not read it.
+    public func review(_ request: TriageRequest, sedation: Bool = false, hoursGiven: Bool = false) -> Review {
         var resolved = request
         resolved.resolveMedications(defaults: knowledgeBase.injection(request.injection)?.defaultMedications ?? [])
-        let reasons = knowledgeBase.reviewRules.filter { $0.when.holds(for: resolved) }.map {
+        var reasons = knowledgeBase.reviewRules.filter { $0.when.holds(for: resolved) }.map {
             Review.Reason(ruleID: $0.id, decision: $0.decision, explanation: $0.explanation, sources: $0.sources)
-        }.sorted { ($0.decision, $0.ruleID) < ($1.decision, $1.ruleID) }
+        }
+        let symptomTriage = knowledgeBase.reviewSymptomTriage
+        var triage: (result: TriageResult, hours: Double)?
+        if !request.symptoms.isEmpty {
+            var input = request
+            input.sedation = nil
+            for hours in hoursGiven ? [request.hoursSinceInjection] : symptomTriage.hoursWhenNotGiven {
+                input.hoursSinceInjection = hours
+                let result = triageEngine.triage(input)
+                if triage.map({ Self.isMoreCautious(result, than: $0.result) }) ?? true { triage = (result, hours) }
+            }
+        }
+        if let triage, symptomTriage.postponeAtLevels.contains(triage.result.level) {
+            reasons.append(
+                Review.Reason(
+                    ruleID: symptomTriage.ruleID, decision: .postpone, explanation: symptomTriage.explanation,
+                    sources: symptomTriage.sources))
+        }
+        reasons.sort { ($0.decision, $0.ruleID) < ($1.decision, $1.ruleID) }
         let patient = Patient(
             injection: request.injection, approach: request.approach, medications: request.medications,
             conditions: request.conditions, sedation: sedation)
-        return Review(decision: reasons.first?.decision ?? .ready, reasons: reasons, items: checklist(.preProcedure, for: patient))
+        return Review(
+            decision: reasons.first?.decision ?? .ready, reasons: reasons, triage: triage?.result, triageHours: triage?.hours,
+            items: checklist(.preProcedure, for: patient))
+    }
+
+    /// Whether `a` is a more cautious triage answer than `b`: a more urgent
+    /// level, or the same level and, reason by reason (most urgent first), the
+    /// first difference more urgent, or as urgent with more reasons.
+    static func isMoreCautious(_ a: TriageResult, than b: TriageResult) -> Bool {
+        if a.level != b.level { return a.level < b.level }
+        for (x, y) in zip(a.reasons, b.reasons) where x.level != y.level { return x.level < y.level }
+        return a.reasons.count > b.reasons.count
     }
 }

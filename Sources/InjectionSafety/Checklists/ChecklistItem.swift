@@ -28,3 +28,25 @@ public struct ReviewRule: Sendable, Codable, Hashable {
     public var sources: [String]
     public var when: TriageCondition
 }
+
+/// How the review treats reported symptoms (`symptomTriage` in `review-rules.json`):
+/// they go through the triage engine, and a triage level in ``postponeAtLevels``
+/// gives a `postpone` reason with ``ruleID``.
+public struct ReviewSymptomTriage: Sendable, Codable, Hashable {
+    /// The id of the review reason it gives; kebab-case, not a review rule's id.
+    public var ruleID: String
+    /// The triage levels that postpone the procedure.
+    public var postponeAtLevels: [TriageLevel]
+    /// When the request gives no `hoursSinceInjection`: the hours to triage at;
+    /// the most cautious answer is kept (``ChecklistBuilder/isMoreCautious(_:than:)``).
+    public var hoursWhenNotGiven: [Double]
+    /// Why, in plain language (the reason's explanation).
+    public var explanation: String
+    /// For clinicians, never shown to patients: the choices in it.
+    public var productChoice: String
+    public var sources: [String]
+
+    private enum CodingKeys: String, CodingKey {
+        case ruleID = "ruleId", postponeAtLevels, hoursWhenNotGiven, explanation, productChoice, sources
+    }
+}

@@ -1287,6 +1287,24 @@ public enum EmbeddedKnowledge {
         // Sources/InjectionSafety/Resources/knowledge/review-rules.json
         "review-rules.json": #"""
 {
+  "symptomTriage": {
+    "ruleId": "symptoms-need-care",
+    "postponeAtLevels": [
+      "emergency",
+      "urgent"
+    ],
+    "hoursWhenNotGiven": [
+      0,
+      8760
+    ],
+    "explanation": "A symptom you told us about needs to be checked by a doctor or nurse before any planned injection. Follow the triage advice in this answer: it says how soon to get care. Book the injection again after you have been checked.",
+    "productChoice": "The reported symptoms, with the request's temperature, blood sugar and blood pressure, are triaged with the post-injection triage rules (triage-rules.json, the same engine as POST /v1/triage), only when at least one symptom is reported. A triage level in postponeAtLevels (emergency, urgent) makes the decision postpone with this rule id; contact-provider and self-care leave the decision to the other rules, but the triage answer is still shown. A review body usually has no hoursSinceInjection (it comes before an injection). Then the symptoms are triaged twice, as if 0 hours and as if 8760 hours (one year) had passed since the last injection (hoursWhenNotGiven), and the more urgent answer is kept (on the same level, the one whose other reasons are more urgent; the earlier time when they are the same): some emergencies are tied to the first hours (local-anaesthetic toxicity within 2 hours) and others only to later times (leg weakness or numbness is expected from the anaesthetic within 8 hours, not after), so the cautious reading is the more urgent of the two. This can read a flare or a red injection site as late (contact-provider or urgent) when the last injection was recent. When hoursSinceInjection is given, it is used as is. The review's sedation (for the coming procedure) is not passed to triage, so no symptom is read as an after-effect of sedation. Symptoms sent with new: false follow the triage rules' preExistingSymptoms policy.",
+    "sources": [
+      "medscape-esi-contraindications",
+      "ui-health-after-your-procedure",
+      "clinic-post-injection-instruction-sheets"
+    ]
+  },
   "rules": [
     {
       "id": "fever-postpone",
@@ -1377,6 +1395,18 @@ public enum EmbeddedKnowledge {
       }
     },
     {
+      "id": "blood-pressure-high-postpone",
+      "decision": "postpone",
+      "explanation": "Your top blood pressure number is 180 mmHg or higher. That is too high for a planned injection, and a steroid can push it higher for a few days. Have your blood pressure checked and treated first. If you also have chest pain, a very bad headache, trouble speaking, or a weak or numb face, arm or leg, call your local emergency number now.",
+      "sources": [
+        "northern-care-alliance-steroid-injection-leaflet",
+        "ui-health-after-your-procedure"
+      ],
+      "when": {
+        "systolicAtLeast": 180
+      }
+    },
+    {
       "id": "pregnant-discuss",
       "decision": "discuss-with-provider",
       "explanation": "You are pregnant or may be. Your provider should know this before any injection, even one that does not use X-ray.",
@@ -1416,9 +1446,9 @@ public enum EmbeddedKnowledge {
       }
     },
     {
-      "id": "diabetes-glucose-high-discuss",
+      "id": "glucose-high-discuss",
       "decision": "discuss-with-provider",
-      "explanation": "Your blood sugar is 200 mg/dL or higher. A steroid can raise it much further for several days. Your provider may want to wait until it is better controlled.",
+      "explanation": "Your blood sugar is between 200 and 299 mg/dL. A steroid can raise it much further for several days. Your provider may want to wait until it is better controlled.",
       "sources": [
         "clinic-post-injection-instruction-sheets",
         "even-2012-esi-blood-glucose"
@@ -1426,14 +1456,23 @@ public enum EmbeddedKnowledge {
       "when": {
         "all": [
           {
-            "anyCondition": [
-              "diabetes"
-            ]
+            "glucoseAtLeast": 200
           },
           {
-            "glucoseAtLeast": 200
+            "glucoseBelow": 300
           }
         ]
+      }
+    },
+    {
+      "id": "glucose-low-discuss",
+      "decision": "discuss-with-provider",
+      "explanation": "Your blood sugar is below 70 mg/dL, which is low. Eat or drink 15 grams of fast sugar now (for example half a cup of fruit juice) and check again after 15 minutes. If it stays low or is below 54 mg/dL, call your clinic today. If you feel confused, very sleepy or faint, call your local emergency number. Tell your provider before the injection, so they can plan your meals and medicines for that day.",
+      "sources": [
+        "ada-2023-glycemic-targets-hypoglycemia"
+      ],
+      "when": {
+        "glucoseBelow": 70
       }
     },
     {

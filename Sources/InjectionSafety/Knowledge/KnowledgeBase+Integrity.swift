@@ -74,7 +74,6 @@ extension KnowledgeBase {
         }
         checkRows("triage-rules.json", triageRules.map { ($0.id, $0.explanation, $0.sources) })
         checkRows("checklist-items.json", checklistItems.map { ($0.id, $0.text, $0.sources) })
-        checkRows("review-rules.json", reviewRules.map { ($0.id, $0.explanation, $0.sources) })
         for level in TriageLevel.allCases where !triageRules.contains(where: { $0.level == level }) {
             problem("triage-rules.json", "no rule gives the level '\(level.rawValue)'")
         }
@@ -117,6 +116,17 @@ extension KnowledgeBase {
         for rule in reviewRules where rule.decision == .ready {
             problem("review-rules.json: \(rule.id)", "a rule cannot decide 'ready' (it is what no rule gives)")
         }
+        // The review's symptom triage: its reason reads like a rule's, with an id of its own.
+        let symptomTriage = reviewSymptomTriage
+        checkRows(
+            "review-rules.json", reviewRules.map { ($0.id, $0.explanation, $0.sources) }
+                + [(symptomTriage.ruleID, symptomTriage.explanation, symptomTriage.sources)])
+        let symptomTriageLocation = "review-rules.json: symptomTriage"
+        if symptomTriage.postponeAtLevels.isEmpty { problem(symptomTriageLocation, "postponeAtLevels is empty") }
+        if symptomTriage.hoursWhenNotGiven.isEmpty || !symptomTriage.hoursWhenNotGiven.allSatisfy({ (0...87_600).contains($0) }) {
+            problem(symptomTriageLocation, "hoursWhenNotGiven needs at least one number of hours from 0 to 87600")
+        }
+        if symptomTriage.productChoice.allSatisfy({ $0 == " " }) { problem(symptomTriageLocation, "productChoice is empty") }
         for source in sources where !cited.contains(source.id) {
             problem("sources.json: \(source.id)", "cited by no entry")
         }

@@ -35,6 +35,8 @@ public struct KnowledgeBase: Sendable {
     public let checklistItems: [ChecklistItem]
     /// The pre-procedure review rules.
     public let reviewRules: [ReviewRule]
+    /// How the review triages reported symptoms.
+    public let reviewSymptomTriage: ReviewSymptomTriage
     /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
     public let version: String
 
@@ -114,11 +116,13 @@ public struct KnowledgeBase: Sendable {
             return rule
         }
         checklistItems = try decode("checklist-items.json", as: ChecklistItemsFile.self).items
-        reviewRules = try decode("review-rules.json", as: ReviewRulesFile.self).rules.map { rule in
+        let reviewFile = try decode("review-rules.json", as: ReviewRulesFile.self)
+        reviewRules = try reviewFile.rules.map { rule in
             var rule = rule
             rule.when = try resolved(rule.when, "review-rules.json: \(rule.id)")
             return rule
         }
+        reviewSymptomTriage = reviewFile.symptomTriage
         sideEffectsByID = OrdinalTable(sideEffects.map { ($0.id, $0) })
         injectionsByID = OrdinalTable(injections.map { ($0.id, $0) })
         symptomsByCode = OrdinalTable(symptoms.map { ($0.code, $0) })
@@ -155,7 +159,10 @@ public struct KnowledgeBase: Sendable {
         var rules: [TriageRule]
     }
     private struct ChecklistItemsFile: Decodable { var items: [ChecklistItem] }
-    private struct ReviewRulesFile: Decodable { var rules: [ReviewRule] }
+    private struct ReviewRulesFile: Decodable {
+        var symptomTriage: ReviewSymptomTriage
+        var rules: [ReviewRule]
+    }
 
     /// Names the field a decoding error is about, e.g. `sideEffects[3].patientNotices[1]`.
     static func describe(_ error: DecodingError) -> String {

@@ -100,16 +100,15 @@ struct ChecklistRoutes: Sendable {
         let contentType = request.headers["Content-Type"]
         let isFHIR = contentType?.lowercased().hasPrefix(FHIRQuestionnaire.mediaType) == true
         guard isFHIR || TriageRoutes.isJSON(contentType) else { return APIProblem.unsupportedMediaType.response }
-        let input: TriageRequest
-        let sedation: Bool
+        let input: TriageRequestDecoder.ReviewBody
         do {
-            (input, sedation) = isFHIR
+            input = isFHIR
                 ? try FHIRQuestionnaire.reviewRequest(from: request.body)
                 : try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false)
         } catch {
             return error.response
         }
-        let review = builder.review(input, sedation: sedation)
+        let review = builder.review(input.request, sedation: input.sedation, hoursGiven: input.hoursGiven)
         metrics.reviewAnswered(review.decision)
         var json = Array(#"{"decision":"#.utf8)
         JSONString.append(review.decision.rawValue, to: &json)
@@ -126,7 +125,9 @@ struct ChecklistRoutes: Sendable {
             JSONString.appendArray(reason.sources, to: &json)
             json.append(UInt8(ascii: "}"))
         }
-        json.append(contentsOf: #"],"items":"#.utf8)
+        json.append(UInt8(ascii: "]"))
+        if let triage = review.triage { Self.appendTriage(triage, to: &json) }
+        json.append(contentsOf: #","items":"#.utf8)
         Self.appendItems(review.items, to: &json)
         Self.appendTail(version: builder.knowledgeBase.version, to: &json)
         return HTTPResponse(
@@ -135,6 +136,29 @@ struct ChecklistRoutes: Sendable {
     }
 
     // MARK: - JSON
+
+    /// `,"triage":{…}`: the level, what to do, and each matched rule (no facts,
+    /// which name the hours the review assumed).
+    static func appendTriage(_ triage: TriageResult, to json: inout [UInt8]) {
+        json.append(contentsOf: #","triage":{"level":"#.utf8)
+        JSONString.append(triage.level.rawValue, to: &json)
+        json.append(contentsOf: #","action":"#.utf8)
+        JSONString.append(triage.action, to: &json)
+        json.append(contentsOf: #","reasons":["#.utf8)
+        for (index, reason) in triage.reasons.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(contentsOf: #"{"ruleId":"#.utf8)
+            JSONString.append(reason.ruleID, to: &json)
+            json.append(contentsOf: #","level":"#.utf8)
+            JSONString.append(reason.level.rawValue, to: &json)
+            json.append(contentsOf: #","symptoms":"#.utf8)
+            JSONString.appendArray(reason.symptoms.map(\.rawValue), to: &json)
+            json.append(contentsOf: #","explanation":"#.utf8)
+            JSONString.append(reason.explanation, to: &json)
+            json.append(UInt8(ascii: "}"))
+        }
+        json.append(contentsOf: "]}".utf8)
+    }
 
     static func appendItems(_ items: [ChecklistBuilder.PersonalisedItem], to json: inout [UInt8]) {
         json.append(UInt8(ascii: "["))

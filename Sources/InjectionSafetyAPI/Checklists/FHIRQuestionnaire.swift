@@ -6,7 +6,9 @@ import InjectionSafety
 ///
 /// Questions: the injection type (choice), one yes/no per patient condition,
 /// the latest blood sugar (decimal, asked only with diabetes), fever (yes/no)
-/// and temperature (decimal, asked only with fever), steroid injections in the
+/// and temperature (decimal, asked only with fever), the top blood pressure
+/// number (decimal, mmHg), new symptoms since the last visit (yes/no) and which
+/// ones (choice, repeats, asked only after a yes), steroid injections in the
 /// past 12 months (integer), and sedation (yes/no).
 enum FHIRQuestionnaire {
     static let mediaType = "application/fhir+json"
@@ -14,9 +16,14 @@ enum FHIRQuestionnaire {
     static let url = "urn:injection-safety:questionnaire:pre-procedure"
     /// The link ids of the questions, and of the group that holds the condition questions.
     static let questionIDs: Set<String> = Set(
-        ["injection", "blood-glucose", "fever", "temperature", "steroid-injections", "sedation"]
+        [
+            "injection", "blood-glucose", "fever", "temperature", "systolic-blood-pressure", "new-symptoms", "symptoms",
+            "steroid-injections", "sedation",
+        ]
             + Condition.allCases.map { "condition-\($0.rawValue)" })
     static let conditionsGroupID = "conditions"
+    /// The one question that takes several answers (one per symptom).
+    static let symptomsID = "symptoms"
 
     /// Whether the client asks for FHIR (`Accept: application/fhir+json` or `format=fhir`).
     static func isRequested(accept: String?, query: Substring?) -> Bool {
@@ -61,6 +68,20 @@ enum FHIRQuestionnaire {
         add(#",{"linkId":"fever","text":"Do you have a fever, or feel unwell with an infection?","type":"boolean"}"#)
         add(#",{"linkId":"temperature","text":"Your temperature (°C)","type":"decimal","#)
         add(#""enableWhen":[{"question":"fever","operator":"=","answerBoolean":true}]}"#)
+        let systolic = TriageRequestDecoder.systolicRange
+        add(#",{"linkId":"systolic-blood-pressure","text":"Your latest blood pressure: the top number (mmHg), if you know it","type":"decimal","#)
+        add(#""extension":[{"url":"http://hl7.org/fhir/StructureDefinition/questionnaire-unit","valueCoding":"#)
+        add(#"{"system":"http://unitsofmeasure.org","code":"mm[Hg]","display":"mmHg"}},"#)
+        add(#"{"url":"http://hl7.org/fhir/StructureDefinition/minValue","valueDecimal":\#(Int(systolic.lowerBound))},"#)
+        add(#"{"url":"http://hl7.org/fhir/StructureDefinition/maxValue","valueDecimal":\#(Int(systolic.upperBound))}]}"#)
+        add(#",{"linkId":"new-symptoms","text":"Have you had any new symptoms since your last visit?","type":"boolean"}"#)
+        add(#",{"linkId":"symptoms","text":"Which new symptoms? Choose all that apply.","type":"choice","required":true,"repeats":true,"#)
+        add(#""enableWhen":[{"question":"new-symptoms","operator":"=","answerBoolean":true}],"answerOption":["#)
+        for (index, entry) in knowledgeBase.symptoms.enumerated() {
+            if index > 0 { add(",") }
+            add(#"{"valueCoding":"#); coding(entry.code.rawValue, entry.label); add("}")
+        }
+        add("]}")
         add(#",{"linkId":"steroid-injections","text":"How many steroid injections have you had in the past 12 months, counting this one?","type":"integer"}"#)
         add(#",{"linkId":"sedation","text":"Will you be given medicine to make you sleepy (sedation)?","type":"boolean"}"#)
         add("]}")
@@ -69,7 +90,8 @@ enum FHIRQuestionnaire {
 
     /// Reads a `QuestionnaireResponse` to ``questionnaire(for:knowledgeBase:)``.
     /// Unknown link ids, wrong answer types and codes are 422 with a pointer.
-    static func reviewRequest(from body: [UInt8]) throws(APIProblem) -> (TriageRequest, Bool) {
+    /// It never gives `hoursSinceInjection` (the questionnaire does not ask).
+    static func reviewRequest(from body: [UInt8]) throws(APIProblem) -> TriageRequestDecoder.ReviewBody {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)
@@ -86,15 +108,21 @@ enum FHIRQuestionnaire {
             throw .invalidBody([APIProblem.FieldError(field: "resourceType", pointer: "/resourceType", detail: "Must be QuestionnaireResponse.")])
         }
         var injection: InjectionType?
+        var injectionAnswered = false
         var conditions = Set<Condition>()
         var glucose: Double?
-        var fever = false
+        var fever: Bool?
         var temperature: Double?
+        var systolic: Double?
+        var newSymptoms: (answer: Bool, pointer: String)?
+        var symptoms: [(code: Symptom, pointer: String)] = []
+        var symptomsItem: String?
         var steroids: Int?
         var sedation = false
 
-        // Flatten groups: (pointer, linkId, first answer).
-        var answers: [(pointer: String, linkId: String, answer: [(key: String, value: JSONValue)]?)] = []
+        // Flatten groups: (pointer, linkId, answers).
+        typealias Answer = [(key: String, value: JSONValue)]
+        var answers: [(pointer: String, linkId: String, answers: [Answer]?)] = []
         var seenLinkIDs = Set<String>()
         func collect(_ items: JSONValue, _ pointer: String) {
             guard case .array(let list) = items else {
@@ -117,38 +145,51 @@ enum FHIRQuestionnaire {
                     }
                     continue
                 }
-                // No question here repeats: a second copy (a fever answered `true`, then
+                // No item here appears twice: a second copy (a fever answered `true`, then
                 // `false`) would make one of the answers win silently.
                 guard seenLinkIDs.insert(linkId).inserted else {
                     fail("\(itemPointer)/linkId", "This question appears more than once; answer it once.")
                     continue
                 }
-                // An answer that is not read must not be dropped silently: every question here takes one answer.
-                var answer: [(key: String, value: JSONValue)]?
+                // An answer that is not read must not be dropped silently: every question here
+                // takes one answer, except the symptoms, which take one or more.
+                var itemAnswers: [Answer]?
                 if let value = fields.first(where: { $0.key == "answer" })?.value {
                     guard linkId != Self.conditionsGroupID else {
                         fail("\(itemPointer)/answer", "A group has no answer; answer the questions in it.")
                         continue
                     }
-                    guard case .array(let list) = value, list.count == 1, case .object(let only) = list[0] else {
-                        fail("\(itemPointer)/answer", "Must be an array with exactly one answer object.")
+                    let repeats = linkId == Self.symptomsID
+                    var objects: [Answer] = []
+                    if case .array(let list) = value, repeats ? !list.isEmpty : list.count == 1 {
+                        for element in list {
+                            guard case .object(let object) = element else { break }
+                            objects.append(object)
+                        }
+                    }
+                    guard case .array(let list) = value, !objects.isEmpty, objects.count == list.count else {
+                        fail(
+                            "\(itemPointer)/answer",
+                            repeats ? "Must be an array of one or more answer objects." : "Must be an array with exactly one answer object.")
                         continue
                     }
-                    answer = only
+                    itemAnswers = objects
                 }
-                answers.append((itemPointer, linkId, answer))
+                answers.append((itemPointer, linkId, itemAnswers))
             }
         }
         if let items = members.first(where: { $0.key == "item" })?.value { collect(items, "/item") }
 
-        func value(_ answer: [(key: String, value: JSONValue)], _ key: String) -> JSONValue? {
+        func value(_ answer: Answer, _ key: String) -> JSONValue? {
             answer.first { $0.key == key }?.value
         }
-        for (pointer, linkId, answer) in answers {
-            guard let answer else { continue }  // the group, or a question left unanswered
+        for (pointer, linkId, list) in answers {
+            guard let list else { continue }  // the group, or a question left unanswered
+            let answer = list[0]
             let answerPointer = "\(pointer)/answer/0"
             switch linkId {
             case "injection":
+                injectionAnswered = true
                 if case .object(let coding)? = value(answer, "valueCoding"), case .string(let code)? = value(coding, "code"),
                     let type = InjectionType(rawValue: code)
                 {
@@ -156,15 +197,42 @@ enum FHIRQuestionnaire {
                 } else {
                     fail("\(answerPointer)/valueCoding", "Unknown injection type.", InjectionType.allCases.map(\.rawValue))
                 }
-            case "blood-glucose", "temperature":
+            case Self.symptomsID:
+                symptomsItem = pointer
+                for (index, answer) in list.enumerated() {
+                    let codingPointer = "\(pointer)/answer/\(index)/valueCoding"
+                    guard case .object(let coding)? = value(answer, "valueCoding"), case .string(let code)? = value(coding, "code"),
+                        let symptom = Symptom(rawValue: code)
+                    else {
+                        fail(codingPointer, "Unknown symptom.", Symptom.allCases.map(\.rawValue))
+                        continue
+                    }
+                    if symptoms.contains(where: { $0.code == symptom }) {
+                        fail(codingPointer, "This symptom is chosen more than once; choose it once.")
+                        continue
+                    }
+                    symptoms.append((symptom, codingPointer))
+                }
+            case "blood-glucose", "temperature", "systolic-blood-pressure":
                 guard case .number(let number, _)? = value(answer, "valueDecimal") else {
                     fail("\(answerPointer)/valueDecimal", "Must be a decimal.")
                     continue
                 }
-                let range = linkId == "temperature" ? TriageRequestDecoder.temperatureRange : TriageRequestDecoder.glucoseRange
+                let range: ClosedRange<Double>
+                switch linkId {
+                case "temperature": range = TriageRequestDecoder.temperatureRange
+                case "blood-glucose": range = TriageRequestDecoder.glucoseRange
+                default: range = TriageRequestDecoder.systolicRange
+                }
                 if !range.contains(number) {
                     fail("\(answerPointer)/valueDecimal", "Must be from \(range.lowerBound) to \(range.upperBound).")
-                } else if linkId == "temperature" { temperature = number } else { glucose = number }
+                    continue
+                }
+                switch linkId {
+                case "temperature": temperature = number
+                case "blood-glucose": glucose = number
+                default: systolic = number
+                }
             case "steroid-injections":
                 // Int(exactly:) is nil for a fraction and for what Int cannot hold (1e19),
                 // where Int(_:) would trap.
@@ -175,12 +243,16 @@ enum FHIRQuestionnaire {
                     continue
                 }
                 steroids = count
-            case "fever", "sedation":
+            case "fever", "sedation", "new-symptoms":
                 guard case .bool(let flag)? = value(answer, "valueBoolean") else {
                     fail("\(answerPointer)/valueBoolean", "Must be true or false.")
                     continue
                 }
-                if linkId == "fever" { fever = flag } else { sedation = flag }
+                switch linkId {
+                case "fever": fever = flag
+                case "sedation": sedation = flag
+                default: newSymptoms = (flag, "\(answerPointer)/valueBoolean")
+                }
             case let id where id.hasPrefix("condition-"):
                 guard let condition = Condition(rawValue: String(id.dropFirst("condition-".count))) else { continue }
                 guard case .bool(let flag)? = value(answer, "valueBoolean") else {
@@ -192,14 +264,26 @@ enum FHIRQuestionnaire {
                 fail("\(pointer)/linkId", "Not a question of this questionnaire.")
             }
         }
-        if injection == nil && !errors.contains(where: { $0.pointer?.contains("valueCoding") == true }) {
+        // Answers that contradict each other are refused, not settled by a guess.
+        if let item = symptomsItem, newSymptoms?.answer == false {
+            fail("\(item)/answer", "Symptoms are chosen, but the new-symptoms question says no: answer yes there, or leave the symptoms out.")
+        }
+        if let newSymptoms, newSymptoms.answer, symptomsItem == nil {
+            fail(newSymptoms.pointer, "The answer is yes: choose the new symptoms in the symptoms question.")
+        }
+        if fever == false, let chosen = symptoms.first(where: { $0.code == .fever }) {
+            fail(chosen.pointer, "Fever is chosen here, but the fever question says no.")
+        }
+        if !injectionAnswered {
             fail("/item", "The injection question must be answered.")
         }
         guard errors.isEmpty, let injection else { throw .invalidBody(errors) }
+        var reports = symptoms.map { TriageRequest.SymptomReport($0.code) }
+        if fever == true && !symptoms.contains(where: { $0.code == .fever }) { reports.insert(.init(.fever), at: 0) }
         let request = TriageRequest(
-            injection: injection, hoursSinceInjection: 0, symptoms: fever ? [.init(.fever)] : [],
-            temperatureC: temperature, bloodGlucoseMgDl: glucose, steroidInjectionsPast12Months: steroids,
+            injection: injection, hoursSinceInjection: 0, symptoms: reports, temperatureC: temperature,
+            bloodGlucoseMgDl: glucose, systolicBloodPressure: systolic, steroidInjectionsPast12Months: steroids,
             conditions: conditions)
-        return (request, sedation)
+        return TriageRequestDecoder.ReviewBody(request: request, sedation: sedation, hoursGiven: false)
     }
 }

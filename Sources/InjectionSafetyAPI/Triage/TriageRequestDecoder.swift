@@ -20,14 +20,25 @@ struct TriageRequestDecoder {
     private var errors: [APIProblem.FieldError] = []
     /// The body's `sedation`, when given.
     private var sedation = false
+    /// Whether the body gave `hoursSinceInjection`.
+    private var hoursGiven = false
+
+    /// A review body, read: the request, the body's `sedation` (false when
+    /// absent), and whether it gave `hoursSinceInjection` (when not, the
+    /// request's hours are 0 and mean nothing).
+    struct ReviewBody: Sendable, Hashable {
+        var request: TriageRequest
+        var sedation: Bool
+        var hoursGiven: Bool
+    }
 
     /// Parses and checks a body.
     static func decode(_ body: [UInt8], requireHours: Bool = true) throws(APIProblem) -> TriageRequest {
-        try decodeWithSedation(body, requireHours: requireHours).0
+        try decodeWithSedation(body, requireHours: requireHours).request
     }
 
-    /// Like ``decode(_:requireHours:)``, also returning `sedation` (false when absent).
-    static func decodeWithSedation(_ body: [UInt8], requireHours: Bool) throws(APIProblem) -> (TriageRequest, Bool) {
+    /// Like ``decode(_:requireHours:)``, also returning `sedation` and whether the hours were given.
+    static func decodeWithSedation(_ body: [UInt8], requireHours: Bool) throws(APIProblem) -> ReviewBody {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)
@@ -37,7 +48,7 @@ struct TriageRequestDecoder {
         var decoder = TriageRequestDecoder()
         let request = decoder.request(json, requireHours: requireHours)
         guard decoder.errors.isEmpty, let request else { throw .invalidBody(decoder.errors) }
-        return (request, decoder.sedation)
+        return ReviewBody(request: request, sedation: decoder.sedation, hoursGiven: decoder.hoursGiven)
     }
 
     private mutating func fail(_ pointer: String, _ detail: String, validValues: [String]? = nil) {
@@ -70,6 +81,7 @@ struct TriageRequestDecoder {
         }
         let hours = values["hoursSinceInjection"].flatMap { number($0, "/hoursSinceInjection", in: Self.hoursRange) }
         if values["hoursSinceInjection"] == nil && requireHours { fail("/hoursSinceInjection", "Required.") }
+        hoursGiven = hours != nil
         let temperature = values["temperatureC"].flatMap { number($0, "/temperatureC", in: Self.temperatureRange) }
         let glucose = values["bloodGlucoseMgDl"].flatMap { number($0, "/bloodGlucoseMgDl", in: Self.glucoseRange) }
         let systolic = values["systolicBloodPressure"].flatMap { number($0, "/systolicBloodPressure", in: Self.systolicRange) }
