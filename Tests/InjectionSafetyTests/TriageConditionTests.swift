@@ -96,14 +96,14 @@ struct TriageConditionTests {
     }
 
     @Test func definitionsHoldWhenResolvedAndNeverUnresolved() {
-        let unresolved = TriageCondition.definition("low", [])
+        let unresolved = TriageCondition.definition(NamedCondition("low"))
         #expect(!unresolved.holds(for: Self.request(glucose: 40)))
         var unknown = Set<String>()
         let resolved = unresolved.resolving(["low": .glucoseBelow(70)], unknown: &unknown)
         #expect(unknown.isEmpty)
         #expect(resolved.holds(for: Self.request(glucose: 40)))
         #expect(!resolved.holds(for: Self.request(glucose: 80)))
-        _ = TriageCondition.definition("missing", []).resolving([:], unknown: &unknown)
+        _ = TriageCondition.definition(NamedCondition("missing")).resolving([:], unknown: &unknown)
         #expect(unknown == ["missing"])
     }
 
@@ -113,7 +113,7 @@ struct TriageConditionTests {
         .temperatureAtLeast(38), .glucoseAtLeast(300), .glucoseBelow(70), .systolicAtLeast(180), .systolicBelow(90),
         .steroidInjectionsAbove(4), .anyCondition([.diabetes]), .medicationGiven([.contrast]), .medicationNotGiven([.contrast]),
         .injectionIn([.facetJoint]), .approachIn([.caudal]), .regionMayBe([.cervical]), .regionIs([.cervical]),
-        .regionIsNot([.cervical]), .sedated(true), .definition("fever", []),
+        .regionIsNot([.cervical]), .sedated(true), .definition(NamedCondition("fever")),
     ]
 
     @Test func everyNodeRoundTripsAndIsExplainedInTheRuleBook() throws {

@@ -104,7 +104,7 @@ extension KnowledgeBase {
         }
         var usedDefinitions = Set<String>()
         for condition in triageRules.map(\.when) + reviewRules.map(\.when) + triageDefinitions.map(\.when) {
-            condition.forEachNode { if case .definition(let name, _) = $0 { usedDefinitions.insert(name) } }
+            condition.forEachNode { if case .definition(let named) = $0 { usedDefinitions.insert(named.name) } }
         }
         for definition in triageDefinitions {
             let location = "triage-rules.json: definitions: \(definition.name)"

@@ -80,7 +80,7 @@ extension TriageCondition {
         case .regionIs(let regions): return "region \(list(regions))"
         case .regionIsNot(let regions): return "region not \(list(regions)) (or not known)"
         case .sedated(let flag): return flag ? "sedated" : "not sedated (or not said)"
-        case .definition(let name, _): return "[\(name)]"
+        case .definition(let named): return "[\(named.name)]"
         }
     }
 }

@@ -58,15 +58,17 @@ public enum TriageCondition: Sendable, Hashable {
     /// `{"sedated": false}`: it does not (false or absent).
     case sedated(Bool)
     /// A named condition from the rule file's `definitions`, e.g.
-    /// `{"definition": "leg-weakness-not-expected"}`. Decoding leaves the array
-    /// empty; loading the knowledge base fills it with the one definition.
-    case definition(String, [TriageCondition])
+    /// `{"definition": "leg-weakness-not-expected"}`. Decoding gives the name
+    /// alone; loading the knowledge base fills in the definition.
+    case definition(NamedCondition)
 
     /// The symptom codes the condition looks at (to say which ones triggered a rule).
     public var symptoms: Set<Symptom> {
         switch self {
-        case .all(let children), .any(let children), .definition(_, let children):
+        case .all(let children), .any(let children):
             return children.reduce(into: Set()) { $0.formUnion($1.symptoms) }
+        case .definition(let named):
+            return named.resolved.reduce(into: Set()) { $0.formUnion($1.symptoms) }
         case .anySymptom(let codes), .allSymptoms(let codes), .anySevere(let codes), .anyWorsening(let codes),
             .anySevereOrWorsening(let codes), .anySteady(let codes), .anyNotSevere(let codes):
             return Set(codes)
@@ -109,7 +111,7 @@ public enum TriageCondition: Sendable, Hashable {
         case .regionIs(let regions): return request.injectedRegion.map { regions.contains($0) } ?? false
         case .regionIsNot(let regions): return request.injectedRegion.map { !regions.contains($0) } ?? true
         case .sedated(let flag): return (request.sedation == true) == flag
-        case .definition(_, let children): return children.first?.holds(for: request) ?? false
+        case .definition(let named): return named.resolved.first?.holds(for: request) ?? false
         }
     }
 
@@ -117,8 +119,10 @@ public enum TriageCondition: Sendable, Hashable {
     public func forEachNode(_ body: (TriageCondition) -> Void) {
         body(self)
         switch self {
-        case .all(let children), .any(let children), .definition(_, let children):
+        case .all(let children), .any(let children):
             for child in children { child.forEachNode(body) }
+        case .definition(let named):
+            for child in named.resolved { child.forEachNode(body) }
         default: break
         }
     }
@@ -129,12 +133,12 @@ public enum TriageCondition: Sendable, Hashable {
         switch self {
         case .all(let children): return .all(children.map { $0.resolving(definitions, unknown: &unknown) })
         case .any(let children): return .any(children.map { $0.resolving(definitions, unknown: &unknown) })
-        case .definition(let name, _):
-            guard let condition = definitions[name] else {
-                unknown.insert(name)
+        case .definition(let named):
+            guard let condition = definitions[named.name] else {
+                unknown.insert(named.name)
                 return self
             }
-            return .definition(name, [condition])
+            return .definition(NamedCondition(named.name, resolved: condition))
         default: return self
         }
     }
@@ -190,7 +194,7 @@ extension TriageCondition: Codable {
         case .regionIs: return .regionIs(try container.decode([SpinalRegion].self, forKey: key))
         case .regionIsNot: return .regionIsNot(try container.decode([SpinalRegion].self, forKey: key))
         case .sedated: return .sedated(try container.decode(Bool.self, forKey: key))
-        case .definition: return .definition(try container.decode(String.self, forKey: key), [])
+        case .definition: return .definition(NamedCondition(try container.decode(String.self, forKey: key)))
         }
     }
 
@@ -223,7 +227,35 @@ extension TriageCondition: Codable {
         case .regionIs(let value): try container.encode(value, forKey: .regionIs)
         case .regionIsNot(let value): try container.encode(value, forKey: .regionIsNot)
         case .sedated(let value): try container.encode(value, forKey: .sedated)
-        case .definition(let name, _): try container.encode(name, forKey: .definition)
+        case .definition(let named): try container.encode(named.name, forKey: .definition)
         }
+    }
+}
+
+/// The payload of a `definition` node: its name and, once the knowledge base
+/// is loaded, the condition it stands for.
+///
+/// A reference, so the node's payload is one pointer like the arrays of the
+/// other cases. (A name and an array side by side made a larger payload whose
+/// array pointer carried the enum's tag bits, which LeakSanitizer cannot
+/// follow: it reported the arrays as leaked.)
+public final class NamedCondition: Sendable, Hashable {
+    public let name: String
+    /// Empty until resolved, then the one condition (an array, so the tree
+    /// stays free of indirect boxes).
+    public let resolved: [TriageCondition]
+
+    public init(_ name: String, resolved: TriageCondition? = nil) {
+        self.name = name
+        self.resolved = resolved.map { [$0] } ?? []
+    }
+
+    public static func == (lhs: NamedCondition, rhs: NamedCondition) -> Bool {
+        lhs.name == rhs.name && lhs.resolved == rhs.resolved
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(resolved)
     }
 }

@@ -165,7 +165,8 @@ public struct TriageEngine: Sendable {
     /// to the patient's watch.
     static func contextTests(_ condition: TriageCondition) -> [TriageCondition] {
         switch condition {
-        case .all(let children), .definition(_, let children): return children.flatMap(contextTests)
+        case .all(let children): return children.flatMap(contextTests)
+        case .definition(let named): return named.resolved.flatMap(contextTests)
         case .injectionIn, .approachIn, .regionMayBe, .regionIs, .regionIsNot, .medicationGiven, .medicationNotGiven,
             .sedated, .hoursAtMost, .anyCondition:
             return [condition]
@@ -211,8 +212,10 @@ public struct TriageEngine: Sendable {
     /// Appends the facts of `condition` (of the `any` branches that hold).
     static func appendFacts(_ condition: TriageCondition, _ request: TriageRequest, to facts: inout [String]) {
         switch condition {
-        case .all(let children), .definition(_, let children):
+        case .all(let children):
             for child in children { appendFacts(child, request, to: &facts) }
+        case .definition(let named):
+            for child in named.resolved { appendFacts(child, request, to: &facts) }
         case .any(let children):
             for child in children where child.holds(for: request) { appendFacts(child, request, to: &facts) }
         case .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening, .anySteady, .anyNotSevere:
