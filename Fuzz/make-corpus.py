@@ -9,8 +9,8 @@ Fuzz/corpus/http/  every case of the parser tables (RequestParserTests and
                    vignettes as a client sends them
 Fuzz/corpus/json/  the triage vignettes' bodies, the invalid vignettes' bodies,
                    every JSON body literal of the API tests (triage, review and
-                   FHIR QuestionnaireResponse), the review rule table's bodies,
-                   and a full QuestionnaireResponse
+                   FHIR QuestionnaireResponse), the triage and review rule
+                   tables' bodies, and a full QuestionnaireResponse
 Fuzz/http.dict, Fuzz/json.dict   libFuzzer dictionaries: methods, header names
                    and framing tokens; member names, link ids and every code of
                    the vocabulary
@@ -221,11 +221,12 @@ def json_corpus(directory):
                 continue
             digest = hashlib.sha1(literal.encode()).hexdigest()[:10]
             bodies[f"test-{slug(path.stem)}-{digest}"] = literal.encode()
-    # The review bodies of the review rule table, as a client sends them.
-    table = json.loads((ROOT / "Tests/Fixtures/rules/review-rule-table.json").read_text())
-    for row in table["rows"]:
-        body = json.dumps(row["request"], ensure_ascii=False).encode()
-        bodies[f"review-rule-{row['rule']}-{hashlib.sha1(body).hexdigest()[:10]}"] = body
+    # The bodies of the triage and review rule tables, as a client sends them.
+    for kind in ("triage", "review"):
+        table = json.loads((ROOT / f"Tests/Fixtures/rules/{kind}-rule-table.json").read_text())
+        for row in table["rows"]:
+            body = json.dumps(row["request"], ensure_ascii=False).encode()
+            bodies[f"{kind}-rule-{row['rule']}-{hashlib.sha1(body).hexdigest()[:10]}"] = body
     # The full answer scripts/check-fhir.py validates as R4B and sends for review.
     full = json.loads((ROOT / "Tests/Fixtures/fhir/questionnaire-response-full.json").read_text())
     bodies["fhir-questionnaire-response-full"] = json.dumps(full).encode()
@@ -252,7 +253,7 @@ def json_corpus(directory):
     bodies["review-every-field"] = json.dumps({
         "injection": "epidural-steroid", "approach": "interlaminar", "region": "lumbar",
         "medications": ["corticosteroid", "local-anesthetic"], "sedation": True, "hoursSinceInjection": 0,
-        "symptoms": ["fever", {"code": "headache", "severity": "severe", "worsening": True}],
+        "symptoms": ["fever", {"code": "headache", "severity": "severe", "worsening": True, "new": False}],
         "temperatureC": 38.0, "bloodGlucoseMgDl": 300, "systolicBloodPressure": 180,
         "steroidInjectionsPast12Months": 5, "conditions": ["diabetes", "anticoagulant"],
     }).encode()
@@ -288,7 +289,7 @@ def write_dictionaries():
     lines += [dictionary_line(token) for token in http]
     (FUZZ / "http.dict").write_text("\n".join(lines) + "\n")
     json_tokens = ["{", "}", "[", "]", ":", ",", "true", "false", "null", "\\u0000", "\\ud83d\\ude00", "1e309",
-                   "-0", "0.5", "87600", "87600.0000001", "64", "52", "1e19", "severity", "worsening", "code",
+                   "-0", "0.5", "87600", "87600.0000001", "64", "52", "1e19", "severity", "worsening", "new", "code",
                    "resourceType", "QuestionnaireResponse", "item", "linkId", "answer", "valueCoding",
                    "valueDecimal", "valueInteger", "valueBoolean", "injection", "blood-glucose", "fever",
                    "temperature", "steroid-injections", "sedation", "systolic-blood-pressure", "new-symptoms",

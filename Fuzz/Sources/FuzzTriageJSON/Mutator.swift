@@ -35,7 +35,7 @@ enum Interesting {
     }()
 
     static let strings: [String] = {
-        var values = TriageRequestDecoder.fields + ["code", "severity", "worsening"]
+        var values = TriageRequestDecoder.fields + ["code", "severity", "worsening", "new"]
         values += Symptom.allCases.map(\.rawValue) + Condition.allCases.map(\.rawValue)
         values += Medication.allCases.map(\.rawValue) + InjectionType.allCases.map(\.rawValue)
         values += Approach.allCases.map(\.rawValue) + SpinalRegion.allCases.map(\.rawValue)
