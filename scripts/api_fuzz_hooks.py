@@ -18,6 +18,11 @@ two it could, but not in a form both tools here accept:
   with `if`/`then`, which Schemathesis' generator handles poorly);
 - no question of a FHIR QuestionnaireResponse appears twice (`uniqueItems`
   cannot compare items by their `linkId`, nor across nested groups);
+- the answers of a QuestionnaireResponse agree: no symptom chosen twice in the
+  repeating `symptoms` question, no symptoms chosen while `new-symptoms` is
+  no, `new-symptoms` yes only with symptoms chosen, and no `fever` chosen
+  while the fever question is no (each a 422; the schema cannot relate
+  answers of different items);
 - the injection question of a FHIR QuestionnaireResponse is answered: JSON
   Schema says so with `contains`, but Schemathesis 4.32.5's generator fails on
   that array ("Cannot generate an array with 1 demanded elements") after a few
@@ -100,6 +105,7 @@ def before_call(context, case, kwargs):
         if case.body.get("resourceType") == "QuestionnaireResponse":
             _without_repeated_questions(case.body.get("item"), set())
             _with_injection_answered(case.body)
+            _with_agreeing_answers(case.body.get("item"))
         else:
             _without_conflicting_symptoms(case.body)
             _with_consistent_region(case.body)
@@ -110,6 +116,50 @@ def _with_consistent_region(body):
     if "region" in body and body["region"] != "sacral":
         if body.get("injection") == "sacroiliac-joint" or body.get("approach") == "caudal":
             body["region"] = "sacral"
+
+
+def _items(items):
+    """Every item dict, groups' items included, in document order."""
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            yield item
+            yield from _items(item.get("item"))
+
+
+def _boolean_answer(item):
+    answers = item.get("answer")
+    if isinstance(answers, list) and len(answers) == 1 and isinstance(answers[0], dict):
+        value = answers[0].get("valueBoolean")
+        return value if isinstance(value, bool) else None
+    return None
+
+
+def _with_agreeing_answers(items):
+    """Symptoms chosen once each, in agreement with the new-symptoms and fever answers."""
+    by_link = {item.get("linkId"): item for item in _items(items) if isinstance(item.get("linkId"), str)}
+    symptoms = by_link.get("symptoms")
+    chosen = []
+    if symptoms is not None and isinstance(symptoms.get("answer"), list):
+        kept, seen = [], set()
+        fever_no = by_link.get("fever") is not None and _boolean_answer(by_link["fever"]) is False
+        for answer in symptoms["answer"]:
+            coding = answer.get("valueCoding") if isinstance(answer, dict) else None
+            code = coding.get("code") if isinstance(coding, dict) else None
+            if isinstance(code, str) and (code in seen or (code == "fever" and fever_no)):
+                continue
+            if isinstance(code, str):
+                seen.add(code)
+            kept.append(answer)
+        if kept:
+            symptoms["answer"] = kept
+        else:
+            del symptoms["answer"]
+        chosen = kept
+    new_symptoms = by_link.get("new-symptoms")
+    if new_symptoms is not None and "answer" in new_symptoms:
+        answer = _boolean_answer(new_symptoms)
+        if answer is not None:
+            new_symptoms["answer"] = [{"valueBoolean": bool(chosen)}]
 
 
 def _answers_injection(items):
