@@ -131,6 +131,39 @@ struct KnowledgeBaseTests {
         }
     }
 
+    /// "This is expected" only inside a window, and the tests that are not
+    /// monotone only where they cannot lower the level.
+    @Test func selfCareRuleWithoutAnEndAndNonMonotoneTestsOutsideSelfCareAreReported() throws {
+        let files = try Self.editing("triage-rules.json") { object in
+            var rules = try #require(object["rules"] as? [[String: Any]])
+            let nausea = try #require(rules.firstIndex { $0["id"] as? String == "nausea" })
+            rules[nausea]["when"] = ["anySymptom": ["nausea"]]
+            let flare = try #require(rules.firstIndex { $0["id"] as? String == "pain-flare" })
+            rules[flare]["when"] = ["any": [["all": [["anySymptom": ["leg-pain"]], ["hoursAtMost": 120]]], ["anySymptom": ["increased-back-pain"]]]]
+            let vomiting = try #require(rules.firstIndex { $0["id"] as? String == "vomiting" })
+            rules[vomiting]["when"] = ["anyNotSevere": ["vomiting"]]
+            object["rules"] = rules
+        }
+        let problems = try Self.problems(files)
+        #expect(problems.contains("triage-rules.json: nausea: a self-care rule needs a window that ends (hoursAtMost)"), "\(problems)")
+        #expect(problems.contains("triage-rules.json: pain-flare: a self-care rule needs a window that ends (hoursAtMost)"))
+        #expect(problems.contains("triage-rules.json: vomiting: anySteady and anyNotSevere belong in self-care rules only"))
+        #expect(problems.count == 3, "\(problems)")
+    }
+
+    @Test func unknownOrLaterDefinitionFailsToLoad() throws {
+        let files = try Self.editing("triage-rules.json") { object in
+            var rules = try #require(object["rules"] as? [[String: Any]])
+            rules[0]["when"] = ["definition": "no-such-definition"]
+            object["rules"] = rules
+        }
+        #expect {
+            _ = try KnowledgeBase(files: files)
+        } throws: { error in
+            "\(error)".contains("cauda-equina-signs") && "\(error)".contains("no-such-definition")
+        }
+    }
+
     @Test func unknownSymptomCodeFailsToLoadNamingTheField() throws {
         let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["patientNotices"] = ["no-such-symptom"] }
         #expect {

@@ -102,6 +102,11 @@ extension KnowledgeBase {
                 }
             }
         }
+        // "This is expected" only inside a window: every self-care rule ends
+        // (an `hoursAtMost` on each path through it).
+        for rule in triageRules where rule.level == .selfCare && !Self.alwaysEnds(rule.when) {
+            problem("triage-rules.json: \(rule.id)", "a self-care rule needs a window that ends (hoursAtMost)")
+        }
         var usedDefinitions = Set<String>()
         for condition in triageRules.map(\.when) + reviewRules.map(\.when) + triageDefinitions.map(\.when) {
             condition.forEachNode { if case .definition(let named) = $0 { usedDefinitions.insert(named.name) } }
@@ -165,6 +170,17 @@ extension KnowledgeBase {
         .insomniaMood, .hyperglycemia, .fluidRetentionWeightGain, .menstrualChanges, .hormonalSuppression,
         .localInfection, .nerveInjury, .allergicReaction, .boneSoftTissueWeakening,
     ]
+
+    /// Whether every way the condition can hold passes an `hoursAtMost` test.
+    static func alwaysEnds(_ condition: TriageCondition) -> Bool {
+        switch condition {
+        case .hoursAtMost: return true
+        case .all(let children): return children.contains(where: alwaysEnds)
+        case .any(let children): return !children.isEmpty && children.allSatisfy(alwaysEnds)
+        case .definition(let named): return named.resolved.contains(where: alwaysEnds)
+        default: return false
+        }
+    }
 
     static func isKebabCase(_ text: String) -> Bool {
         guard let first = text.utf8.first, let last = text.utf8.last, first != UInt8(ascii: "-"),
