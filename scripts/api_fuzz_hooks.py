@@ -6,7 +6,8 @@ two it could, but not in a form both tools here accept:
 
 - `approach` (query of `GET /v1/checklists/{phase}`) is valid only together
   with `injection=epidural-steroid` (in the triage and review bodies the same
-  rule is a `dependentSchemas`);
+  rule is a `dependentSchemas`), and its `region` must be `sacral` with a
+  sacroiliac-joint injection or a caudal approach;
 - `format=fhir` (same operation) exists only for the `pre-procedure` phase
   (406 otherwise);
 - `cursor` of `GET /v1/side-effects` is valid only with the query whose
@@ -95,6 +96,9 @@ def before_call(context, case, kwargs):
     if operation_id == "getChecklist" and query is not None:
         if "approach" in query and query.get("injection") != EPIDURAL:
             del query["approach"]
+        if query.get("region", "sacral") != "sacral" and (
+                query.get("injection") == "sacroiliac-joint" or query.get("approach") == "caudal"):
+            query["region"] = "sacral"
         if query.get("format") == "fhir" and (case.path_parameters or {}).get("phase") != "pre-procedure":
             del query["format"]
     elif operation_id == "listSideEffects" and query is not None:

@@ -499,6 +499,7 @@ paths:
           schema: {type: string, enum: [pre-procedure, day-of-procedure, post-procedure]}
         - {name: injection, in: query, required: true, schema: {$ref: '#/components/schemas/InjectionType'}}
         - {name: approach, in: query, schema: {$ref: '#/components/schemas/Approach'}, description: 'Only with `injection=epidural-steroid`; 422 otherwise.'}
+        - {name: region, in: query, schema: {$ref: '#/components/schemas/SpinalRegion'}, description: 'The spinal region; the warning signs after the procedure follow it (e.g. chest pain is an emergency sign only after a neck, upper-back or chest-wall injection, or when the region is not given). Only `sacral` with a sacroiliac-joint injection or a caudal approach; 422 otherwise.'}
         - {name: medications, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/Medication'}}, description: 'Medication codes, comma-separated; default: the injection type''s.'}
         - {name: conditions, in: query, style: form, explode: false, schema: {type: array, minItems: 1, items: {$ref: '#/components/schemas/Condition'}}, description: 'Condition codes, comma-separated.'}
         - {name: sedation, in: query, schema: {type: string, enum: ['true', 'false']}}
@@ -1036,6 +1037,8 @@ components:
         phase: {type: string, enum: [pre-procedure, day-of-procedure, post-procedure]}
         category: {type: string, enum: [medications, preparation, transport, monitoring, when-to-call, follow-up]}
         text: {type: string}
+        level: {$ref: '#/components/schemas/TriageLevel', description: 'For a warning-sign item (category when-to-call): the level its signs call for.'}
+        signs: {type: array, items: {type: string}, description: 'For a warning-sign item: its signs, one sentence each; `text` is the lead and these.'}
         because: {type: array, items: {type: string}}
         sources: {type: array, items: {type: string}}
     Checklist:
@@ -1050,6 +1053,7 @@ components:
           properties:
             injection: {$ref: '#/components/schemas/InjectionType'}
             approach: {$ref: '#/components/schemas/Approach'}
+            region: {$ref: '#/components/schemas/SpinalRegion'}
             medications: {type: array, items: {$ref: '#/components/schemas/Medication'}}
             medicationsFromDefaults: {type: boolean}
             conditions: {type: array, items: {$ref: '#/components/schemas/Condition'}}

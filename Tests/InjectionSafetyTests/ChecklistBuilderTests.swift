@@ -46,15 +46,96 @@ struct ChecklistBuilderTests {
         #expect(plain.count < list.count)
     }
 
-    /// Warning signs after the procedure come from the triage rules, not a second copy.
-    @Test func postProcedureWarningSignsComeFromTheTriageRules() {
+    /// Warning signs after the procedure come from `warning-signs.json`, the
+    /// same signs triage's `watchFor` gives, not a second copy.
+    @Test func postProcedureWarningSignsComeFromTheWarningSigns() {
         let list = Self.builder.checklist(.postProcedure, for: Patient(injection: .epiduralSteroid))
         let warnings = list.filter { $0.category == .whenToCall }
-        let signs = Set(Self.knowledgeBase.triageRules.filter { $0.level != .selfCare }.compactMap(\.warningSign))
+        let parts = Set(Self.knowledgeBase.warningSigns.flatMap(\.parts).map(\.text))
         #expect(!warnings.isEmpty)
-        #expect(warnings.allSatisfy { item in signs.contains { item.text.hasSuffix($0) } })
+        #expect(warnings.allSatisfy { item in !item.signs.isEmpty && item.signs.allSatisfy(parts.contains) })
+        #expect(warnings.allSatisfy { $0.text == ChecklistBuilder.warningLead($0.warningLevel!) + " " + $0.signs.joined(separator: " ") })
         #expect(warnings.contains { $0.text.hasPrefix("Call your local emergency number now") })
         #expect(Self.knowledgeBase.checklistItems.allSatisfy { $0.category != .whenToCall || $0.phase != .postProcedure })
+    }
+
+    static let conditionSets: [Set<Condition>] = [[]] + Condition.allCases.map { [$0] } + [Set(Condition.allCases)]
+
+    /// Every patient: at most 15 items, each sign once, the levels in order.
+    @Test(arguments: InjectionType.allCases)
+    func atMostFifteenWarningItemsEachSignOnce(_ injection: InjectionType) {
+        let regions: [SpinalRegion?] = injection == .sacroiliacJoint ? [nil, .sacral] : [nil] + SpinalRegion.allCases
+        let medicationLists: [[Medication]?] = [nil, [.localAnesthetic], [.corticosteroid, .localAnesthetic], []]
+        for region in regions {
+            for medications in medicationLists {
+                for conditions in Self.conditionSets {
+                    for sedation in [false, true] {
+                        let patient = Patient(
+                            injection: injection, region: region, medications: medications, conditions: conditions,
+                            sedation: sedation)
+                        let warnings = Self.builder.checklist(.postProcedure, for: patient).filter { $0.category == .whenToCall }
+                        #expect(warnings.count <= 15, "\(warnings.count) items for \(patient)")
+                        let signs = warnings.flatMap(\.signs)
+                        #expect(Set(signs).count == signs.count, "a sign twice for \(patient)")
+                        let levels = warnings.compactMap(\.warningLevel)
+                        #expect(levels.count == warnings.count && levels == levels.sorted(), "\(patient)")
+                    }
+                }
+            }
+        }
+    }
+
+    func signs(_ patient: Patient) -> [String] {
+        Self.builder.checklist(.postProcedure, for: patient).flatMap(\.signs)
+    }
+
+    @Test func warningSignsFollowTheRegion() {
+        let lung = "Chest pain or shortness of breath."
+        #expect(signs(Patient(injection: .facetJoint, region: .cervical)).contains(lung))
+        #expect(signs(Patient(injection: .triggerPoint, region: .thoracic)).contains(lung))
+        #expect(signs(Patient(injection: .triggerPoint)).contains(lung))  // region not given: the riskier one
+        for patient in [Patient(injection: .facetJoint, region: .lumbar), Patient(injection: .sacroiliacJoint, region: .sacral)] {
+            let list = signs(patient)
+            #expect(!list.contains(lung), "\(patient)")
+            #expect(list.contains("Chest pain.") && list.contains { $0.hasPrefix("Severe chest pain") }, "\(patient)")
+            #expect(!list.contains { $0.lowercased().contains(" arm") }, "\(patient)")
+        }
+    }
+
+    @Test func bloodThinnerAndHeartFailureSignsWhenTheyApply() {
+        let backPain = "Severe back pain, because you take a blood thinner or bleed easily."
+        let numbness = "Numbness or tingling still there 8 hours after the injection, because you take a blood thinner or bleed easily."
+        #expect(!signs(Patient(injection: .epiduralSteroid)).contains(backPain))
+        for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
+            #expect(signs(Patient(injection: .epiduralSteroid, conditions: [condition])).contains(backPain), "\(condition)")
+        }
+        #expect(signs(Patient(injection: .epiduralSteroid, conditions: [.anticoagulant])).contains(numbness))
+        #expect(!signs(Patient(injection: .epiduralSteroid, conditions: [.antiplatelet])).contains(numbness))
+        // The urgent numbness sign does not also claim the 8 hours for them.
+        #expect(!signs(Patient(injection: .epiduralSteroid, conditions: [.anticoagulant])).contains {
+            $0.hasPrefix("Numbness or tingling that is new, or still there 8 hours")
+        })
+        let heartFailure = "Swelling or weight gain that gets worse, because you have heart failure."
+        #expect(signs(Patient(injection: .facetJoint, conditions: [.heartFailure])).contains(heartFailure))
+        #expect(!signs(Patient(injection: .facetJoint)).contains(heartFailure))
+        #expect(signs(Patient(injection: .facetJoint, conditions: [.heartFailure])).contains { $0.hasPrefix("Trouble breathing") })
+    }
+
+    /// Every emergency and urgent rule a patient could notice at home has a
+    /// sign at its own level; the others say why not.
+    @Test func everyEmergencyAndUrgentRuleHasASignAtItsLevel() {
+        var levelOfSign: [String: [TriageLevel]] = [:]
+        for item in Self.knowledgeBase.warningSigns {
+            for part in item.parts { for rule in part.rules { levelOfSign[rule, default: []].append(item.level) } }
+        }
+        let notAtHome = Set(Self.knowledgeBase.rulesNotAtHome.map(\.rule))
+        for rule in Self.knowledgeBase.triageRules where rule.level == .emergency || rule.level == .urgent {
+            if notAtHome.contains(rule.id) { continue }
+            #expect(levelOfSign[rule.id]?.isEmpty == false, "\(rule.id) has no warning sign")
+            #expect(levelOfSign[rule.id]?.allSatisfy { $0 == rule.level } == true, "\(rule.id) is signed at another level")
+            #expect(rule.warningSign != nil)
+        }
+        #expect(notAtHome == ["fainting-at-clinic"])
     }
 
     // MARK: - Review

@@ -151,6 +151,24 @@ struct KnowledgeBaseTests {
         #expect(problems.count == 3, "\(problems)")
     }
 
+    @Test func warningSignProblemsAreReported() throws {
+        let files = try Self.editing("warning-signs.json") { object in
+            var items = try #require(object["items"] as? [[String: Any]])
+            var parts = try #require(items[0]["parts"] as? [[String: Any]])
+            parts[0]["rules"] = ["fever", "no-such-rule"]  // fever is urgent, the item emergency
+            parts[1]["when"] = ["anySymptom": ["fever"]]
+            parts.remove(at: 2)  // severe back pain with a nerve sign loses its sign
+            items[0]["parts"] = parts
+            object["items"] = items
+        }
+        let problems = try Self.problems(files)
+        #expect(problems.contains("warning-signs.json: new-weakness: rule 'fever' is urgent, the item is emergency"), "\(problems)")
+        #expect(problems.contains("warning-signs.json: new-weakness: names unknown rule 'no-such-rule'"))
+        #expect(problems.contains { $0.hasPrefix("warning-signs.json: saddle-bladder-bowel: when and unless test only") })
+        #expect(problems.contains("triage-rules.json: severe-back-pain-with-nerve-sign: an emergency rule needs a warning sign (warning-signs.json) or a notAtHome reason"))
+        #expect(problems.contains("triage-rules.json: weakness-not-expected: an emergency rule needs a warning sign (warning-signs.json) or a notAtHome reason"))
+    }
+
     @Test func unknownOrLaterDefinitionFailsToLoad() throws {
         let files = try Self.editing("triage-rules.json") { object in
             var rules = try #require(object["rules"] as? [[String: Any]])

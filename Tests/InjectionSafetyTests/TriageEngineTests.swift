@@ -173,12 +173,17 @@ struct TriageEngineTests {
     @Test func watchForLeavesOutEffectsThatCannotFollowThisInjection() {
         let noSteroid = Self.engine.triage(TriageRequest(injection: .medialBranchBlock, hoursSinceInjection: 24))
         let steroid = Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24))
-        let sugar = "Blood sugar of 300 mg/dL or more."
-        #expect(steroid.watchFor.contains(sugar))
-        #expect(!noSteroid.watchFor.contains(sugar))
+        let steroidEffects = "Changes to your periods, swelling or weight gain, or a strong thirst."
+        #expect(steroid.watchFor.contains(steroidEffects))
+        #expect(!noSteroid.watchFor.contains(steroidEffects))
         let withSteroid = Self.engine.triage(
             TriageRequest(injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 24))
-        #expect(withSteroid.watchFor.contains(sugar))
+        #expect(withSteroid.watchFor.contains(steroidEffects))
+        // High blood sugar follows a steroid: for a patient with diabetes, the
+        // sign of a very high reading only with one (a very low one always).
+        let sugar = "Blood sugar of 300 mg/dL or more or below 54 mg/dL, or a positive ketone test."
+        #expect(Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24, conditions: [.diabetes])).watchFor.contains(sugar))
+        #expect(!steroid.watchFor.contains(sugar))  // no diabetes
         // Stroke signs stay for every injection.
         #expect(noSteroid.watchFor.contains { $0.contains("Slurred speech") })
     }

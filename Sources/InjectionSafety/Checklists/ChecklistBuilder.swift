@@ -5,17 +5,20 @@ public struct ChecklistBuilder: Sendable {
     public struct Patient: Sendable, Hashable {
         public var injection: InjectionType
         public var approach: Approach?
+        /// The spinal region, when known (warning signs follow it).
+        public var region: SpinalRegion?
         /// Named medications; `nil` means the injection type's defaults.
         public var medications: [Medication]?
         public var conditions: Set<Condition>
         public var sedation: Bool
 
         public init(
-            injection: InjectionType, approach: Approach? = nil, medications: [Medication]? = nil,
-            conditions: Set<Condition> = [], sedation: Bool = false
+            injection: InjectionType, approach: Approach? = nil, region: SpinalRegion? = nil,
+            medications: [Medication]? = nil, conditions: Set<Condition> = [], sedation: Bool = false
         ) {
             self.injection = injection
             self.approach = approach
+            self.region = region
             self.medications = medications
             self.conditions = conditions
             self.sedation = sedation
@@ -32,6 +35,8 @@ public struct ChecklistBuilder: Sendable {
         public var sources: [String]
         /// For a warning sign: the level it calls for.
         public var warningLevel: TriageLevel? = nil
+        /// For a warning sign: its signs, one sentence each (`text` is the lead and these).
+        public var signs: [String] = []
     }
 
     /// The review's answer.
@@ -86,31 +91,59 @@ public struct ChecklistBuilder: Sendable {
                     id: item.id, phase: item.phase, category: item.category, text: item.text, because: because,
                     sources: item.sources))
         }
-        if phase == .postProcedure { items += warningSignItems(medications: medications) }
+        if phase == .postProcedure { items += warningSignItems(for: patient) }
         return items.enumerated().sorted { ($0.element.category, $0.offset) < ($1.element.category, $1.offset) }.map(\.element)
     }
 
-    /// One `when-to-call` item per distinct warning sign of the triage rules.
-    func warningSignItems(medications: Set<Medication>) -> [PersonalisedItem] {
-        var seen = Set<String>()
+    /// The lead of a warning item, by level.
+    public static func warningLead(_ level: TriageLevel) -> String {
+        switch level {
+        case .emergency: "Call your local emergency number now if you have:"
+        case .urgent: "Call the clinic the same day if you have:"
+        case .contactProvider, .selfCare: "Call your provider within a day or two if you have:"
+        }
+    }
+
+    /// One `when-to-call` item per item of `warning-signs.json` that has a
+    /// sign for this patient: a sign is shown when its own tests hold
+    /// (region, medicines, conditions, sedation) and one of its rules can
+    /// apply to this patient (its fixed facts hold, leaving time aside: the
+    /// list covers the whole time after the injection; its effect can follow
+    /// these medicines).
+    func warningSignItems(for patient: Patient) -> [PersonalisedItem] {
+        var request = TriageRequest(
+            injection: patient.injection, approach: patient.approach, region: patient.region, sedation: patient.sedation,
+            medications: patient.medications, hoursSinceInjection: 0, conditions: patient.conditions)
+        request.resolveMedications(defaults: knowledgeBase.injection(patient.injection)?.defaultMedications ?? [])
+        var rulesByID: [String: TriageRule] = [:]
+        for rule in knowledgeBase.triageRules { rulesByID[rule.id] = rule }
+        func canApply(_ rule: TriageRule) -> Bool {
+            let fixed = TriageEngine.contextTests(rule.when).filter {
+                if case .hoursAtMost = $0 { return false }
+                return true
+            }
+            guard fixed.allSatisfy({ $0.holds(for: request) }) else { return false }
+            guard let id = rule.sideEffect, knowledgeBase.sideEffect(id)?.requiresCorticosteroid == true else { return true }
+            return request.medicationsGiven.contains(.corticosteroid)
+        }
         var items: [PersonalisedItem] = []
-        for rule in knowledgeBase.triageRules.sorted(by: { $0.level < $1.level }) {
-            guard let sign = rule.warningSign, rule.level != .selfCare, seen.insert(sign).inserted else { continue }
-            if let id = rule.sideEffect, knowledgeBase.sideEffect(id)?.requiresCorticosteroid == true,
-                !medications.contains(.corticosteroid)
-            {
-                continue
+        for item in knowledgeBase.warningSigns {
+            let parts = item.parts.filter { part in
+                part.applies(to: request) && part.rules.contains { rulesByID[$0].map(canApply) ?? false }
             }
-            let lead: String
-            switch rule.level {
-            case .emergency: lead = "Call your local emergency number now if you have:"
-            case .urgent: lead = "Call the clinic the same day if you have:"
-            case .contactProvider, .selfCare: lead = "Call your provider within a day or two if you have:"
+            guard !parts.isEmpty else { continue }
+            var sources: [String] = []
+            for part in parts {
+                for source in part.rules.compactMap({ rulesByID[$0] }).flatMap(\.sources) where !sources.contains(source) {
+                    sources.append(source)
+                }
             }
+            let signs = parts.map(\.text)
             items.append(
                 PersonalisedItem(
-                    id: "when-to-call-\(rule.id)", phase: .postProcedure, category: .whenToCall, text: "\(lead) \(sign)",
-                    because: [], sources: rule.sources, warningLevel: rule.level))
+                    id: "when-to-call-\(item.id)", phase: .postProcedure, category: .whenToCall,
+                    text: "\(Self.warningLead(item.level)) " + signs.joined(separator: " "), because: [],
+                    sources: sources, warningLevel: item.level, signs: signs))
         }
         return items
     }

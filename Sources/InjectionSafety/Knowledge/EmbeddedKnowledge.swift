@@ -4470,7 +4470,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-hematoma",
       "explanation": "Numbness in the groin or buttocks, or losing control of your bladder or bowels, can mean pressure on the nerves at the bottom of the spine. This needs emergency care.",
-      "warningSign": "Numbness in the groin, buttocks or inner thighs, or losing control of your bladder or bowels.",
       "sources": [
         "ui-health-after-your-procedure",
         "core-institute-esi",
@@ -4488,7 +4487,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "nerve-injury",
       "explanation": "Weakness that the numbing medicine does not explain can mean nerve damage, bleeding or infection near the spine. The numbing medicine wears off within about 8 hours and only affects the limbs near the injection.",
-      "warningSign": "New weakness in an arm or leg, or weakness still there 8 hours after the injection.",
       "productChoice": "The 8-hour window and the limb-to-region match (arms only after cervical injections; legs after any region except cervical and thoracic, and when the region is not given) are the contract's choices.",
       "sources": [
         "ui-health-after-your-procedure",
@@ -4504,7 +4502,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "nerve-injury",
       "explanation": "Numbness, tingling or weakness that is spreading or getting worse is not the expected effect of the numbing medicine.",
-      "warningSign": "Numbness, tingling or weakness that spreads or gets worse.",
       "sources": [
         "ui-health-after-your-procedure",
         "baylor-scott-white-spinal-injection-care",
@@ -4557,7 +4554,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
       "explanation": "Slurred speech, a drooping face, sudden confusion or a seizure can be signs of a stroke or of a blocked blood vessel to the brain or spinal cord.",
-      "warningSign": "Slurred speech, a drooping face, sudden confusion, or a seizure.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
         "fda-2014-warning-copy-event-list",
@@ -4577,7 +4573,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
       "explanation": "A change in vision in the first 2 days after a spinal injection can be a sign of a blocked blood vessel. This needs emergency care.",
-      "warningSign": "A change in your vision in the first 2 days.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
         "fda-2014-warning-copy-event-list"
@@ -4600,7 +4595,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
       "explanation": "Sudden loss of vision needs emergency care at any time after the injection.",
-      "warningSign": "Sudden loss of vision.",
       "sources": [
         "fda-2014-warning-copy-event-list",
         "pharmacotherapy-2005-steroid-eye-cases"
@@ -4616,7 +4610,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
       "explanation": "A sudden, severe headache that does not ease when you lie down can be a sign of bleeding or a blocked blood vessel.",
-      "warningSign": "A sudden, severe headache.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
         "fda-2014-warning-copy-event-list",
@@ -4634,7 +4627,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "allergic-reaction",
       "explanation": "Trouble breathing, wheezing, or swelling of the face, lips, tongue or throat can be a serious allergic reaction that blocks the airway.",
-      "warningSign": "Trouble breathing, wheezing, or swelling of the face, lips, tongue or throat.",
       "sources": [
         "spine-health-esi-risks",
         "hse-steroid-injections",
@@ -4658,7 +4650,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "allergic-reaction",
       "explanation": "Hives, itching, a rash or swelling together with breathing trouble, dizziness, fainting, vomiting or a low blood pressure in the first 6 hours can be a severe allergic reaction (anaphylaxis).",
-      "warningSign": "Hives, itching or a rash together with dizziness, fainting, vomiting or trouble breathing.",
       "productChoice": "The 6-hour window for 'acute onset (minutes to several hours)' in the NIAID criteria is the contract's number; vomiting stands for the criteria's persistent gastrointestinal symptoms.",
       "sources": [
         "sampson-2006-niaid-anaphylaxis-criteria",
@@ -4732,7 +4723,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "pneumothorax",
       "explanation": "Chest pain or shortness of breath after an injection in the neck, upper back or chest wall can mean the needle touched the lung (a collapsed lung).",
-      "warningSign": "Chest pain or shortness of breath, above all after a neck, upper-back or chest-wall injection.",
       "productChoice": "Only a region named in the request rules this out: when none is named it may have been thoracic or cervical (the riskier reading), also for a sacroiliac-joint or caudal injection, which the contract's 'named lumbar or sacral' does not cover.",
       "sources": [
         "fcep-trigger-point-pneumothorax-case",
@@ -4761,7 +4751,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
       "explanation": "Chest pain that is severe, getting worse, or comes with a racing heart or shortness of breath needs emergency care, whatever the injection.",
-      "warningSign": "Severe chest pain, or chest pain with a racing heart or shortness of breath.",
       "productChoice": "The contract fixes this level; the side effect shown is the FDA's list of serious events, though the cause may be the heart or the lung.",
       "sources": [
         "ui-health-after-your-procedure",
@@ -4804,7 +4793,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "local-anesthetic-toxicity",
       "explanation": "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours can be a reaction to the numbing medicine in the blood.",
-      "warningSign": "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours.",
       "productChoice": "Applies whatever medications the request names (the list may be incomplete); the 2-hour window is the contract's number (the source gives onset up to 60 minutes).",
       "sources": [
         "medscape-local-anesthetic-toxicity"
@@ -4831,7 +4819,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
       "explanation": "Fever with a stiff neck, confusion, drowsiness or sensitivity to light can be meningitis or a spinal infection.",
-      "warningSign": "Fever with a stiff neck, confusion, drowsiness or sensitivity to light.",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure",
@@ -4858,7 +4845,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
       "explanation": "Fever with a severe or worsening headache can be meningitis or a spinal infection.",
-      "warningSign": "Fever with a severe or worsening headache.",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure",
@@ -4883,7 +4869,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
       "explanation": "A headache that does not ease when you lie down, together with a stiff neck, can be meningitis or bleeding.",
-      "warningSign": "A headache with a stiff neck.",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure"
@@ -4900,7 +4885,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
       "explanation": "A headache with vomiting can be a sign of bleeding or pressure in the head.",
-      "warningSign": "A headache with vomiting.",
       "productChoice": "Within 12 hours after sedation a mild, steady headache with vomiting can follow the sedation, so it is urgent instead (rule headache-with-vomiting-after-sedation); the 12 hours are the contract's number.",
       "sources": [
         "hse-steroid-injections",
@@ -4942,7 +4926,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "nausea-vomiting",
       "explanation": "Being very sleepy, hard to wake or to keep awake, needs emergency care at any time.",
-      "warningSign": "Being very sleepy or hard to wake.",
       "productChoice": "The side effect shown is the one drowsiness is listed under; the causes include sedation, bleeding and infection.",
       "sources": [
         "hse-steroid-injections",
@@ -4959,7 +4942,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
       "explanation": "Drowsiness with vomiting, confusion or a headache can be a sign of infection, bleeding or pressure in the head.",
-      "warningSign": "Drowsiness with vomiting, confusion or a headache.",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure"
@@ -4987,7 +4969,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
       "explanation": "Fever or chills with severe or rising back or neck pain can be an infection near the spine (abscess). This needs emergency care.",
-      "warningSign": "Fever or chills with severe or rising back or neck pain.",
       "sources": [
         "mayo-clin-proc-2004-spinal-infection-cases",
         "shankar-2015-epidural-abscess-cases",
@@ -5020,7 +5001,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
       "explanation": "Fever or chills with back pain and numbness or weakness the numbing medicine does not explain can be an infection pressing on the spinal cord.",
-      "warningSign": "Fever with back pain and new numbness or weakness.",
       "sources": [
         "mayo-clin-proc-2004-spinal-infection-cases",
         "shankar-2015-epidural-abscess-cases",
@@ -5048,7 +5028,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-hematoma",
       "explanation": "Severe back pain with numbness, weakness or bladder or bowel problems that the numbing medicine does not explain can be bleeding pressing on the spinal cord.",
-      "warningSign": "Sudden severe back pain with numbness, weakness or bladder or bowel problems.",
       "sources": [
         "laban-2007-epidural-hematoma",
         "spine-health-esi-risks"
@@ -5069,7 +5048,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "epidural-hematoma",
       "explanation": "Severe back pain in someone who takes a blood thinner or has a bleeding disorder can be bleeding near the spine.",
-      "warningSign": "Severe back pain, because you take a blood thinner or bleed easily.",
       "sources": [
         "laban-2007-epidural-hematoma",
         "asra-2015-interventional-spine-anticoagulation",
@@ -5091,7 +5069,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "insomnia-mood",
       "explanation": "Thoughts of harming yourself need help now.",
-      "warningSign": "Thoughts of harming yourself.",
       "sources": [
         "hse-steroid-injections"
       ],
@@ -5106,7 +5083,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "fluid-retention-weight-gain",
       "explanation": "With heart failure, new shortness of breath can mean fluid is building up in the lungs.",
-      "warningSign": "Shortness of breath, because you have heart failure.",
       "sources": [
         "uw-radiology-nerve-root-block-slides",
         "spine-health-esi-risks"
@@ -5131,7 +5107,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "hyperglycemia",
       "explanation": "A blood sugar of 300 mg/dL or more with vomiting, confusion, drowsiness or ketones can be a dangerous diabetes emergency.",
-      "warningSign": "Blood sugar of 300 mg/dL or more with vomiting, confusion, drowsiness or ketones.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes",
         "even-2012-esi-blood-glucose"
@@ -5166,7 +5141,6 @@ public enum EmbeddedKnowledge {
       "id": "glucose-low-with-warning-signs",
       "level": "emergency",
       "explanation": "A low blood sugar (below 70 mg/dL) with confusion, drowsiness, a seizure or fainting is a severe low and needs emergency care.",
-      "warningSign": "Blood sugar below 70 mg/dL with confusion, drowsiness, fainting or a seizure.",
       "sources": [
         "ada-2023-glycemic-targets-hypoglycemia"
       ],
@@ -5191,7 +5165,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "hyperglycemia",
       "explanation": "Ketones with vomiting, confusion or drowsiness can be a diabetes emergency (ketoacidosis), even when the blood sugar is not very high.",
-      "warningSign": "A positive ketone test with vomiting, confusion or drowsiness.",
       "productChoice": "The contract also names abdominal pain; the vocabulary has no code for it, so it cannot be asked or matched.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes"
@@ -5218,7 +5191,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "blood-pressure-rise",
       "explanation": "A top blood pressure number of 180 or more with chest pain, a severe headache or a stroke sign needs emergency care.",
-      "warningSign": "Top blood pressure number of 180 or more with chest pain, a severe headache or stroke signs.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "ui-health-after-your-procedure"
@@ -5254,7 +5226,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "vasovagal-reaction",
       "explanation": "A top blood pressure number below 90 with dizziness, fainting, confusion or an allergy sign can be shock, for example from a severe allergic reaction.",
-      "warningSign": "Top blood pressure number below 90 with dizziness, fainting or confusion.",
       "sources": [
         "sampson-2006-niaid-anaphylaxis-criteria"
       ],
@@ -5289,7 +5260,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "vasovagal-reaction",
       "explanation": "Fainting after the first hour, once you have left the clinic, needs emergency care.",
-      "warningSign": "Fainting after you have left the clinic.",
       "productChoice": "The first hour stands for 'still at the clinic' (the contract's number).",
       "sources": [
         "trentman-2009-vasovagal-cervical-lumbar",
@@ -5314,7 +5284,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
       "explanation": "Severe or worsening dizziness can be a sign of a blocked blood vessel.",
-      "warningSign": "Severe or worsening dizziness.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
         "fda-2014-warning-copy-event-list"
@@ -5331,7 +5300,6 @@ public enum EmbeddedKnowledge {
       "level": "emergency",
       "sideEffect": "long-term-steroid-effects",
       "explanation": "Black stools or vomiting blood can be bleeding in the stomach or gut.",
-      "warningSign": "Black stools or vomiting blood.",
       "sources": [
         "hse-steroid-injections",
         "spine-health-esi-risks"
@@ -5370,7 +5338,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "local-infection",
       "explanation": "A temperature of 38.0 °C (100.4 °F) or more after an injection can be an infection.",
-      "warningSign": "A temperature of 38.0 °C (100.4 °F) or more.",
       "sources": [
         "hse-steroid-injections",
         "clinic-post-injection-instruction-sheets",
@@ -5402,7 +5369,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "local-infection",
       "explanation": "Redness, warmth or pain at the needle site that is still there or getting worse after the first day, severe, or with pus, can be an infection.",
-      "warningSign": "Redness, warmth, pus or rising pain where the needle went in, after the first day.",
       "productChoice": "24 hours separates skin preparation and the anaesthetic wearing off from a possible infection (the contract's number).",
       "sources": [
         "spine-health-esi-risks",
@@ -5456,7 +5422,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "bruising-swelling",
       "explanation": "A bruise or swelling that is growing, or severe, can be bleeding under the skin that should be checked today.",
-      "warningSign": "A bruise or lump that grows.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "asra-2015-interventional-spine-anticoagulation"
@@ -5473,7 +5438,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "bruising-swelling",
       "explanation": "A needle mark that keeps bleeding after 10 minutes of firm pressure should be checked today.",
-      "warningSign": "Bleeding from the needle mark that does not stop after 10 minutes of firm pressure.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "asra-2015-interventional-spine-anticoagulation"
@@ -5512,7 +5476,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "nerve-injury",
       "explanation": "Numbness or tingling that the numbing medicine does not explain should be checked today: it wears off within about 8 hours and only affects the limbs near the injection.",
-      "warningSign": "Numbness or tingling in an arm or leg that is new, or still there 8 hours after the injection.",
       "productChoice": "The 8-hour window and the limb-to-region match are the contract's choices.",
       "sources": [
         "ui-health-after-your-procedure",
@@ -5528,7 +5491,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "pain-flare",
       "explanation": "Back or leg pain that is severe, or still getting worse after 2 days, is more than the usual flare.",
-      "warningSign": "Back or leg pain that is severe or still getting worse after 2 days.",
       "productChoice": "48 hours is the contract's number for a worsening flare.",
       "sources": [
         "verywell-cortisone-flare",
@@ -5563,7 +5525,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "epidural-hematoma",
       "explanation": "Sudden severe back pain unlike your usual pain should be checked today.",
-      "warningSign": "Sudden severe back pain unlike your usual pain.",
       "sources": [
         "laban-2007-epidural-hematoma",
         "spine-health-esi-risks"
@@ -5610,7 +5571,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "post-dural-puncture-headache",
       "explanation": "A severe headache when sitting or standing, or one with nausea or vomiting after 2 days, should be checked today; it may need treatment.",
-      "warningSign": "A headache that is severe when you sit or stand up.",
       "productChoice": "A worsening positional headache is also urgent: the contract names only severe, and the cautious reading is chosen.",
       "sources": [
         "core-institute-esi",
@@ -5666,7 +5626,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "headache-nonpositional",
       "explanation": "Sensitivity to light with a headache or a stiff neck should be checked today.",
-      "warningSign": "Sensitivity to light with a headache or a stiff neck.",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure"
@@ -5693,7 +5652,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "headache-nonpositional",
       "explanation": "A headache that keeps getting worse should be checked today.",
-      "warningSign": "A headache that keeps getting worse.",
       "sources": [
         "botwin-2000-tfesi-complications",
         "hse-steroid-injections"
@@ -5726,7 +5684,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "eye-effects",
       "explanation": "A change in vision should be checked today; steroids can rarely affect the eyes.",
-      "warningSign": "Blurred or dim vision.",
       "sources": [
         "pharmacotherapy-2005-steroid-eye-cases"
       ],
@@ -5767,7 +5724,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "vasovagal-reaction",
       "explanation": "Chest pain should be checked today, also after a lower-back injection.",
-      "warningSign": "Chest pain.",
       "sources": [
         "trentman-2009-vasovagal-cervical-lumbar",
         "ui-health-after-your-procedure"
@@ -5826,7 +5782,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "allergic-reaction",
       "explanation": "Hives, itching or a rash in the first day can be an allergic reaction.",
-      "warningSign": "Hives, itching or a rash.",
       "productChoice": "24 hours is the contract's number; later skin signs that are severe or spreading stay urgent.",
       "sources": [
         "spine-health-esi-risks",
@@ -5864,7 +5819,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "hyperglycemia",
       "explanation": "A blood sugar of 300 mg/dL or more needs advice today.",
-      "warningSign": "Blood sugar of 300 mg/dL or more.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes",
         "even-2012-esi-blood-glucose",
@@ -5878,7 +5832,6 @@ public enum EmbeddedKnowledge {
       "id": "glucose-very-low",
       "level": "urgent",
       "explanation": "A blood sugar below 54 mg/dL is a serious low. Treat it now with fast sugar and get advice today.",
-      "warningSign": "Blood sugar below 54 mg/dL.",
       "selfCare": [
         "Eat or drink 15 g of fast sugar (glucose tablets, fruit juice or a regular soft drink), then check your blood sugar again after 15 minutes. Repeat if it is still below 70 mg/dL."
       ],
@@ -5894,7 +5847,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "hyperglycemia",
       "explanation": "A positive ketone test in someone with diabetes needs advice today.",
-      "warningSign": "A positive ketone test.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes"
       ],
@@ -5918,7 +5870,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "blood-pressure-rise",
       "explanation": "A top blood pressure number of 180 or more needs advice today.",
-      "warningSign": "Top blood pressure number of 180 or more.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "ui-health-after-your-procedure"
@@ -5932,7 +5883,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "nausea-vomiting",
       "explanation": "Drowsiness without sedation, or more than 8 hours after it, should be checked today.",
-      "warningSign": "Drowsiness that does not wear off.",
       "productChoice": "A request that does not say whether the patient was sedated is read as not sedated (the cautious reading).",
       "sources": [
         "hse-steroid-injections",
@@ -5963,7 +5913,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "fluid-retention-weight-gain",
       "explanation": "With heart failure, swelling or weight gain that is severe or getting worse needs advice today.",
-      "warningSign": "Swelling or weight gain that gets worse, because you have heart failure.",
       "sources": [
         "uw-radiology-nerve-root-block-slides",
         "spine-health-esi-risks"
@@ -5989,7 +5938,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "insomnia-mood",
       "explanation": "A severe change in mood should be talked about today.",
-      "warningSign": "A severe change in mood.",
       "sources": [
         "hse-steroid-injections",
         "northern-care-alliance-steroid-injection-leaflet"
@@ -6005,7 +5953,6 @@ public enum EmbeddedKnowledge {
       "level": "urgent",
       "sideEffect": "menstrual-changes",
       "explanation": "Heavy menstrual bleeding should be checked today.",
-      "warningSign": "Very heavy menstrual bleeding.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "spine-health-esi-risks"
@@ -6021,7 +5968,6 @@ public enum EmbeddedKnowledge {
       "level": "contact-provider",
       "sideEffect": "hyperglycemia",
       "explanation": "A blood sugar of 200 mg/dL or more should be discussed with your provider; steroids can raise blood sugar for a few days.",
-      "warningSign": "Blood sugar readings of 200 mg/dL or more.",
       "sources": [
         "even-2012-esi-blood-glucose",
         "dudley-nhs-steroid-injection-diabetes",
@@ -6035,7 +5981,6 @@ public enum EmbeddedKnowledge {
       "id": "glucose-low",
       "level": "contact-provider",
       "explanation": "A blood sugar below 70 mg/dL is low. Treat it with fast sugar and tell your provider.",
-      "warningSign": "Blood sugar below 70 mg/dL.",
       "selfCare": [
         "Eat or drink 15 g of fast sugar (glucose tablets, fruit juice or a regular soft drink), then check your blood sugar again after 15 minutes. Repeat if it is still below 70 mg/dL."
       ],
@@ -6089,7 +6034,6 @@ public enum EmbeddedKnowledge {
       "level": "contact-provider",
       "sideEffect": "blood-pressure-rise",
       "explanation": "A top blood pressure number of 160 to 179 should be discussed with your provider; a steroid can raise it for a few days.",
-      "warningSign": "Top blood pressure number of 160 or more.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet"
       ],
@@ -6908,6 +6852,648 @@ public enum EmbeddedKnowledge {
           }
         ]
       }
+    }
+  ]
+}
+
+"""#,
+        // Sources/InjectionSafety/Resources/knowledge/warning-signs.json
+        "warning-signs.json": #"""
+{
+  "about": "The warning signs a patient is told to watch for, grouped into at most 15 items under the three levels of the post-procedure list. Each part is one sign, at one level, and names the triage rules it stands for; a part is shown only when its when/unless tests (the rule language, on the patient's injection, region, medicines, conditions and sedation) hold and one of its rules can still apply. Triage's watchFor lists the parts; the checklist joins them into items.",
+  "notAtHome": [
+    {
+      "rule": "fainting-at-clinic",
+      "why": "A faint in the first hour happens at the clinic, where staff see it."
+    }
+  ],
+  "items": [
+    {
+      "id": "spinal-nerves",
+      "level": "emergency",
+      "parts": [
+        {
+          "id": "new-weakness",
+          "text": "New weakness, weakness still there 8 hours after the injection, or numbness or weakness that spreads or gets worse.",
+          "rules": [
+            "weakness-not-expected",
+            "worsening-numbness-or-weakness"
+          ]
+        },
+        {
+          "id": "saddle-bladder-bowel",
+          "text": "Numbness in the groin, buttocks or inner thighs, or losing control of your bladder or bowels.",
+          "rules": [
+            "cauda-equina-signs"
+          ]
+        },
+        {
+          "id": "back-pain-with-nerve-signs",
+          "text": "Sudden severe back pain with numbness, weakness or bladder or bowel problems.",
+          "rules": [
+            "severe-back-pain-with-nerve-sign"
+          ]
+        },
+        {
+          "id": "back-pain-blood-thinner",
+          "text": "Severe back pain, because you take a blood thinner or bleed easily.",
+          "when": {
+            "definition": "bleeding-risk"
+          },
+          "rules": [
+            "severe-back-pain-on-blood-thinners"
+          ]
+        },
+        {
+          "id": "numbness-blood-thinner",
+          "text": "Numbness or tingling still there 8 hours after the injection, because you take a blood thinner or bleed easily.",
+          "when": {
+            "anyCondition": [
+              "anticoagulant",
+              "bleeding-disorder"
+            ]
+          },
+          "rules": [
+            "numbness-late-on-blood-thinner"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "brain-and-eyes",
+      "level": "emergency",
+      "parts": [
+        {
+          "id": "stroke-signs",
+          "text": "Slurred speech, a drooping face, sudden confusion, or a seizure.",
+          "rules": [
+            "stroke-signs"
+          ]
+        },
+        {
+          "id": "vision-early",
+          "text": "A change in your vision in the first 2 days, or sudden loss of vision at any time.",
+          "rules": [
+            "vision-change-early",
+            "vision-loss-sudden"
+          ]
+        },
+        {
+          "id": "sudden-severe-headache",
+          "text": "A sudden, severe headache.",
+          "rules": [
+            "severe-headache-nonpositional"
+          ]
+        },
+        {
+          "id": "severe-dizziness",
+          "text": "Severe dizziness, or dizziness that gets worse.",
+          "rules": [
+            "dizziness-severe-or-worsening"
+          ]
+        },
+        {
+          "id": "fainting-at-home",
+          "text": "Fainting after you have left the clinic.",
+          "rules": [
+            "fainting-after-leaving"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "breathing-and-chest",
+      "level": "emergency",
+      "parts": [
+        {
+          "id": "breathing",
+          "text": "Trouble breathing, wheezing, or swelling of the face, lips, tongue or throat.",
+          "rules": [
+            "airway-allergy",
+            "heart-failure-breathless",
+            "flushing-with-anaphylaxis-signs"
+          ]
+        },
+        {
+          "id": "allergy-with-dizziness",
+          "text": "Hives, itching or a rash together with dizziness, fainting or vomiting, in the first 6 hours.",
+          "rules": [
+            "anaphylaxis"
+          ]
+        },
+        {
+          "id": "chest-any",
+          "text": "Chest pain or shortness of breath.",
+          "when": {
+            "regionMayBe": [
+              "thoracic",
+              "cervical"
+            ]
+          },
+          "rules": [
+            "chest-symptoms-possible-collapsed-lung",
+            "chest-pain-serious"
+          ]
+        },
+        {
+          "id": "chest-serious",
+          "text": "Severe chest pain, or chest pain with shortness of breath or a racing heart.",
+          "unless": {
+            "regionMayBe": [
+              "thoracic",
+              "cervical"
+            ]
+          },
+          "rules": [
+            "chest-pain-serious"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "infection-and-head",
+      "level": "emergency",
+      "parts": [
+        {
+          "id": "fever-with-danger-signs",
+          "text": "Fever or chills with a stiff neck, confusion, sensitivity to light, a severe or worsening headache, severe or rising back pain, or back pain with new numbness or weakness.",
+          "rules": [
+            "fever-with-meningitis-signs",
+            "fever-with-severe-headache",
+            "fever-with-severe-back-pain",
+            "fever-back-pain-nerve-sign"
+          ]
+        },
+        {
+          "id": "headache-stiff-neck-vomiting",
+          "text": "A headache with a stiff neck or with vomiting.",
+          "rules": [
+            "headache-with-stiff-neck",
+            "headache-with-vomiting"
+          ]
+        },
+        {
+          "id": "very-sleepy",
+          "text": "Being very sleepy or hard to wake, or sleepiness with vomiting, confusion or a headache.",
+          "rules": [
+            "drowsiness-severe",
+            "drowsiness-with-danger-signs"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "numbing-medicine",
+      "level": "emergency",
+      "parts": [
+        {
+          "id": "numbing-medicine-first-hours",
+          "text": "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours.",
+          "rules": [
+            "anesthetic-toxicity-signs"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "bleeding-and-mood",
+      "level": "emergency",
+      "parts": [
+        {
+          "id": "black-stools",
+          "text": "Black stools or vomiting blood.",
+          "rules": [
+            "black-stools"
+          ]
+        },
+        {
+          "id": "self-harm",
+          "text": "Thoughts of harming yourself.",
+          "rules": [
+            "self-harm-thoughts"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "home-readings-emergency",
+      "level": "emergency",
+      "parts": [
+        {
+          "id": "sugar-with-signs",
+          "text": "Blood sugar of 300 mg/dL or more with vomiting, confusion, drowsiness or ketones, or below 70 mg/dL with confusion, drowsiness, fainting or a seizure.",
+          "when": {
+            "anyCondition": [
+              "diabetes"
+            ]
+          },
+          "rules": [
+            "glucose-very-high-with-warning-signs",
+            "glucose-low-with-warning-signs"
+          ]
+        },
+        {
+          "id": "ketones-with-signs",
+          "text": "A positive ketone test with vomiting, confusion or drowsiness.",
+          "when": {
+            "anyCondition": [
+              "diabetes"
+            ]
+          },
+          "rules": [
+            "ketones-with-warning-signs"
+          ]
+        },
+        {
+          "id": "pressure-with-signs",
+          "text": "Top blood pressure number of 180 or more with chest pain, a severe headache or stroke signs, or below 90 with dizziness or fainting.",
+          "when": {
+            "anyCondition": [
+              "hypertension",
+              "heart-failure"
+            ]
+          },
+          "rules": [
+            "blood-pressure-crisis",
+            "blood-pressure-low-with-signs"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "fever",
+      "level": "urgent",
+      "parts": [
+        {
+          "id": "fever",
+          "text": "A temperature of 38.0 °C (100.4 °F) or more, or chills.",
+          "rules": [
+            "fever",
+            "chills"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "injection-site",
+      "level": "urgent",
+      "parts": [
+        {
+          "id": "site-infection",
+          "text": "Redness, warmth, pus or rising pain where the needle went in, after the first day.",
+          "rules": [
+            "site-infection-signs"
+          ]
+        },
+        {
+          "id": "site-growing-or-bleeding",
+          "text": "A bruise or lump that grows, or bleeding from the needle mark that does not stop after 10 minutes of firm pressure.",
+          "rules": [
+            "bruise-or-swelling-growing",
+            "site-bleeding-persistent"
+          ]
+        },
+        {
+          "id": "site-bleeding-blood-thinner",
+          "text": "Any bleeding from the needle mark, because you take a blood thinner or bleed easily.",
+          "when": {
+            "definition": "bleeding-risk"
+          },
+          "rules": [
+            "site-bleeding-on-blood-thinners"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "nerves-and-pain",
+      "level": "urgent",
+      "parts": [
+        {
+          "id": "numbness",
+          "text": "Numbness or tingling that is new, or still there 8 hours after the injection.",
+          "unless": {
+            "anyCondition": [
+              "anticoagulant",
+              "bleeding-disorder"
+            ]
+          },
+          "rules": [
+            "numbness-not-expected"
+          ]
+        },
+        {
+          "id": "numbness-early-blood-thinner",
+          "text": "New numbness or tingling in the first 8 hours.",
+          "when": {
+            "anyCondition": [
+              "anticoagulant",
+              "bleeding-disorder"
+            ]
+          },
+          "rules": [
+            "numbness-not-expected"
+          ]
+        },
+        {
+          "id": "severe-pain",
+          "text": "Back or leg pain that is severe or still getting worse after 2 days, or sudden severe back pain unlike your usual pain.",
+          "rules": [
+            "severe-pain-flare",
+            "severe-back-pain"
+          ]
+        },
+        {
+          "id": "late-back-pain",
+          "text": "Back pain that is new or still there more than 5 days after the injection, because you have diabetes or a weak immune system.",
+          "when": {
+            "anyCondition": [
+              "diabetes",
+              "immunosuppressed"
+            ]
+          },
+          "rules": [
+            "late-back-pain-infection-risk"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "head-and-eyes",
+      "level": "urgent",
+      "parts": [
+        {
+          "id": "headache-sitting-or-worse",
+          "text": "A headache that is severe when you sit or stand up, or one that keeps getting worse.",
+          "rules": [
+            "positional-headache-severe",
+            "headache-worsening"
+          ]
+        },
+        {
+          "id": "headache-lying-stiff-neck",
+          "text": "A headache that eases when you lie down, with a stiff neck.",
+          "rules": [
+            "positional-headache-with-stiff-neck"
+          ]
+        },
+        {
+          "id": "light-sensitivity",
+          "text": "Sensitivity to light with a headache or a stiff neck.",
+          "rules": [
+            "light-sensitivity-with-headache"
+          ]
+        },
+        {
+          "id": "vision-later",
+          "text": "Blurred or dim vision after the first 2 days.",
+          "rules": [
+            "vision-change"
+          ]
+        },
+        {
+          "id": "headache-vomiting-after-sedation",
+          "text": "A mild headache with vomiting in the first 12 hours after sedation.",
+          "when": {
+            "sedated": true
+          },
+          "rules": [
+            "headache-with-vomiting-after-sedation"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "other-urgent",
+      "level": "urgent",
+      "parts": [
+        {
+          "id": "skin-allergy",
+          "text": "Hives, itching or a rash in the first day, or one that is severe or spreading.",
+          "rules": [
+            "allergy-skin-signs"
+          ]
+        },
+        {
+          "id": "chest-pain",
+          "text": "Chest pain.",
+          "unless": {
+            "regionMayBe": [
+              "thoracic",
+              "cervical"
+            ]
+          },
+          "rules": [
+            "chest-pain"
+          ]
+        },
+        {
+          "id": "dizzy-sleepy-twitching",
+          "text": "Dizziness after the first hour, sleepiness that does not wear off, or a racing heart, twitching or numb lips after the first 2 hours.",
+          "rules": [
+            "dizziness-later",
+            "drowsiness-not-explained",
+            "palpitations-later",
+            "anesthetic-toxicity-late-signs"
+          ]
+        },
+        {
+          "id": "mood-or-heavy-bleeding",
+          "text": "A severe change in mood, or very heavy menstrual bleeding.",
+          "rules": [
+            "mood-changes-severe",
+            "menstrual-bleeding-heavy"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "home-readings-urgent",
+      "level": "urgent",
+      "parts": [
+        {
+          "id": "sugar-urgent",
+          "text": "Blood sugar of 300 mg/dL or more or below 54 mg/dL, or a positive ketone test.",
+          "when": {
+            "anyCondition": [
+              "diabetes"
+            ]
+          },
+          "rules": [
+            "glucose-very-high",
+            "glucose-very-low",
+            "ketones-with-diabetes"
+          ]
+        },
+        {
+          "id": "pressure-urgent",
+          "text": "Top blood pressure number of 180 or more.",
+          "when": {
+            "anyCondition": [
+              "hypertension",
+              "heart-failure"
+            ]
+          },
+          "rules": [
+            "blood-pressure-very-high"
+          ]
+        },
+        {
+          "id": "heart-failure-fluid-worse",
+          "text": "Swelling or weight gain that gets worse, because you have heart failure.",
+          "when": {
+            "anyCondition": [
+              "heart-failure"
+            ]
+          },
+          "rules": [
+            "fluid-retention-heart-failure-worsening"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "lasting-effects",
+      "level": "contact-provider",
+      "parts": [
+        {
+          "id": "site-lasting",
+          "text": "Soreness or swelling where the needle went in after 3 days, or a bruise after 2 weeks.",
+          "rules": [
+            "site-soreness-lasting",
+            "site-swelling-lasting",
+            "bruise-lasting"
+          ]
+        },
+        {
+          "id": "headache-nausea-lasting",
+          "text": "A headache or nausea that lasts more than a day.",
+          "rules": [
+            "headache-lasting",
+            "nausea-lasting"
+          ]
+        },
+        {
+          "id": "pain-lasting",
+          "text": "Back or leg pain that is new or still flaring more than 5 days after the injection.",
+          "unless": {
+            "anyCondition": [
+              "diabetes",
+              "immunosuppressed"
+            ]
+          },
+          "rules": [
+            "pain-flare-lasting"
+          ]
+        },
+        {
+          "id": "steroid-effects-lasting",
+          "text": "Red, warm cheeks or hiccups that last more than 2 days, or poor sleep or mood changes that last more than 5 days.",
+          "when": {
+            "definition": "corticosteroid-given"
+          },
+          "rules": [
+            "flushing-lasting",
+            "hiccups-persistent",
+            "mood-or-sleep-lasting"
+          ]
+        }
+      ]
+    },
+    {
+      "id": "other-contact-provider",
+      "level": "contact-provider",
+      "parts": [
+        {
+          "id": "headache-lying",
+          "text": "A headache that is worse when you sit or stand and better when you lie flat.",
+          "rules": [
+            "positional-headache"
+          ]
+        },
+        {
+          "id": "vomiting",
+          "text": "Vomiting.",
+          "rules": [
+            "vomiting"
+          ]
+        },
+        {
+          "id": "some-bleeding",
+          "text": "Some bleeding from the needle mark.",
+          "unless": {
+            "definition": "bleeding-risk"
+          },
+          "rules": [
+            "site-bleeding"
+          ]
+        },
+        {
+          "id": "taste-or-ringing-later",
+          "text": "A metal taste or ringing in the ears after the first 2 hours.",
+          "rules": [
+            "anesthetic-toxicity-late-mild"
+          ]
+        },
+        {
+          "id": "skin-allergy-later",
+          "text": "Hives, itching or a rash that start after the first day.",
+          "rules": [
+            "allergy-skin-signs-later"
+          ]
+        },
+        {
+          "id": "steroid-effects",
+          "text": "Changes to your periods, swelling or weight gain, or a strong thirst.",
+          "when": {
+            "definition": "corticosteroid-given"
+          },
+          "rules": [
+            "menstrual-changes",
+            "fluid-retention",
+            "high-blood-sugar-reported"
+          ]
+        },
+        {
+          "id": "sugar-contact",
+          "text": "Blood sugar of 200 mg/dL or more, or below 70 mg/dL.",
+          "when": {
+            "anyCondition": [
+              "diabetes"
+            ]
+          },
+          "rules": [
+            "glucose-high",
+            "glucose-low"
+          ]
+        },
+        {
+          "id": "pressure-contact",
+          "text": "Top blood pressure number of 160 or more, or below 90.",
+          "when": {
+            "anyCondition": [
+              "hypertension",
+              "heart-failure"
+            ]
+          },
+          "rules": [
+            "blood-pressure-high",
+            "blood-pressure-low"
+          ]
+        },
+        {
+          "id": "heart-failure-fluid",
+          "text": "Any swelling or weight gain, because you have heart failure.",
+          "when": {
+            "anyCondition": [
+              "heart-failure"
+            ]
+          },
+          "rules": [
+            "fluid-retention-heart-failure"
+          ]
+        }
+      ]
     }
   ]
 }

@@ -107,8 +107,66 @@ extension KnowledgeBase {
         for rule in triageRules where rule.level == .selfCare && !Self.alwaysEnds(rule.when) {
             problem("triage-rules.json: \(rule.id)", "a self-care rule needs a window that ends (hoursAtMost)")
         }
+        // Warning signs: each part names rules of its item's level, tests only
+        // what the patient cannot change (no symptom or reading), is said once;
+        // every emergency and urgent rule has a sign unless a patient at home
+        // cannot notice it (then the data says why).
+        var ruleLevels: [String: TriageLevel] = [:]
+        for rule in triageRules { ruleLevels[rule.id] = rule.level }
+        var partIDs = Set<String>()
+        var partTexts = Set<String>()
+        var covered = Set<String>()
+        var itemIDs = Set<String>()
+        for item in warningSigns {
+            let location = "warning-signs.json: \(item.id)"
+            if !Self.isKebabCase(item.id) || !itemIDs.insert(item.id).inserted { problem(location, "id is not kebab-case or listed more than once") }
+            if item.parts.isEmpty { problem(location, "has no part") }
+            if item.level == .selfCare { problem(location, "a warning sign is more urgent than self-care") }
+            for part in item.parts {
+                let partLocation = "warning-signs.json: \(part.id)"
+                if !Self.isKebabCase(part.id) || !partIDs.insert(part.id).inserted {
+                    problem(partLocation, "id is not kebab-case or listed more than once")
+                }
+                if !partTexts.insert(part.text).inserted { problem(partLocation, "the same text is given twice") }
+                if part.text.allSatisfy({ $0 == " " }) || part.rules.isEmpty { problem(partLocation, "text or rules are empty") }
+                for rule in part.rules {
+                    guard let level = ruleLevels[rule] else {
+                        problem(partLocation, "names unknown rule '\(rule)'")
+                        continue
+                    }
+                    if level != item.level {
+                        problem(partLocation, "rule '\(rule)' is \(level.rawValue), the item is \(item.level.rawValue)")
+                    }
+                    covered.insert(rule)
+                }
+                for condition in [part.when, part.unless].compactMap({ $0 }) {
+                    condition.forEachNode { node in
+                        switch node {
+                        case .all, .any, .definition, .injectionIn, .approachIn, .regionMayBe, .regionIs, .regionIsNot,
+                            .medicationGiven, .medicationNotGiven, .anyCondition, .sedated:
+                            break
+                        default:
+                            problem(partLocation, "when and unless test only the injection, region, medications, conditions and sedation")
+                        }
+                    }
+                }
+            }
+        }
+        var notAtHome = Set<String>()
+        for entry in rulesNotAtHome {
+            if ruleLevels[entry.rule] == nil { problem("warning-signs.json: notAtHome", "names unknown rule '\(entry.rule)'") }
+            if covered.contains(entry.rule) { problem("warning-signs.json: notAtHome", "'\(entry.rule)' has a sign") }
+            if entry.why.allSatisfy({ $0 == " " }) { problem("warning-signs.json: notAtHome", "'\(entry.rule)' says no why") }
+            notAtHome.insert(entry.rule)
+        }
+        for rule in triageRules where (rule.level == .emergency || rule.level == .urgent)
+            && !covered.contains(rule.id) && !notAtHome.contains(rule.id)
+        {
+            problem("triage-rules.json: \(rule.id)", "an \(rule.level.rawValue) rule needs a warning sign (warning-signs.json) or a notAtHome reason")
+        }
         var usedDefinitions = Set<String>()
-        for condition in triageRules.map(\.when) + reviewRules.map(\.when) + triageDefinitions.map(\.when) {
+        let signConditions = warningSigns.flatMap(\.parts).flatMap { [$0.when, $0.unless].compactMap { $0 } }
+        for condition in triageRules.map(\.when) + reviewRules.map(\.when) + triageDefinitions.map(\.when) + signConditions {
             condition.forEachNode { if case .definition(let named) = $0 { usedDefinitions.insert(named.name) } }
         }
         for definition in triageDefinitions {

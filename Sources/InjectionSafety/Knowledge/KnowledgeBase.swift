@@ -13,7 +13,7 @@ public struct KnowledgeBase: Sendable {
     /// The data files, by name, in the order they are read.
     public static let fileNames = [
         "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
-        "side-effects.json", "triage-rules.json", "checklist-items.json", "review-rules.json",
+        "side-effects.json", "triage-rules.json", "warning-signs.json", "checklist-items.json", "review-rules.json",
     ]
 
     /// The human version of the content; raise it with each reviewed change.
@@ -31,6 +31,10 @@ public struct KnowledgeBase: Sendable {
     public let triageDefinitions: [TriageDefinition]
     /// How symptoms the patient already had count.
     public let preExistingSymptoms: PreExistingSymptomPolicy
+    /// The warning signs, most urgent level first, in file order within a level.
+    public let warningSigns: [WarningSignItem]
+    /// The emergency and urgent triage rules that have no warning sign, and why.
+    public let rulesNotAtHome: [RuleNotAtHome]
     /// Checklist items of every phase, in file order.
     public let checklistItems: [ChecklistItem]
     /// The pre-procedure review rules.
@@ -110,9 +114,26 @@ public struct KnowledgeBase: Sendable {
         }
         triageDefinitions = resolvedDefinitions
         preExistingSymptoms = triageFile.preExistingSymptoms
+        let signsFile = try decode("warning-signs.json", as: WarningSignsFile.self)
+        warningSigns = try signsFile.items.map { item in
+            var item = item
+            for index in item.parts.indices {
+                let location = "warning-signs.json: \(item.parts[index].id)"
+                item.parts[index].when = try item.parts[index].when.map { try resolved($0, location) }
+                item.parts[index].unless = try item.parts[index].unless.map { try resolved($0, location) }
+            }
+            return item
+        }.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }.map(\.element)
+        rulesNotAtHome = signsFile.notAtHome
+        // A rule's warning sign is the first part that names it.
+        var signOfRule: [String: String] = [:]
+        for item in warningSigns {
+            for part in item.parts { for rule in part.rules where signOfRule[rule] == nil { signOfRule[rule] = part.text } }
+        }
         triageRules = try triageFile.rules.map { rule in
             var rule = rule
             rule.when = try resolved(rule.when, "triage-rules.json: \(rule.id)")
+            rule.warningSign = signOfRule[rule.id]
             return rule
         }
         checklistItems = try decode("checklist-items.json", as: ChecklistItemsFile.self).items
@@ -159,6 +180,10 @@ public struct KnowledgeBase: Sendable {
         var rules: [TriageRule]
     }
     private struct ChecklistItemsFile: Decodable { var items: [ChecklistItem] }
+    private struct WarningSignsFile: Decodable {
+        var notAtHome: [RuleNotAtHome]
+        var items: [WarningSignItem]
+    }
     private struct ReviewRulesFile: Decodable {
         var symptomTriage: ReviewSymptomTriage
         var rules: [ReviewRule]

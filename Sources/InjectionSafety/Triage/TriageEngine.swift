@@ -7,31 +7,34 @@ public struct TriageEngine: Sendable {
     public let knowledgeBase: KnowledgeBase
     /// The rules with what evaluation needs, worked out once.
     private let prepared: [PreparedRule]
-    /// Rules that have a warning sign, most urgent first.
-    private let warningRules: [PreparedRule]
+    /// The warning signs (parts of `warning-signs.json`), most urgent first.
+    private let signs: [PreparedSign]
 
     /// A reference type, so walking the rules for each request copies nothing.
     private final class PreparedRule: Sendable {
         let rule: TriageRule
         /// Its position in the rule list.
         let index: Int
-        /// Its warning sign, unless an earlier (more urgent) rule already gives the same words.
-        let uniqueWarningSign: String?
         /// The symptoms its condition looks at, in code order.
         let symptoms: [Symptom]
         /// Its tests of facts that no symptom or reading can change (on the path of `all` nodes).
         let contextTests: [TriageCondition]
 
         init(
-            rule: TriageRule, index: Int, uniqueWarningSign: String?, symptoms: [Symptom],
-            contextTests: [TriageCondition]
+            rule: TriageRule, index: Int, symptoms: [Symptom], contextTests: [TriageCondition]
         ) {
             self.rule = rule
             self.index = index
-            self.uniqueWarningSign = uniqueWarningSign
             self.symptoms = symptoms
             self.contextTests = contextTests
         }
+    }
+
+    /// One warning sign with its level and the prepared rules it stands for.
+    private struct PreparedSign: Sendable {
+        let part: WarningSignItem.Part
+        let level: TriageLevel
+        let rules: [PreparedRule]
     }
 
     /// Told with every triage answer.
@@ -46,19 +49,16 @@ public struct TriageEngine: Sendable {
 
     public init(knowledgeBase: KnowledgeBase) {
         self.knowledgeBase = knowledgeBase
-        var seenSigns = Set<String>()
-        let byUrgency = knowledgeBase.triageRules.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }
-        var unique: [Int: String] = [:]
-        for (index, rule) in byUrgency {
-            if let sign = rule.warningSign, seenSigns.insert(sign).inserted { unique[index] = sign }
-        }
         let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
             PreparedRule(
-                rule: rule, index: index, uniqueWarningSign: unique[index], symptoms: rule.when.symptoms.sorted(),
-                contextTests: Self.contextTests(rule.when))
+                rule: rule, index: index, symptoms: rule.when.symptoms.sorted(), contextTests: Self.contextTests(rule.when))
         }
         self.prepared = prepared
-        warningRules = byUrgency.map { prepared[$0.offset] }.filter { $0.uniqueWarningSign != nil }
+        var byID: [String: PreparedRule] = [:]
+        for entry in prepared { byID[entry.rule.id] = entry }
+        signs = knowledgeBase.warningSigns.flatMap { item in
+            item.parts.map { PreparedSign(part: $0, level: item.level, rules: $0.rules.compactMap { byID[$0] }) }
+        }
     }
 
     public func triage(_ input: TriageRequest) -> TriageResult {
@@ -117,12 +117,16 @@ public struct TriageEngine: Sendable {
         for reason in reasons {
             if let effect = reason.sideEffect, !possible.contains(effect) { possible.append(effect) }
         }
+        // The signs more urgent than the answer that can still come: the
+        // sign's own tests hold, and one of its rules has not matched and
+        // could (its fixed facts hold, its effect can follow these medicines).
         var watchFor: [String] = []
-        for entry in warningRules where entry.rule.level < level && !matched[entry.index] {
-            guard entry.contextTests.allSatisfy({ $0.holds(for: request) }), let sign = entry.uniqueWarningSign,
-                isPossible(entry.rule.sideEffect, request)
-            else { continue }
-            watchFor.append(sign)
+        for sign in signs where sign.level < level && sign.part.applies(to: request) {
+            let open = sign.rules.contains { entry in
+                !matched[entry.index] && entry.contextTests.allSatisfy({ $0.holds(for: request) })
+                    && isPossible(entry.rule.sideEffect, request)
+            }
+            if open { watchFor.append(sign.part.text) }
         }
         // Advice of each matched rule, most urgent rule first: at self-care and
         // contact-provider, its own or its side effect's; at urgent, only the

@@ -8,7 +8,9 @@ public struct TriageRule: Sendable, Codable, Hashable {
     public var sideEffect: SideEffectID?
     /// Why, in plain language.
     public var explanation: String
-    /// The warning sign to tell a patient to watch for, when the rule is a red flag.
+    /// The warning sign a patient is told to watch for: filled in when the
+    /// knowledge base loads, from the first part of `warning-signs.json` that
+    /// names the rule (the rule file itself does not carry it).
     public var warningSign: String?
     /// For clinicians, never shown to patients: what in the rule is the
     /// service's own choice rather than a source's (a number, a window, a

@@ -43,7 +43,9 @@ enum ChecklistHandout {
                 let signs = warnings.filter { $0.warningLevel == level }
                 guard !signs.isEmpty else { continue }
                 html += "<section class=\"level \(level.rawValue)\">\n<h3>\(escape(heading(for: level)))</h3>\n<ul>\n"
-                for sign in signs { html += "<li>\(escape(signText(sign.text)))</li>\n" }
+                for item in signs {
+                    html += "<li>" + item.signs.map { "<span class=\"sign\">\(escape($0))</span>" }.joined(separator: " ") + "</li>\n"
+                }
                 html += "</ul>\n</section>\n"
             }
         }
@@ -58,19 +60,7 @@ enum ChecklistHandout {
         return Array(html.utf8)
     }
 
-    static func heading(for level: TriageLevel) -> String {
-        switch level {
-        case .emergency: "Call your local emergency number now if you have:"
-        case .urgent: "Call the clinic the same day if you have:"
-        case .contactProvider, .selfCare: "Call your provider within a day or two if you have:"
-        }
-    }
-
-    /// The sign without the lead sentence the JSON item carries.
-    static func signText(_ text: String) -> String {
-        guard let colon = text.firstIndex(of: ":") else { return text }
-        return String(text[text.index(after: colon)...].trimmingWhitespace())
-    }
+    static func heading(for level: TriageLevel) -> String { ChecklistBuilder.warningLead(level) }
 
     static func categoryTitle(_ category: ChecklistCategory) -> String {
         switch category {

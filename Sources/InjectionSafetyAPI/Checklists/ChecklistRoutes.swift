@@ -3,7 +3,7 @@ import InjectionSafety
 
 /// `GET /v1/checklists/{phase}` and `POST /v1/checklists/pre-procedure/review`.
 struct ChecklistRoutes: Sendable {
-    static let parameters = ["injection", "approach", "medications", "conditions", "sedation", "format"]
+    static let parameters = ["injection", "approach", "region", "medications", "conditions", "sedation", "format"]
     static let disclaimer = TriageEngine.disclaimer
 
     let builder: ChecklistBuilder
@@ -40,6 +40,7 @@ struct ChecklistRoutes: Sendable {
                 validator.fail("injection", "Give one injection type.")
             }
             let approaches = validator.codes("approach", as: Approach.self)
+            let regions = validator.codes("region", as: SpinalRegion.self)
             let medications = validator.codes("medications", as: Medication.self)
             let conditions = validator.codes("conditions", as: Condition.self)
             let sedation = validator.boolean("sedation") ?? false
@@ -49,9 +50,16 @@ struct ChecklistRoutes: Sendable {
             if let approaches, approaches.count != 1 || injection?.first != .epiduralSteroid {
                 validator.fail("approach", "Give one approach, and only for an epidural steroid injection.")
             }
+            if let regions {
+                if regions.count != 1 {
+                    validator.fail("region", "Give one region.")
+                } else if regions[0] != .sacral && (injection?.first == .sacroiliacJoint || approaches?.first == .caudal) {
+                    validator.fail("region", "A sacroiliac-joint injection and a caudal epidural are in the sacral region.")
+                }
+            }
             try validator.validate()
             patient = ChecklistBuilder.Patient(
-                injection: injection![0], approach: approaches?.first, medications: medications,
+                injection: injection![0], approach: approaches?.first, region: regions?.first, medications: medications,
                 conditions: Set(conditions ?? []), sedation: sedation)
         } catch {
             return error.response
@@ -172,6 +180,12 @@ struct ChecklistRoutes: Sendable {
             JSONString.append(item.category.rawValue, to: &json)
             json.append(contentsOf: #","text":"#.utf8)
             JSONString.append(item.text, to: &json)
+            if let level = item.warningLevel {
+                json.append(contentsOf: #","level":"#.utf8)
+                JSONString.append(level.rawValue, to: &json)
+                json.append(contentsOf: #","signs":"#.utf8)
+                JSONString.appendArray(item.signs, to: &json)
+            }
             json.append(contentsOf: #","because":"#.utf8)
             JSONString.appendArray(item.because, to: &json)
             json.append(contentsOf: #","sources":"#.utf8)
@@ -189,6 +203,10 @@ struct ChecklistRoutes: Sendable {
         if let approach = patient.approach {
             json.append(contentsOf: #","approach":"#.utf8)
             JSONString.append(approach.rawValue, to: &json)
+        }
+        if let region = patient.region {
+            json.append(contentsOf: #","region":"#.utf8)
+            JSONString.append(region.rawValue, to: &json)
         }
         json.append(contentsOf: #","medications":"#.utf8)
         JSONString.appendArray(medications.sorted().map(\.rawValue), to: &json)
