@@ -24,6 +24,13 @@ curl -sf -H 'Accept: text/html' \
   "http://127.0.0.1:$port/v1/checklists/post-procedure?injection=epidural-steroid&conditions=diabetes,anticoagulant" \
   -o "$work/handout.html"
 grep -qi '<script' "$work/handout.html" && { echo "the handout must not contain scripts"; exit 1; }
+# The warning signs grouped under one heading per level, at most 15 items.
+for heading in "Call your local emergency number now if you have:" "Call the clinic the same day if you have:" \
+  "Call your provider within a day or two if you have:"; do
+  [ "$(grep -c "<h3>$heading</h3>" "$work/handout.html")" -eq 1 ] || { echo "missing or repeated heading: $heading"; exit 1; }
+done
+items="$(grep -c '^<li><strong>' "$work/handout.html")"
+[ "$items" -ge 3 ] && [ "$items" -le 15 ] || { echo "expected 3 to 15 warning items, found $items"; exit 1; }
 timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,3200 \
   --screenshot="$work/shot.png" "file://$work/handout.html" >/dev/null 2>&1
 size=$(stat -c %s "$work/shot.png")

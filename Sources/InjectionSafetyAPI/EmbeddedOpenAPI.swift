@@ -1039,6 +1039,7 @@ components:
         text: {type: string}
         level: {$ref: '#/components/schemas/TriageLevel', description: 'For a warning-sign item (category when-to-call): the level its signs call for.'}
         signs: {type: array, items: {type: string}, description: 'For a warning-sign item: its signs, one sentence each; `text` is the lead and these.'}
+        title: {type: string, description: 'For a warning-sign item: what its signs are about, in a few words.'}
         because: {type: array, items: {type: string}}
         sources: {type: array, items: {type: string}}
     Checklist:

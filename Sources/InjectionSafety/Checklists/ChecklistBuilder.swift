@@ -37,6 +37,8 @@ public struct ChecklistBuilder: Sendable {
         public var warningLevel: TriageLevel? = nil
         /// For a warning sign: its signs, one sentence each (`text` is the lead and these).
         public var signs: [String] = []
+        /// For a warning sign: what the signs are about, in a few words.
+        public var title: String? = nil
     }
 
     /// The review's answer.
@@ -143,7 +145,7 @@ public struct ChecklistBuilder: Sendable {
                 PersonalisedItem(
                     id: "when-to-call-\(item.id)", phase: .postProcedure, category: .whenToCall,
                     text: "\(Self.warningLead(item.level)) " + signs.joined(separator: " "), because: [],
-                    sources: sources, warningLevel: item.level, signs: signs))
+                    sources: sources, warningLevel: item.level, signs: signs, title: item.title))
         }
         return items
     }

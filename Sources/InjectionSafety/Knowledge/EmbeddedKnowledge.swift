@@ -6871,6 +6871,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "spinal-nerves",
       "level": "emergency",
+      "title": "Spine and nerves",
       "parts": [
         {
           "id": "new-weakness",
@@ -6922,6 +6923,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "brain-and-eyes",
       "level": "emergency",
+      "title": "Brain and eyes",
       "parts": [
         {
           "id": "stroke-signs",
@@ -6964,6 +6966,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "breathing-and-chest",
       "level": "emergency",
+      "title": "Breathing, chest and allergy",
       "parts": [
         {
           "id": "breathing",
@@ -7013,6 +7016,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "infection-and-head",
       "level": "emergency",
+      "title": "Infection, headache and sleepiness",
       "parts": [
         {
           "id": "fever-with-danger-signs",
@@ -7045,6 +7049,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "numbing-medicine",
       "level": "emergency",
+      "title": "The numbing medicine",
       "parts": [
         {
           "id": "numbing-medicine-first-hours",
@@ -7058,6 +7063,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "bleeding-and-mood",
       "level": "emergency",
+      "title": "Bleeding and thoughts",
       "parts": [
         {
           "id": "black-stools",
@@ -7078,6 +7084,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "home-readings-emergency",
       "level": "emergency",
+      "title": "Readings at home",
       "parts": [
         {
           "id": "sugar-with-signs",
@@ -7123,6 +7130,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "fever",
       "level": "urgent",
+      "title": "Fever",
       "parts": [
         {
           "id": "fever",
@@ -7137,6 +7145,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "injection-site",
       "level": "urgent",
+      "title": "Where the needle went in",
       "parts": [
         {
           "id": "site-infection",
@@ -7168,6 +7177,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "nerves-and-pain",
       "level": "urgent",
+      "title": "Numbness and pain",
       "parts": [
         {
           "id": "numbness",
@@ -7221,6 +7231,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "head-and-eyes",
       "level": "urgent",
+      "title": "Headache and eyes",
       "parts": [
         {
           "id": "headache-sitting-or-worse",
@@ -7266,6 +7277,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "other-urgent",
       "level": "urgent",
+      "title": "Skin, chest, dizziness and mood",
       "parts": [
         {
           "id": "skin-allergy",
@@ -7310,6 +7322,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "home-readings-urgent",
       "level": "urgent",
+      "title": "Readings at home",
       "parts": [
         {
           "id": "sugar-urgent",
@@ -7355,6 +7368,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "lasting-effects",
       "level": "contact-provider",
+      "title": "Effects that last too long",
       "parts": [
         {
           "id": "site-lasting",
@@ -7403,6 +7417,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "other-contact-provider",
       "level": "contact-provider",
+      "title": "Other changes",
       "parts": [
         {
           "id": "headache-lying",

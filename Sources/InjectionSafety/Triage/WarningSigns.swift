@@ -24,6 +24,8 @@ public struct WarningSignItem: Sendable, Codable, Hashable {
 
     public var id: String
     public var level: TriageLevel
+    /// A few words a patient scans for (e.g. "Spine and nerves").
+    public var title: String
     public var parts: [Part]
 }
 

@@ -24,6 +24,8 @@ enum ChecklistHandout {
             h1 { font-size: 1.7em; margin-bottom: .2em; }
             h2 { font-size: 1.25em; margin: 1.2em 0 .3em; }
             ul { padding-left: 1.2em; } li { margin: .35em 0; }
+            .level > ul { list-style: none; padding-left: 0; } .level > ul > li { margin: .7em 0; }
+            ul.signs { margin: .2em 0; } ul.signs li { margin: .15em 0; }
             .level { border-left: .5em solid; padding: .2em .8em; margin: .8em 0; }
             .emergency { border-color: #b00020; background: #fdecee; }
             .urgent { border-color: #c25e00; background: #fff4e5; }
@@ -44,7 +46,9 @@ enum ChecklistHandout {
                 guard !signs.isEmpty else { continue }
                 html += "<section class=\"level \(level.rawValue)\">\n<h3>\(escape(heading(for: level)))</h3>\n<ul>\n"
                 for item in signs {
-                    html += "<li>" + item.signs.map { "<span class=\"sign\">\(escape($0))</span>" }.joined(separator: " ") + "</li>\n"
+                    html += "<li><strong>\(escape(item.title ?? ""))</strong>\n<ul class=\"signs\">\n"
+                    html += item.signs.map { "<li>\(escape($0))</li>\n" }.joined()
+                    html += "</ul>\n</li>\n"
                 }
                 html += "</ul>\n</section>\n"
             }

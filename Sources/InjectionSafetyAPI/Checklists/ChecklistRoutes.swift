@@ -183,6 +183,8 @@ struct ChecklistRoutes: Sendable {
             if let level = item.warningLevel {
                 json.append(contentsOf: #","level":"#.utf8)
                 JSONString.append(level.rawValue, to: &json)
+                json.append(contentsOf: #","title":"#.utf8)
+                JSONString.append(item.title ?? "", to: &json)
                 json.append(contentsOf: #","signs":"#.utf8)
                 JSONString.appendArray(item.signs, to: &json)
             }
