@@ -1,11 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// `injection-safety-server healthcheck`: asks a running server on this host
 /// whether it is ready (`GET /readyz`), for a container's `HEALTHCHECK`, which

@@ -1,11 +1,7 @@
 import ArgumentParser
 import Dispatch
 import FoundationEssentials
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import HTTPServer
 import InjectionSafety
 import InjectionSafetyAPI

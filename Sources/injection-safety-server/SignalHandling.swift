@@ -1,10 +1,6 @@
 import Dispatch
 import FoundationEssentials
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import HTTPServer
 import InjectionSafetyAPI
 import Logging

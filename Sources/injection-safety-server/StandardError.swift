@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import InjectionSafetyAPI
 
 /// Messages for the person at the terminal (configuration errors, health-check results).

@@ -117,7 +117,7 @@ struct TriageContractV2Tests {
         #expect(Self.level(hours: 10, glucose: 69) == .contactProvider)
         #expect(Self.level(hours: 10, glucose: 54) == .contactProvider)
         #expect(Self.level(hours: 10, glucose: 53) == .urgent)
-        #expect(Self.level(hours: 10, [Report(.confusion)], glucose: 69).isMoreUrgent(than: .urgent))
+        #expect(Self.level(hours: 10, [Report(.confusion)], glucose: 69) == .emergency)
         #expect(Self.level(hours: 10, [Report(.fainting)], glucose: 69) == .emergency)
         #expect(Self.level(hours: 0.5, [Report(.fainting)], glucose: 69) == .emergency)
         #expect(Self.level(hours: 0.5, [Report(.fainting)], glucose: 70) == .urgent)

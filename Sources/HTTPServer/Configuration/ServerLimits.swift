@@ -82,10 +82,4 @@ public struct ServerLimits: Sendable, Equatable {
     }
 }
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif

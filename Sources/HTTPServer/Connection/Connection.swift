@@ -2,11 +2,7 @@ import CLinuxEvents
 import Dispatch
 import Logging
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// One client connection: the event-loop shell around a ``RequestParser`` and a
 /// ``ConnectionStateMachine``.
@@ -173,8 +169,7 @@ final class Connection: @unchecked Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         var context = RequestContext(
             connectionID: id, logger: server.logger,
-            requestID: RequestContext.requestID(from: request.headers["X-Request-ID"], generate: loop.nextRequestID),
-            peerAddress: peer)
+            requestID: RequestContext.requestID(from: request.headers["X-Request-ID"], generate: loop.nextRequestID))
         var response = server.responder.respond(to: request, context: &context)
         response.headers.append(("X-Request-ID", context.requestID))
         // The server flag, not only this connection's: drain() may not have reached it yet.

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The `Date` field value (IMF-fixdate, RFC 9110 §5.6.7), formatted at most
 /// once a second. Owned by one event loop; not shared between threads.

@@ -20,17 +20,10 @@ public struct RequestContext: Sendable {
     /// The request id: the client's `X-Request-ID` when it is 1–128 visible
     /// ASCII characters, otherwise generated. Echoed on the response and logged.
     public var requestID: String
-    /// The address at the other end of the connection (behind a proxy, the proxy's).
-    public let peerAddress: IPAddress?
-
-    public init(
-        connectionID: UInt64, logger: Logger, requestID: String = RequestContext.generateRequestID(),
-        peerAddress: IPAddress? = nil
-    ) {
+    public init(connectionID: UInt64, logger: Logger, requestID: String = RequestContext.generateRequestID()) {
         self.connectionID = connectionID
         self.requestID = requestID
         self.logger = logger
-        self.peerAddress = peerAddress
     }
 }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// An IPv4 or IPv6 address. IPv4 is kept as an IPv4-mapped IPv6 address
 /// (`::ffff:a.b.c.d`), so a dual-stack listener's peers compare equal to their

@@ -3,11 +3,7 @@ import Dispatch
 import FoundationEssentials
 import Logging
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// One thread with its own `epoll` instance, owning a group of connections,
 /// their shared read buffer, the cached `Date` value, and their deadlines.

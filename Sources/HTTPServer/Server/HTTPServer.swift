@@ -3,11 +3,7 @@ import FoundationEssentials
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A small HTTP/1.1 server on non-blocking sockets and epoll.
 ///

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A pthread mutex: a lock that ThreadSanitizer models (it does not model the
 /// futex under `Synchronization.Mutex` on Linux), without Foundation's `NSLock`.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A failed socket call, with the call's name and `errno`.
 public struct SocketError: Error, CustomStringConvertible, Sendable {

@@ -25,9 +25,6 @@ public struct InjectionEntry: Sendable, Codable, Hashable {
     public var bleedingRisk: BleedingRisk
     public var bleedingRiskNote: String?
     public var sources: [String]
-
-    /// Every medication this injection may include.
-    public var possibleMedications: Set<Medication> { Set(defaultMedications + optionalMedications) }
 }
 
 /// A symptom code with the words a patient would use.

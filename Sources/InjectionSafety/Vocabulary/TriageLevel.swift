@@ -19,6 +19,4 @@ public enum TriageLevel: String, Sendable, Hashable, CaseIterable, Codable, Cont
         }
     }
 
-    /// Whether `self` is more urgent than `other`.
-    public func isMoreUrgent(than other: TriageLevel) -> Bool { self < other }
 }

@@ -1,11 +1,7 @@
 import HTTPServer
 import Logging
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A swift-log handler that writes one JSON object per line:
 /// `{"time":"2026-11-28T09:29:39.123Z","level":"info","label":"…","message":"…", …metadata}`.

@@ -1,11 +1,7 @@
 import Dispatch
 import HTTPServer
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A buffered, thread-safe writer of log lines to a file descriptor (stdout).
 ///
