@@ -1,3 +1,5 @@
+import Glibc
+
 /// Every size and every wait the server enforces, in one value.
 ///
 /// Each field states its unit, its default, and what the server answers when a
@@ -81,5 +83,3 @@ public struct ServerLimits: Sendable, Equatable {
         return max(1, Int(clamping: soft) - reservedFileDescriptors)
     }
 }
-
-import Glibc

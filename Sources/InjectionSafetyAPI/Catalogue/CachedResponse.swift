@@ -1,3 +1,4 @@
+import FoundationEssentials
 import HTTPServer
 
 /// A catalogue body with its strong validator, answered with `ETag`,
@@ -50,5 +51,3 @@ struct CachedResponse: Sendable {
         return false
     }
 }
-
-import FoundationEssentials

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import HTTPServer
 import InjectionSafety
 
@@ -243,5 +244,3 @@ struct TriageRequestDecoder {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 }
-
-import FoundationEssentials

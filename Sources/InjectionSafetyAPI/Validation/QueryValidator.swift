@@ -1,3 +1,4 @@
+import FoundationEssentials
 import HTTPServer
 import InjectionSafety
 
@@ -100,5 +101,3 @@ public struct QueryValidator {
         if !errors.isEmpty { throw .invalidParameters(errors) }
     }
 }
-
-import FoundationEssentials
