@@ -201,8 +201,10 @@ final class Connection: @unchecked Sendable {
     private func clientDescription(for request: HTTPRequest) -> String {
         let proxies = loop.server.configuration.trustedProxies
         if proxies.isEmpty || peer.map(proxies.contains) != true {
-            if peerDescription == nil { peerDescription = peer?.description ?? "unknown" }
-            return peerDescription!
+            if let peerDescription { return peerDescription }
+            let description = peer?.description ?? "unknown"
+            peerDescription = description
+            return description
         }
         return proxies.clientAddress(peer: peer, headers: request.headers)?.description ?? "unknown"
     }

@@ -24,7 +24,7 @@ enum ContentLanguage {
         var best: (language: String, weight: Double)?
         for range in ranges where range.weight > 0 {
             guard let language = match(range.tag) else { continue }
-            if best == nil || range.weight > best!.weight { best = (language, range.weight) }
+            if best.map({ range.weight > $0.weight }) ?? true { best = (language, range.weight) }
         }
         return best?.language ?? defaultLanguage
     }

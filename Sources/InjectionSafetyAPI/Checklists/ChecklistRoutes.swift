@@ -31,7 +31,7 @@ struct ChecklistRoutes: Sendable {
             ).response
         }
         let patient: ChecklistBuilder.Patient
-        do {
+        do throws(APIProblem) {
             var validator = try QueryValidator(query: request.query, allowed: Self.parameters)
             let injection = validator.codes("injection", as: InjectionType.self)
             if validator.string("injection") == nil {
@@ -58,8 +58,11 @@ struct ChecklistRoutes: Sendable {
                 }
             }
             try validator.validate()
+            guard let chosen = injection?.first else {
+                throw APIProblem.invalidParameters([.init(field: "injection", detail: "Required: the injection type.")])
+            }
             patient = ChecklistBuilder.Patient(
-                injection: injection![0], approach: approaches?.first, region: regions?.first, medications: medications,
+                injection: chosen, approach: approaches?.first, region: regions?.first, medications: medications,
                 conditions: Set(conditions ?? []), sedation: sedation)
         } catch {
             return error.response

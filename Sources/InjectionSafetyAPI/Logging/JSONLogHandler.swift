@@ -88,11 +88,11 @@ public struct JSONLogHandler: LogHandler {
             json.append(UInt8(ascii: "]"))
         case .dictionary(let dictionary):
             json.append(UInt8(ascii: "{"))
-            for (index, key) in dictionary.keys.sorted().enumerated() {
+            for (index, entry) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { json.append(UInt8(ascii: ",")) }
-                JSONString.append(key, to: &json)
+                JSONString.append(entry.key, to: &json)
                 json.append(UInt8(ascii: ":"))
-                appendValue(dictionary[key]!, to: &json)
+                appendValue(entry.value, to: &json)
             }
             json.append(UInt8(ascii: "}"))
         }
