@@ -11,7 +11,6 @@ Scenarios: slowloris, slow-reader, churn, over-limit (default: all).
 """
 
 import argparse
-import json
 import os
 import random
 import selectors
@@ -23,6 +22,9 @@ import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import server as server_process  # noqa: E402  (scripts/lib/server.py)
 
 SCALES = {
     # slowloris connections, churn connections, slow readers
@@ -45,21 +47,7 @@ class Server:
     def __init__(self, binary, *arguments):
         self.log_path = f"/tmp/abuse-server-{os.getpid()}-{random.randrange(1 << 30)}.log"
         self.log = open(self.log_path, "w+")
-        self.process = subprocess.Popen(
-            [binary, "--host", "127.0.0.1", "--port", "0", "--log-format", "json", "--log-level", "notice", *arguments],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        self.port = None
-        while time.monotonic() < deadline and self.port is None:
-            time.sleep(0.05)
-            with open(self.log_path) as handle:
-                for line in handle:
-                    if '"listening"' in line:
-                        self.port = int(json.loads(line)["port"])
-            if self.process.poll() is not None:
-                break
-        if self.port is None:
-            raise SystemExit("server did not start:\n" + open(self.log_path).read())
+        self.process, self.port = server_process.start(binary, "--log-level", "notice", *arguments, log=self.log)
 
     @property
     def pid(self):

@@ -71,6 +71,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Comma-separated browser origins allowed by CORS (https://portal.example.org), or *. (env: CORS_ALLOWED_ORIGINS; default: none, CORS off)")
     var corsAllowedOrigins: String?
 
+    @Option(help: "Once listening, write '<host> <port>' and a newline to this file, replacing it in one step, so a script or test knows the server is ready and where (with --port 0, the port it picked). (env: READY_FILE; default: none)")
+    var readyFile: String?
+
     @Option(help: "Comma-separated proxy addresses or ranges (10.0.0.0/8, ::1) whose X-Forwarded-For / Forwarded give the logged client address. (env: TRUSTED_PROXIES; default: none)")
     var trustedProxies: String?
 
@@ -150,6 +153,15 @@ struct ServerCommand: ParsableCommand {
                 "port": "\(server.port)",
             ])
         output.flush()  // whoever waits for "listening" sees it now
+        if let path = settings.readyFile {
+            do {
+                try Data("\(server.boundHost) \(server.port)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                logger.critical("cannot write the ready file", metadata: ["error": "\(error)"])
+                output.flush()
+                throw ExitCode(1)
+            }
+        }
         // Nothing runs on the main queue: the event loops, the accept queue and
         // the signal queue do the work, and a signal handler ends the process.
         // (Parking here rather than in dispatchMain() keeps libdispatch's

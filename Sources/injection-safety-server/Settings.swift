@@ -11,6 +11,8 @@ struct Settings {
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var cors: CORSPolicy
+    /// Where to say "ready" once listening (`--ready-file`), if anywhere.
+    var readyFile: String?
 
     enum LogFormat: String {
         case json, text
@@ -83,6 +85,7 @@ struct Settings {
             throw ValidationError("--trusted-proxies / TRUSTED_PROXIES: \(error)")
         }
         server = HTTPServer.Configuration(host: host, port: port, limits: limits, trustedProxies: proxies)
+        readyFile = try reader.string(command.readyFile, "READY_FILE")
     }
 
     /// Reads one setting from its flag or its environment variable, validating it.

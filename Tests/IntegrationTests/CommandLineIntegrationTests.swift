@@ -77,7 +77,7 @@ struct CommandLineIntegrationTests {
             "HOST", "PORT", "LOG_LEVEL", "LOG_FORMAT", "MAX_REQUEST_TARGET_BYTES", "MAX_HEADER_BYTES",
             "MAX_HEADER_FIELDS", "MAX_BODY_BYTES", "HEADER_READ_TIMEOUT", "BODY_READ_TIMEOUT", "IDLE_TIMEOUT",
             "WRITE_TIMEOUT", "SEND_BUFFER_BYTES", "MAX_PIPELINED_REQUESTS", "MAX_CONNECTIONS", "DRAIN_TIMEOUT", "CORS_ALLOWED_ORIGINS",
-            "TRUSTED_PROXIES",
+            "TRUSTED_PROXIES", "READY_FILE",
         ] {
             #expect(text.contains("env: \(variable); default: "), "--help does not name \(variable) with its default")
         }

@@ -25,7 +25,7 @@ final class ServerProcess: Sendable {
             case .exitedBeforeListening(let status, let output):
                 "server exited (status \(status)) before it was listening; output:\n\(output)"
             case .notListening(let seconds, let output):
-                "server did not log `listening` with a port within \(seconds) s; output:\n\(output)"
+                "server did not write its ready file within \(seconds) s; output:\n\(output)"
             }
         }
     }
@@ -45,12 +45,16 @@ final class ServerProcess: Sendable {
     /// Everything the server printed so far (complete lines).
     var log: String { output.text }
 
-    /// Starts the server with `--host 127.0.0.1 --port 0 --log-format json` and `arguments`,
-    /// and waits (at most `startTimeout` seconds) for the line that says it is listening.
+    /// Starts the server with `--host 127.0.0.1 --port 0 --log-format json --ready-file …` and
+    /// `arguments`, and waits (at most `startTimeout` seconds) for the ready file, the one way the
+    /// server says it is listening and on which port (the scripts read the same file).
     init(arguments: [String] = [], startTimeout: TimeInterval = 20) throws {
         let process = Process()
         process.executableURL = try Self.binaryURL()
-        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--log-format", "json"] + arguments
+        let readyFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("injection-safety-ready-\(UUID().uuidString)").path
+        defer { unlink(readyFile) }
+        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--log-format", "json", "--ready-file", readyFile] + arguments
         let output = OutputCollector()
         let exited = DispatchGroup()
         let outputEnded = DispatchGroup()
@@ -84,7 +88,7 @@ final class ServerProcess: Sendable {
         }
         try process.run()
 
-        switch output.waitForPort(timeout: startTimeout) {
+        switch output.waitForReadyFile(readyFile, timeout: startTimeout) {
         case .port(let port):
             self.port = port
         case .exited:
@@ -173,7 +177,7 @@ final class ServerProcess: Sendable {
     }
 }
 
-/// Collects the server's output line by line and finds the port in its `listening` line.
+/// Collects the server's output line by line, and notes when the process has exited.
 private final class OutputCollector: @unchecked Sendable {
     enum PortWait {
         case port(Int)
@@ -184,10 +188,9 @@ private final class OutputCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
     private var partialLine: [UInt8] = []
-    private var port: Int?
     private var hasExited = false
     private var hasEnded = false
-    /// Signalled when the port is found or the process exits.
+    /// Signalled when output arrives or the process exits.
     private let event = DispatchSemaphore(value: 0)
 
     var text: String { lock.withLock { lines.joined(separator: "\n") } }
@@ -197,21 +200,15 @@ private final class OutputCollector: @unchecked Sendable {
     }
 
     func append(_ data: Data) {
-        let found: Bool = lock.withLock {
+        lock.withLock {
             partialLine.append(contentsOf: data)
-            // Only complete lines: a read may end in the middle of the port number.
+            // Only complete lines.
             while let newline = partialLine.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: partialLine[..<newline], as: UTF8.self)
+                lines.append(String(decoding: partialLine[..<newline], as: UTF8.self))
                 partialLine.removeSubrange(...newline)
-                lines.append(line)
-                if port == nil, line.contains("listening"), let value = Self.port(in: line) {
-                    port = value
-                    return true
-                }
             }
-            return false
         }
-        if found { event.signal() }
+        event.signal()
     }
 
     /// True the first time only.
@@ -227,24 +224,19 @@ private final class OutputCollector: @unchecked Sendable {
         event.signal()
     }
 
-    func waitForPort(timeout: TimeInterval) -> PortWait {
+    /// Waits for the server's ready file (`<host> <port>`), checking it whenever
+    /// output arrives and at least every 20 ms.
+    func waitForReadyFile(_ path: String, timeout: TimeInterval) -> PortWait {
         let deadline = DispatchTime.now() + timeout
         while true {
-            let state = lock.withLock { (port, hasExited) }
-            if let port = state.0 { return .port(port) }
-            // The last lines may still be in the pipe when the process has gone.
-            if state.1 && event.wait(timeout: .now() + 0.5) == .timedOut { return .exited }
-            if !state.1 && event.wait(timeout: deadline) == .timedOut { return .timedOut }
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n"),
+                let field = text.split(separator: " ").last, let port = Int(field.dropLast()), port > 0, port <= 65535
+            {
+                return .port(port)
+            }
+            if lock.withLock({ hasExited }) { return .exited }
+            if DispatchTime.now() >= deadline { return .timedOut }
+            _ = event.wait(timeout: .now() + 0.02)
         }
-    }
-
-    /// `port=NNNN` (text log format) or `"port":"NNNN"` (JSON log format).
-    static func port(in line: String) -> Int? {
-        for marker in ["port=", #""port":""#, #""port":"#] {
-            guard let range = line.range(of: marker) else { continue }
-            let digits = line[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
-            if let value = Int(digits), value > 0, value <= 65535 { return value }
-        }
-        return nil
     }
 }
