@@ -11,9 +11,10 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${BUILDER_IMAGE} AS build
 WORKDIR /build
-# The build needs the manifest and the sources only (.dockerignore keeps the rest out).
+# The build needs the manifest, the sources and the build plugin only (.dockerignore keeps the rest out).
 COPY Package.swift ./
 COPY Sources ./Sources
+COPY Plugins ./Plugins
 # The Swift runtime is linked in statically and the data files are compiled in:
 # the binary needs nothing beside it but glibc, libstdc++ and libgcc_s.
 RUN swift build -c release --static-swift-stdlib --product injection-safety-server \

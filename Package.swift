@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import Foundation
 import PackageDescription
 
@@ -25,10 +25,11 @@ let package = Package(
         // The medical knowledge and the rules: no HTTP, no JSON wire details, no sockets.
         .target(
             name: "InjectionSafety",
-            // The data files are built into the binary by scripts/embed-resources
-            // (Knowledge/EmbeddedKnowledge.swift): no resource bundle, no Foundation Bundle.
+            // The data files are built into the binary by the EmbedResources plugin
+            // (EmbeddedKnowledge, made in the build folder): no resource bundle, no Foundation Bundle.
             exclude: ["Resources"],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            plugins: ["EmbedResources"]
         ),
         // epoll and eventfd, which the Glibc module does not export.
         .target(name: "CLinuxEvents"),
@@ -53,9 +54,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             // The OpenAPI document (the top-level openapi.yaml links here), served at
-            // GET /openapi.yaml; built in by scripts/embed-resources (EmbeddedOpenAPI.swift).
+            // GET /openapi.yaml; built in by the EmbedResources plugin (EmbeddedOpenAPI).
             exclude: ["Resources"],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            plugins: ["EmbedResources"]
         ),
         // Configuration, signals, start-up and shut-down.
         .executableTarget(
@@ -69,6 +71,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Builds the data files into the code at build time (Plugins/EmbedResources).
+        .executableTarget(name: "embed-resources", swiftSettings: strictSettings),
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["embed-resources"]),
         // libcurl, for the integration tests only (Debian: libcurl4-openssl-dev).
         .systemLibrary(
             name: "CCurl",

@@ -3,7 +3,7 @@ import HTTPServer
 /// `GET /openapi.yaml`: this API's OpenAPI 3.1 document.
 enum OpenAPIRoutes {
     /// The document built into the library: `Resources/openapi.yaml` (which the
-    /// repository's top-level `openapi.yaml` links to), embedded by scripts/embed-resources.
+    /// repository's top-level `openapi.yaml` links to), built in by the EmbedResources plugin.
     static func document() -> [UInt8] {
         Array((EmbeddedOpenAPI.files["openapi.yaml"] ?? "").utf8)
     }

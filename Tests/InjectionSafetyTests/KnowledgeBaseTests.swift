@@ -7,8 +7,8 @@ import Testing
 struct KnowledgeBaseTests {
     static func files() throws -> [String: Data] { try KnowledgeBase.bundledFiles() }
 
-    /// The data built into the library is the reviewed files, byte for byte, and
-    /// every file in the folder is read (scripts/embed-resources keeps them so).
+    /// The data the EmbedResources plugin builds into the library is the
+    /// reviewed files, byte for byte, and every file in the folder is read.
     @Test func builtInDataIsTheReviewedFiles() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/InjectionSafety/Resources/knowledge")
@@ -17,7 +17,7 @@ struct KnowledgeBaseTests {
         let builtIn = try KnowledgeBase.bundledFiles()
         for name in KnowledgeBase.fileNames {
             let file = try Data(contentsOf: folder.appendingPathComponent(name))
-            #expect(builtIn[name] == file, "\(name) differs from the built-in copy: run scripts/embed-resources")
+            #expect(builtIn[name] == file, "\(name) differs from the built-in text")
         }
     }
 

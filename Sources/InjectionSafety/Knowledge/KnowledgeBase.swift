@@ -4,8 +4,9 @@ import FoundationEssentials
 /// into typed values and checked for integrity.
 ///
 /// The data lives in `Resources/knowledge/*.json` so a clinician can read and
-/// review it as a diff; scripts/embed-resources builds the files into the
-/// binary (``EmbeddedKnowledge``), and a test keeps the two identical. Loading fails with a message naming the file and the
+/// review it as a diff; the EmbedResources build-tool plugin builds the files
+/// into the binary at build time (`EmbeddedKnowledge`, made in the build
+/// folder, never in git). Loading fails with a message naming the file and the
 /// field when a file is missing, malformed, or uses an unknown code;
 /// ``integrityProblems()`` finds what decoding cannot (dangling references,
 /// missing entries, unused sources).
@@ -65,7 +66,7 @@ public struct KnowledgeBase: Sendable {
         var files: [String: Data] = [:]
         for name in fileNames {
             guard let text = EmbeddedKnowledge.files[name] else {
-                throw LoadError(file: name, message: "not built into the library (run scripts/embed-resources)")
+                throw LoadError(file: name, message: "not built into the library (is it in Resources/knowledge?)")
             }
             files[name] = Data(text.utf8)
         }

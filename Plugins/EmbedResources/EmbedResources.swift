@@ -1,0 +1,37 @@
+import Foundation
+import PackagePlugin
+
+/// Builds a target's reviewed data files into its code at build time: the
+/// files under `Resources/` become one Swift source in the build folder (never
+/// in git), an enum mapping each file name to its text. No resource bundle
+/// and no Foundation `Bundle` (whose ICU data would make the static binary
+/// 40 MB larger); the files stay the single source of truth.
+@main
+struct EmbedResources: BuildToolPlugin {
+    /// Which folder a target embeds, under what name and access.
+    static func embedding(of target: String) -> (folder: String, name: String, access: String)? {
+        switch target {
+        case "InjectionSafety": ("Resources/knowledge", "EmbeddedKnowledge", "public")
+        case "InjectionSafetyAPI": ("Resources", "EmbeddedOpenAPI", "internal")
+        default: nil
+        }
+    }
+
+    func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
+        guard let target = target as? SourceModuleTarget, let embedding = Self.embedding(of: target.name) else { return [] }
+        let folder = target.directoryURL.appending(path: embedding.folder)
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { ["json", "yaml"].contains($0.pathExtension) }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let output = context.pluginWorkDirectoryURL.appending(path: "\(embedding.name).swift")
+        return [
+            .buildCommand(
+                displayName: "Embedding \(target.name)'s data files",
+                executable: try context.tool(named: "embed-resources").url,
+                arguments: [embedding.name, embedding.access, output.path(percentEncoded: false)]
+                    + files.map { $0.path(percentEncoded: false) },
+                inputFiles: files,
+                outputFiles: [output])
+        ]
+    }
+}
