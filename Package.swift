@@ -72,8 +72,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Builds the data files into the code at build time (Plugins/EmbedResources).
-        .executableTarget(name: "embed-resources", swiftSettings: strictSettings),
-        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["embed-resources"]),
+        .plugin(name: "EmbedResources", capability: .buildTool()),
         // libcurl, for the integration tests only (Debian: libcurl4-openssl-dev).
         .systemLibrary(
             name: "CCurl",

@@ -24,13 +24,14 @@ struct EmbedResources: BuildToolPlugin {
             .filter { ["json", "yaml"].contains($0.pathExtension) }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let output = context.pluginWorkDirectoryURL.appending(path: "\(embedding.name).swift")
+        let script = context.package.directoryURL.appending(path: "Plugins/EmbedResources/embed.sh")
         return [
             .buildCommand(
                 displayName: "Embedding \(target.name)'s data files",
-                executable: try context.tool(named: "embed-resources").url,
-                arguments: [embedding.name, embedding.access, output.path(percentEncoded: false)]
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: [script.path(percentEncoded: false), embedding.name, embedding.access, output.path(percentEncoded: false)]
                     + files.map { $0.path(percentEncoded: false) },
-                inputFiles: files,
+                inputFiles: files + [script],
                 outputFiles: [output])
         ]
     }
