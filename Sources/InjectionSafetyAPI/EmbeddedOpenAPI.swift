@@ -337,7 +337,7 @@ paths:
   /v1/sources:
     get:
       operationId: listSources
-      summary: The published sources the service cites
+      summary: The published sources the service cites, each with the kind of publication it is (`evidence`)
       parameters:
         - $ref: '#/components/parameters/AcceptLanguage'
       responses:
@@ -843,6 +843,15 @@ components:
         - local-anesthetic
         - contrast
         - procedure
+    EvidenceKind:
+      type: string
+      description: |
+        What kind of publication a source is. `guideline`: a professional society's guideline, advisory,
+        standard of care or consensus criteria. `peer-reviewed`: a journal paper or case report, read at the
+        journal or its index record. `regulator`: a drug regulator's own communication. `clinic-leaflet`:
+        patient information from a hospital, clinic or health service. `secondary-copy`: read second-hand
+        (a copy or mirror, an encyclopaedia, a health-information site or clinician summary, a news item).
+      enum: [guideline, peer-reviewed, regulator, clinic-leaflet, secondary-copy]
     SourceIDs:
       type: array
       minItems: 1
@@ -947,12 +956,13 @@ components:
           type: array
           items:
             type: object
-            required: [id, reference, title, publisher, url]
+            required: [id, reference, title, publisher, evidence, url]
             properties:
               id: {type: string}
               reference: {type: string}
               title: {type: string}
               publisher: {type: string}
+              evidence: {$ref: '#/components/schemas/EvidenceKind'}
               url: {type: string}
     TriageRequest:
       description: |

@@ -173,6 +173,31 @@ struct KnowledgeBaseTests {
         }
     }
 
+    @Test func unknownEvidenceKindFailsToLoadNamingTheField() throws {
+        let files = try Self.editingFirst("sources.json", key: "sources", index: 3) { $0["evidence"] = "blog" }
+        #expect {
+            _ = try KnowledgeBase(files: files)
+        } throws: { error in
+            "\(error)".contains("sources.json") && "\(error)".contains("sources[3].evidence")
+        }
+        let missing = try Self.editingFirst("sources.json", key: "sources") { $0["evidence"] = nil }
+        #expect {
+            _ = try KnowledgeBase(files: missing)
+        } throws: { error in
+            "\(error)" == "sources.json: sources[0].evidence: missing"
+        }
+    }
+
+    /// Every source says what kind of publication it is; the FDA's own communication is the one regulator.
+    @Test func everySourceHasAnEvidenceKind() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        #expect(knowledgeBase.sources.count == 57)
+        #expect(knowledgeBase.sources.filter { $0.evidence == .regulator }.map(\.id) == ["fda-2014-epidural-steroid-warning"])
+        for id in ["fda-2014-warning-copy-event-list", "fda-2015-neurologic-events-risk-assessment", "asra-2018-bleeding-risk-table"] {
+            #expect(knowledgeBase.sources.first { $0.id == id }?.evidence == .secondaryCopy, "\(id) is a copy")
+        }
+    }
+
     @Test func missingSymptomEntryIsReported() throws {
         let files = try Self.editing("symptoms.json") { object in
             object["symptoms"] = Array(try #require(object["symptoms"] as? [Any]).dropFirst())
@@ -206,7 +231,10 @@ struct KnowledgeBaseTests {
     @Test func unusedSourceIsReported() throws {
         let files = try Self.editing("sources.json") { object in
             var list = try #require(object["sources"] as? [[String: Any]])
-            list.append(["id": "never-cited", "reference": "99", "title": "T", "publisher": "P", "url": "https://example.org"])
+            list.append([
+                "id": "never-cited", "reference": "99", "title": "T", "publisher": "P", "evidence": "peer-reviewed",
+                "url": "https://example.org",
+            ])
             object["sources"] = list
         }
         #expect(try Self.problems(files).contains { $0.contains("never-cited: cited by no entry") })

@@ -3067,6 +3067,7 @@ public enum EmbeddedKnowledge {
       "reference": "1",
       "title": "FDA Drug Safety Communication: serious neurologic events with epidural corticosteroid injections",
       "publisher": "U.S. Food and Drug Administration",
+      "evidence": "regulator",
       "url": "http://www.fda.gov/Drugs/DrugSafety/ucm394280.htm"
     },
     {
@@ -3074,6 +3075,7 @@ public enum EmbeddedKnowledge {
       "reference": "2",
       "title": "Copy of the FDA 2014 warning: list of events, timing, symptoms and drug names",
       "publisher": "IGMPI India (copy of an FDA communication)",
+      "evidence": "secondary-copy",
       "url": "https://igmpiindia.org/FDAwarnsconsumersforriskstoCortisoneinjectionsinthespine.html"
     },
     {
@@ -3081,6 +3083,7 @@ public enum EmbeddedKnowledge {
       "reference": "3",
       "title": "Serious neurologic events after epidural glucocorticoid injection: the FDA's risk assessment (NEJM, copy)",
       "publisher": "Tom Hsiung forum (copy of a NEJM article)",
+      "evidence": "secondary-copy",
       "url": "http://forum.tomhsiung.com/board-of-pharmacy-specialties-and-pharmacy-practice/adverse-drug-effects-medication-errors-and-medication-safety/886-serious-neurologic-events-after-epidural-glucocorticoid-injection-the-fdas-risk-assessmen.html"
     },
     {
@@ -3088,6 +3091,7 @@ public enum EmbeddedKnowledge {
       "reference": "4",
       "title": "Epidural steroid injections: risks and side effects",
       "publisher": "Spine-health",
+      "evidence": "secondary-copy",
       "url": "http://www.spine-health.com/treatment/injections/epidural-steroid-injections-risks-and-side-effects"
     },
     {
@@ -3095,6 +3099,7 @@ public enum EmbeddedKnowledge {
       "reference": "5",
       "title": "Risks and complications of medial branch blocks",
       "publisher": "Spine-health",
+      "evidence": "secondary-copy",
       "url": "https://www.spine-health.com/treatment/injections/risks-and-complications-medial-branch-blocks"
     },
     {
@@ -3102,6 +3107,7 @@ public enum EmbeddedKnowledge {
       "reference": "6",
       "title": "Indications for lumbar epidural injections (who should avoid them)",
       "publisher": "Spine-health",
+      "evidence": "secondary-copy",
       "url": "https://www.spine-health.com/treatment/injections/indications-lumbar-epidural-injections"
     },
     {
@@ -3109,6 +3115,7 @@ public enum EmbeddedKnowledge {
       "reference": "7",
       "title": "Epidural steroid injections: expert answers",
       "publisher": "Mayo Clinic",
+      "evidence": "clinic-leaflet",
       "url": "https://www.mayoclinic.org/diseases-conditions/back-pain/expert-answers/epidural-steroid-injections/faq-20058277"
     },
     {
@@ -3116,6 +3123,7 @@ public enum EmbeddedKnowledge {
       "reference": "8",
       "title": "Epidural steroid injections",
       "publisher": "Johns Hopkins Medicine, Blaustein Pain Treatment Center",
+      "evidence": "clinic-leaflet",
       "url": "https://anesthesiology.hopkinsmedicine.org/pain-medicine-and-pain-research/blaustein-pain-treatment-center/epidural-steroid-injections/"
     },
     {
@@ -3123,6 +3131,7 @@ public enum EmbeddedKnowledge {
       "reference": "9",
       "title": "Botwin 2000: complications of 322 transforaminal lumbar epidural steroid injections",
       "publisher": "Archives of Physical Medicine and Rehabilitation",
+      "evidence": "peer-reviewed",
       "url": "https://www.ijssurgery.com/lookup/external-ref?access_num=10.1053/apmr.2000.7166&link_type=DOI"
     },
     {
@@ -3130,6 +3139,7 @@ public enum EmbeddedKnowledge {
       "reference": "10",
       "title": "Trentman 2009: vasovagal reactions and other complications of cervical vs lumbar interlaminar epidural steroid injections",
       "publisher": "Mayo Clinic (publication record)",
+      "evidence": "peer-reviewed",
       "url": "https://mayoclinic.pure.elsevier.com/en/publications/vasovagal-reactions-and-other-complications-of-cervical-vs-lumbar"
     },
     {
@@ -3137,6 +3147,7 @@ public enum EmbeddedKnowledge {
       "reference": "11",
       "title": "Vasovagal reaction rates in 8,010 spinal injections",
       "publisher": "Pain Medicine (Wiley)",
+      "evidence": "peer-reviewed",
       "url": "http://onlinelibrary.wiley.com/doi/10.1111/pme.12241/full"
     },
     {
@@ -3144,6 +3155,7 @@ public enum EmbeddedKnowledge {
       "reference": "12",
       "title": "Plastaras 2012: complications of sacroiliac joint injections",
       "publisher": "Stanford Health Care (publication record)",
+      "evidence": "peer-reviewed",
       "url": "https://stanfordhealthcare.org/publications/866/866291.html"
     },
     {
@@ -3151,6 +3163,7 @@ public enum EmbeddedKnowledge {
       "reference": "13",
       "title": "Even 2012: effects of epidural steroid injections on blood glucose in people with diabetes",
       "publisher": "Spine",
+      "evidence": "peer-reviewed",
       "url": "http://journals.lww.com/spinejournal/Abstract/2012/01010/Effects_of_Epidural_Steroid_Injections_on_Blood.22.aspx"
     },
     {
@@ -3158,6 +3171,7 @@ public enum EmbeddedKnowledge {
       "reference": "14",
       "title": "Epidural steroid shots raise diabetics' blood sugars (meeting report)",
       "publisher": "MDedge Family Medicine",
+      "evidence": "secondary-copy",
       "url": "https://mdedge9-ma1.mdedge.com/familymedicine/article/29683/endocrinology/epidural-steroid-shots-diabetics-blood-sugars"
     },
     {
@@ -3165,6 +3179,7 @@ public enum EmbeddedKnowledge {
       "reference": "15",
       "title": "Epidural steroid injections and hyperglycemia FactFinder",
       "publisher": "Spine Intervention Society",
+      "evidence": "secondary-copy",
       "url": "http://www.spinalinjection.org/page/ESIDFF/Epidural-Steroid-Injections-and-Hyperglycemia-FactFinder-.htm"
     },
     {
@@ -3172,6 +3187,7 @@ public enum EmbeddedKnowledge {
       "reference": "16",
       "title": "Post corticosteroid injection advice for people with diabetes",
       "publisher": "The Dudley Group NHS Foundation Trust",
+      "evidence": "clinic-leaflet",
       "url": "https://www.dgft.nhs.uk/pil/post-corticosteroid-injection-advice-for-people-with-diabetes"
     },
     {
@@ -3179,6 +3195,7 @@ public enum EmbeddedKnowledge {
       "reference": "17",
       "title": "Everett 2004: facial flushing after epidural steroid injection",
       "publisher": "PubMed record",
+      "evidence": "peer-reviewed",
       "url": "http://www.ncbi.nlm.nih.gov/pubmed/16858483"
     },
     {
@@ -3186,6 +3203,7 @@ public enum EmbeddedKnowledge {
       "reference": "17b",
       "title": "Shermon 2023: facial flushing after dexamethasone epidural injection (PubMed 37115487)",
       "publisher": "PubMed record (read from a mirror)",
+      "evidence": "peer-reviewed",
       "url": "https://pubmed.ncbi.nlm.nih.gov/37115487/"
     },
     {
@@ -3193,6 +3211,7 @@ public enum EmbeddedKnowledge {
       "reference": "18",
       "title": "Physiotherapy injection: steroid and local anaesthetic (patient leaflet)",
       "publisher": "Northern Care Alliance NHS Foundation Group",
+      "evidence": "clinic-leaflet",
       "url": "https://northerncarealliance.nhs.uk/patient-information/patient-leaflets/physiotherapy-injection-steroid-and-local-anaesthetic"
     },
     {
@@ -3200,6 +3219,7 @@ public enum EmbeddedKnowledge {
       "reference": "19",
       "title": "Steroid injections",
       "publisher": "HSE (Health Service Executive, Ireland)",
+      "evidence": "clinic-leaflet",
       "url": "https://www2.hse.ie/conditions/steroid-injections/"
     },
     {
@@ -3207,6 +3227,7 @@ public enum EmbeddedKnowledge {
       "reference": "20",
       "title": "Kerezoudis 2018 review: epidural steroid injections, lower bone mineral density and vertebral fracture risk (summary)",
       "publisher": "Clinical Pain Advisor",
+      "evidence": "secondary-copy",
       "url": "https://www.clinicalpainadvisor.com/treatments/epidural-steroid-injections-associated-with-decreased-bone-mineral-density-increased-risk-for-vertebral-fracture/"
     },
     {
@@ -3214,6 +3235,7 @@ public enum EmbeddedKnowledge {
       "reference": "21",
       "title": "Al-Shoha 2012: effect of epidural steroid injection on bone mineral density",
       "publisher": "Spine",
+      "evidence": "peer-reviewed",
       "url": "http://journals.lww.com/spinejournal/Abstract/2012/12010/Effect_of_Epidural_Steroid_Injection_on_Bone.13.aspx"
     },
     {
@@ -3221,6 +3243,7 @@ public enum EmbeddedKnowledge {
       "reference": "21b",
       "title": "Kim 2012: epidural steroid injections and osteoporotic fracture risk (summary)",
       "publisher": "SpineUniverse",
+      "evidence": "secondary-copy",
       "url": "https://www.spineuniverse.com/professional/news/osteoporosis/epidural-steroid-injections-osteoporotic-fracture-risk"
     },
     {
@@ -3228,6 +3251,7 @@ public enum EmbeddedKnowledge {
       "reference": "22",
       "title": "Narouze 2015: ASRA guideline on interventional spine and pain procedures in patients on antiplatelet and anticoagulant medications (abstract)",
       "publisher": "Regional Anesthesia and Pain Medicine",
+      "evidence": "guideline",
       "url": "https://rapm.bmj.com/highwire/citation/4820/refworks-tagged"
     },
     {
@@ -3235,6 +3259,7 @@ public enum EmbeddedKnowledge {
       "reference": "23",
       "title": "Bleeding-risk classes of pain procedures, after Narouze 2018 (UpToDate copy)",
       "publisher": "UpToDate (copy)",
+      "evidence": "secondary-copy",
       "url": "https://medilib.ir/uptodate/show/144053"
     },
     {
@@ -3242,6 +3267,7 @@ public enum EmbeddedKnowledge {
       "reference": "24",
       "title": "What are the contraindications for epidural steroid injections (ESIs)?",
       "publisher": "Medscape",
+      "evidence": "secondary-copy",
       "url": "https://www.medscape.com/answers/325733-123799/what-are-the-contraindications-for-epidural-steroid-injections-esis"
     },
     {
@@ -3249,6 +3275,7 @@ public enum EmbeddedKnowledge {
       "reference": "25",
       "title": "Benzon 2021: the use of contrast agents in interventional pain procedures (advisory)",
       "publisher": "Anesthesia & Analgesia",
+      "evidence": "guideline",
       "url": "https://journals.lww.com/anesthesia-analgesia/Fulltext/9900/The_Use_of_Contrast_Agents_in_Interventional_Pain.111.aspx"
     },
     {
@@ -3256,6 +3283,7 @@ public enum EmbeddedKnowledge {
       "reference": "25b",
       "title": "Kalangara 2021: absence of iodinated contrast hypersensitivity and gadolinium use in an interventional pain population",
       "publisher": "Physician's Weekly",
+      "evidence": "secondary-copy",
       "url": "https://www.physiciansweekly.com/absence-of-iodinated-contrast-hypersensitivity-and-characterization-of-gadolinium-utilization-in-an-interventional-pain-population/"
     },
     {
@@ -3263,6 +3291,7 @@ public enum EmbeddedKnowledge {
       "reference": "26",
       "title": "Severe sequelae: chronic headache linked to post-dural puncture headache",
       "publisher": "ASA Monitor",
+      "evidence": "secondary-copy",
       "url": "https://pubs.asahq.org/monitor/article-abstract/84/10/1/110708/Severe-Sequelae-Chronic-Headache-Linked-to-PDPH"
     },
     {
@@ -3270,6 +3299,7 @@ public enum EmbeddedKnowledge {
       "reference": "26b",
       "title": "Post-dural-puncture headache",
       "publisher": "Wikipedia (read from a mirror)",
+      "evidence": "secondary-copy",
       "url": "https://en.wikipedia.org/wiki/Post-dural-puncture_headache"
     },
     {
@@ -3277,6 +3307,7 @@ public enum EmbeddedKnowledge {
       "reference": "27",
       "title": "Spinal injections",
       "publisher": "Newcastle Pain Management",
+      "evidence": "clinic-leaflet",
       "url": "https://www.newcastlepainmanagement.com.au/services/pain-management-procedures/spinal-injections/"
     },
     {
@@ -3284,6 +3315,7 @@ public enum EmbeddedKnowledge {
       "reference": "28",
       "title": "Mayo Clinic Proceedings 2004: published cases of infection after epidural steroid injection",
       "publisher": "Mayo Clinic Proceedings",
+      "evidence": "peer-reviewed",
       "url": "https://bmjopen.bmj.com/lookup/external-ref?access_num=15132414&link_type=MED&atom=%2Fbmjopen%2F8%2F9%2Fe023426.atom"
     },
     {
@@ -3291,6 +3323,7 @@ public enum EmbeddedKnowledge {
       "reference": "28b",
       "title": "Shankar 2015: epidural abscess after epidural steroid injection (case reports)",
       "publisher": "DOAJ (article record)",
+      "evidence": "peer-reviewed",
       "url": "https://doaj.org/article/52bc258951804449b35b22b16dfd578a"
     },
     {
@@ -3298,6 +3331,7 @@ public enum EmbeddedKnowledge {
       "reference": "29",
       "title": "LaBan 2007: epidural corticosteroid injections precipitating epidural hematoma",
       "publisher": "American Journal of Physical Medicine & Rehabilitation",
+      "evidence": "peer-reviewed",
       "url": "http://journals.lww.com/ajpmr/Fulltext/2007/02000/Epidural_Corticosteroid_Injections_Precipitating.13.aspx"
     },
     {
@@ -3305,6 +3339,7 @@ public enum EmbeddedKnowledge {
       "reference": "29b",
       "title": "Kim 2021: spinal epidural hematoma after epidural procedures",
       "publisher": "Anesthesia and Pain Medicine",
+      "evidence": "peer-reviewed",
       "url": "https://www.anesth-pain-med.org/journal/view.php?number=1069"
     },
     {
@@ -3312,6 +3347,7 @@ public enum EmbeddedKnowledge {
       "reference": "30",
       "title": "Ludwig 2005: spinal cord infarction after transforaminal epidural steroid injection",
       "publisher": "PubMed record",
+      "evidence": "peer-reviewed",
       "url": "https://pubmed.ncbi.nlm.nih.gov/15897816/"
     },
     {
@@ -3319,6 +3355,7 @@ public enum EmbeddedKnowledge {
       "reference": "31",
       "title": "Bilateral pneumothoraces after trigger point injection therapy: a case report",
       "publisher": "Florida College of Emergency Physicians",
+      "evidence": "peer-reviewed",
       "url": "https://fcep.org/bilateral-pneumothoraces-after-trigger-point-injection-therapy-a-case-report/"
     },
     {
@@ -3326,6 +3363,7 @@ public enum EmbeddedKnowledge {
       "reference": "31c",
       "title": "Trigger points",
       "publisher": "Australasian Association of Musculoskeletal Medicine",
+      "evidence": "clinic-leaflet",
       "url": "https://aamm.org.au/trigger-points"
     },
     {
@@ -3333,6 +3371,7 @@ public enum EmbeddedKnowledge {
       "reference": "32",
       "title": "Local anesthetic toxicity (overview)",
       "publisher": "Medscape (eMedicine)",
+      "evidence": "secondary-copy",
       "url": "https://emedicine.medscape.com/article/1844551-overview"
     },
     {
@@ -3340,6 +3379,7 @@ public enum EmbeddedKnowledge {
       "reference": "33",
       "title": "Pain management: after your procedure",
       "publisher": "UI Health (University of Illinois Hospital)",
+      "evidence": "clinic-leaflet",
       "url": "https://www.hospital.uillinois.edu/primary-and-specialty-care/pain-management/after-your-procedure"
     },
     {
@@ -3347,6 +3387,7 @@ public enum EmbeddedKnowledge {
       "reference": "34",
       "title": "Spinal injection, care after (easy-to-read)",
       "publisher": "Baylor Scott & White Health",
+      "evidence": "clinic-leaflet",
       "url": "http://www.sw.org/HealthLibrary?page=Spinal%20Injection,%20Care%20After,%20Easy-to-Read"
     },
     {
@@ -3354,6 +3395,7 @@ public enum EmbeddedKnowledge {
       "reference": "35",
       "title": "Epidural steroid injection",
       "publisher": "The CORE Institute",
+      "evidence": "clinic-leaflet",
       "url": "https://www.thecoreinstitute.com/index.php?option=com_content&view=article&id=522&Itemid=3062"
     },
     {
@@ -3361,6 +3403,7 @@ public enum EmbeddedKnowledge {
       "reference": "36",
       "title": "Post-injection instruction sheets from pain clinics (Dr Sara Goel and others)",
       "publisher": "Pain clinic instruction sheets",
+      "evidence": "clinic-leaflet",
       "url": "https://www.drsaragoel.com/contents/surgical-instructions/post-operative-instructions-epidural-steroid-injections"
     },
     {
@@ -3368,6 +3411,7 @@ public enum EmbeddedKnowledge {
       "reference": "37",
       "title": "Sacroiliac joint injections (patient leaflet) and other SI joint leaflets",
       "publisher": "University Hospitals Plymouth NHS Trust",
+      "evidence": "clinic-leaflet",
       "url": "https://www.plymouthhospitals.nhs.uk/display-pil/pil-sacroiliac-joint-injections-6657"
     },
     {
@@ -3375,6 +3419,7 @@ public enum EmbeddedKnowledge {
       "reference": "38",
       "title": "What is a cortisone flare?",
       "publisher": "Verywell Health",
+      "evidence": "secondary-copy",
       "url": "https://www.verywellhealth.com/what-is-a-cortisone-flare-2549572"
     },
     {
@@ -3382,6 +3427,7 @@ public enum EmbeddedKnowledge {
       "reference": "39",
       "title": "Eye complications after epidural steroid injection (case reports, Pharmacotherapy 2005 and Ochsner Journal)",
       "publisher": "Pharmacotherapy (record via Zendy)",
+      "evidence": "peer-reviewed",
       "url": "https://zendy.io/title/10.1592/phco.2005.25.8.1141"
     },
     {
@@ -3389,6 +3435,7 @@ public enum EmbeddedKnowledge {
       "reference": "40",
       "title": "Nerve root block (teaching slides)",
       "publisher": "University of Washington Radiology (via SlidePlayer)",
+      "evidence": "secondary-copy",
       "url": "http://slideplayer.com/slide/6820998/"
     },
     {
@@ -3396,6 +3443,7 @@ public enum EmbeddedKnowledge {
       "reference": "41",
       "title": "Epidural steroid injections",
       "publisher": "Center for Pain Management",
+      "evidence": "clinic-leaflet",
       "url": "http://www.centerforpainmanagement.org/treatments/epidural-steroid-injections/"
     },
     {
@@ -3403,6 +3451,7 @@ public enum EmbeddedKnowledge {
       "reference": "42",
       "title": "Spine Secrets: side effects of corticosteroids; vasovagal reaction (excerpts)",
       "publisher": "Mitch Medical (excerpts of Spine Secrets)",
+      "evidence": "secondary-copy",
       "url": "https://www.mitchmedical.us/spine-secrets/discuss-the-side-effects-of-corticosteroids.html"
     },
     {
@@ -3410,6 +3459,7 @@ public enum EmbeddedKnowledge {
       "reference": "43",
       "title": "Epidural steroid injections and other spinal injection types",
       "publisher": "Long Island Spine Medicine and others",
+      "evidence": "clinic-leaflet",
       "url": "https://www.lispinemed.com/conditions-treatments/spinal-conditions-treatments/epidural-steroid-injections/"
     },
     {
@@ -3417,6 +3467,7 @@ public enum EmbeddedKnowledge {
       "reference": "43c",
       "title": "How to prepare for a spinal injection; what happens after",
       "publisher": "Sharecare",
+      "evidence": "secondary-copy",
       "url": "https://www.sharecare.com/health/pain-treatment/how-prepare-for-spinal-injection"
     },
     {
@@ -3424,6 +3475,7 @@ public enum EmbeddedKnowledge {
       "reference": "44",
       "title": "Transforaminal epidural steroid injections and selective nerve root blocks",
       "publisher": "Aneskey",
+      "evidence": "secondary-copy",
       "url": "https://aneskey.com/transforaminal-epidural-steroid-injections-and-selective-nerve-root-blocks"
     },
     {
@@ -3431,6 +3483,7 @@ public enum EmbeddedKnowledge {
       "reference": "45",
       "title": "Facet and selective nerve root block: information",
       "publisher": "Cedars-Sinai",
+      "evidence": "clinic-leaflet",
       "url": "https://www.cedars-sinai.org/programs/imaging-center/exams/interventional-neuroradiology/facet-selective-nerve-root-block/information.html"
     },
     {
@@ -3438,6 +3491,7 @@ public enum EmbeddedKnowledge {
       "reference": "46",
       "title": "Cortisone injection referral guide",
       "publisher": "Mersey Care NHS Foundation Trust",
+      "evidence": "clinic-leaflet",
       "url": "https://www.merseycare.nhs.uk/cortisone-injection-referral-guide"
     },
     {
@@ -3445,6 +3499,7 @@ public enum EmbeddedKnowledge {
       "reference": "47",
       "title": "Persistent hiccups following cervical epidural steroid injection (case reports)",
       "publisher": "International Medical Case Reports Journal (Dove Press)",
+      "evidence": "peer-reviewed",
       "url": "https://www.dovepress.com/persistent-hiccups-following-cervical-epidural-steroid-injection-with--peer-reviewed-fulltext-article-IMCRJ"
     },
     {
@@ -3452,6 +3507,7 @@ public enum EmbeddedKnowledge {
       "reference": "49",
       "title": "American Diabetes Association, Standards of Care in Diabetes 2023, 6. Glycemic targets: classification of hypoglycemia (level 1 below 70 mg/dL, level 2 below 54 mg/dL, level 3 altered mental or physical status); treat with 15 g of fast-acting carbohydrate and recheck after 15 minutes",
       "publisher": "Diabetes Care (American Diabetes Association)",
+      "evidence": "guideline",
       "url": "https://diabetesjournals.org/care/article/46/Supplement_1/S97/148053/6-Glycemic-Targets-Standards-of-Care-in-Diabetes"
     },
     {
@@ -3459,6 +3515,7 @@ public enum EmbeddedKnowledge {
       "reference": "50",
       "title": "Sampson 2006: second NIAID/FAAN symposium, clinical criteria for diagnosing anaphylaxis (skin or mucosal signs with breathing trouble, low blood pressure or fainting; or two or more of skin signs, breathing trouble, low blood pressure, persistent vomiting or cramps; adult low blood pressure is systolic below 90 mmHg)",
       "publisher": "Journal of Allergy and Clinical Immunology 2006;117:391-7 (table via PubMed Central)",
+      "evidence": "guideline",
       "url": "https://pmc.ncbi.nlm.nih.gov/articles/PMC8953896/table/T1/"
     }
   ]
