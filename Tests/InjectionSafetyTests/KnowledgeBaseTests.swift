@@ -274,6 +274,102 @@ struct KnowledgeBaseTests {
         #expect(try Self.problems(files).contains { $0.contains("listed more than once") })
     }
 
+    // MARK: - Changelog and sign-off
+
+    @Test func changelogStartsAtTheContentVersionAndIsNotYetSignedOff() throws {
+        let changelog = try KnowledgeBase.bundled().changelog
+        #expect(changelog.versions.map(\.version) == ["2026.12.1", "2026.11.1"])
+        #expect(changelog.versions.first?.version == KnowledgeBase.contentVersion)
+        #expect(changelog.versions.allSatisfy { !$0.changes.isEmpty })
+        #expect(changelog.signOff == Changelog.SignOff(reviewedBy: nil, reviewedOn: nil))
+        #expect(!changelog.signOff.isSigned)
+    }
+
+    /// Edits `changelog.json` and returns the integrity problems about it.
+    static func changelogProblems(_ edit: (inout [String: Any]) throws -> Void) throws -> [String] {
+        try problems(try editing("changelog.json", edit)).filter { $0.hasPrefix("changelog.json") }
+    }
+
+    static func editingVersions(_ edit: @escaping (inout [[String: Any]]) -> Void) -> (inout [String: Any]) throws -> Void {
+        { object in
+            var versions = try #require(object["versions"] as? [[String: Any]])
+            edit(&versions)
+            object["versions"] = versions
+        }
+    }
+
+    @Test func newestVersionMustBeTheContentVersion() throws {
+        let problems = try Self.changelogProblems(Self.editingVersions { $0[0]["version"] = "2026.12.2" })
+        #expect(problems == ["changelog.json: the newest version is '2026.12.2', but the knowledge base's content version is '2026.12.1'"])
+        let empty = try Self.changelogProblems { $0["versions"] = [[String: Any]]() }
+        #expect(empty == ["changelog.json: the newest version is 'none', but the knowledge base's content version is '2026.12.1'"])
+    }
+
+    @Test func versionsMustBeUniqueAndNewestFirst() throws {
+        let repeated = try Self.changelogProblems(Self.editingVersions { $0[1]["version"] = "2026.12.1" })
+        #expect(repeated == ["changelog.json: 2026.12.1: version listed more than once"])
+        let older = try Self.changelogProblems(Self.editingVersions { versions in
+            var next = versions[1]
+            next["version"] = "2026.11.2"
+            versions.append(next)
+        })
+        #expect(older == ["changelog.json: 2026.11.2: versions are not newest first (2026.11.1 is listed before it)"])
+        let badlyNamed = try Self.changelogProblems(Self.editingVersions { $0[1]["version"] = "November" })
+        #expect(badlyNamed == ["changelog.json: November: version is not YEAR.MONTH.N"])
+        let earlierDate = try Self.changelogProblems(Self.editingVersions { $0[0]["date"] = "2026-11-01" })
+        #expect(earlierDate == ["changelog.json: 2026.11.1: dates are not newest first (2026.12.1 is dated 2026-11-01, before 2026-11-28)"])
+    }
+
+    @Test func eachVersionNeedsADateAndAChange() throws {
+        let problems = try Self.changelogProblems(Self.editingVersions { versions in
+            versions[1]["date"] = "2026-02-30"
+            versions[1]["changes"] = [String]()
+        })
+        #expect(problems == [
+            "changelog.json: 2026.11.1: date '2026-02-30' is not a date (YYYY-MM-DD)", "changelog.json: 2026.11.1: lists no change",
+        ])
+        let blank = try Self.changelogProblems(Self.editingVersions { $0[0]["changes"] = ["Something.", " "] })
+        #expect(blank == ["changelog.json: 2026.12.1: a change is empty"])
+        let missing = try Self.editing("changelog.json", Self.editingVersions { $0[0]["date"] = nil })
+        #expect {
+            _ = try KnowledgeBase(files: missing)
+        } throws: { error in
+            "\(error)" == "changelog.json: versions[0].date: missing"
+        }
+    }
+
+    @Test func signOffNamesBothReviewerAndDateOrNeither() throws {
+        func signOff(_ by: Any, _ on: Any) throws -> [String] {
+            try Self.changelogProblems { $0["signOff"] = ["reviewedBy": by, "reviewedOn": on] }
+        }
+        #expect(try signOff("Dr A. Example, pain medicine", "2026-12-05") == [])
+        #expect(try signOff(NSNull(), NSNull()) == [])
+        #expect(try signOff("", "") == [])
+        #expect(try signOff("Dr A. Example", NSNull()) == ["changelog.json: signOff: reviewedBy is set but reviewedOn is empty"])
+        #expect(try signOff(NSNull(), "2026-12-05") == ["changelog.json: signOff: reviewedOn is set but reviewedBy is empty"])
+        #expect(try signOff("Dr A. Example", "5 December 2026") == [
+            "changelog.json: signOff: reviewedOn '5 December 2026' is not a date (YYYY-MM-DD)",
+        ])
+        #expect(try signOff("Dr A. Example", "2026-12-03") == [
+            "changelog.json: signOff: reviewedOn 2026-12-03 is before the newest version 2026.12.1 (2026-12-04)",
+        ])
+        let signed = try KnowledgeBase(files: try Self.editing("changelog.json") {
+            $0["signOff"] = ["reviewedBy": "Dr A. Example", "reviewedOn": "2026-12-04"]
+        })
+        #expect(signed.changelog.signOff.isSigned)
+    }
+
+    @Test func datesAndVersionNumbers() {
+        for good in ["2026-12-04", "2024-02-29", "2000-02-29", "1999-12-31"] { #expect(Changelog.isDate(good), "\(good)") }
+        for bad in ["", "2026-1-04", "2026-13-01", "2026-00-10", "2026-04-31", "2023-02-29", "1900-02-29", "2026/12/04", "２026-12-04", "2026-12-04T00:00"] {
+            #expect(!Changelog.isDate(bad), "\(bad)")
+        }
+        #expect(Changelog.versionNumbers("2026.12.1") == [2026, 12, 1])
+        for bad in ["", "2026.12", "2026.12.1.1", "2026..1", "v2026.12.1", "2026.12.-1"] {
+            #expect(Changelog.versionNumbers(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func kebabCase() {
         #expect(KnowledgeBase.isKebabCase("fda-2014-warning"))
         for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a b", "é"] {

@@ -4,6 +4,50 @@
 public enum EmbeddedKnowledge {
     /// File name to contents, byte for byte.
     public static let files: [String: String] = [
+        // Sources/InjectionSafety/Resources/knowledge/changelog.json
+        "changelog.json": #"""
+{
+  "signOff": {
+    "reviewedBy": null,
+    "reviewedOn": null
+  },
+  "versions": [
+    {
+      "version": "2026.12.1",
+      "date": "2026-12-04",
+      "changes": [
+        "Numbness and weakness are judged by territory. They are expected only when a local anaesthetic was given, within 8 hours, not getting worse, and in the limb the injected region supplies (arms after a cervical injection; legs after a lumbar or sacral one, or when no region is named). Outside that, numbness is urgent and weakness an emergency; numbness after 8 hours with a blood thinner or a bleeding disorder, and any worsening numbness or weakness, are emergencies.",
+        "The medicines actually given count: a request may list them, otherwise the injection type's usual medicines are assumed. Flushing, sleep and mood change, hiccups, weight gain, fluid retention, menstrual change and high blood sugar are explained as steroid effects only when a corticosteroid was given; dangerous glucose and ketone readings keep their level whatever caused them.",
+        "Expected effects are expected only inside their usual window: injection-site soreness 72 hours, pain flare 120 hours, non-positional headache 24 hours, nausea 24 hours, facial flushing 48 hours, sleep and mood change 120 hours, hiccups 48 hours, bruise 336 hours. Still present after it, they are contact-provider and the advice that the effect is common and passes is no longer given. New or continuing back pain after 120 hours is contact-provider, and urgent with diabetes or immunosuppression (late epidural abscess).",
+        "Local-anaesthetic systemic toxicity: metallic taste, ringing ears, numb lips, muscle twitching or palpitations within 2 hours of the injection (1 hour before) are an emergency, whatever medicines are listed. After 2 hours, twitching or numb lips are urgent; metallic taste or ringing ears alone are contact-provider.",
+        "Allergic reactions follow the NIAID/FAAN clinical criteria for anaphylaxis (Sampson 2006, new source [50]): within 6 hours, a skin or mucosal sign with breathing trouble, dizziness, fainting, vomiting or a systolic below 90 mmHg is an emergency. Hives, itching or rash alone are urgent within 24 hours and contact-provider after, unless severe or worsening. Face or throat swelling is an emergency at any time; facial flushing alone is the steroid flush, an emergency only with breathing trouble, fainting or a systolic below 90 mmHg.",
+        "Sedation is taken into account. Mild or moderate drowsiness within 8 hours after sedation is self-care; without sedation, or after 8 hours, it is urgent. Severe drowsiness (hard to wake or keep awake), or drowsiness with vomiting, confusion or a headache, is an emergency at any time.",
+        "Headache: a non-positional headache with vomiting is an emergency, except within 12 hours after sedation when neither is severe or worsening (urgent). A positional (post-dural puncture) headache is contact-provider, and urgent when severe or after 48 hours with nausea or vomiting. Light sensitivity with a headache or stiff neck, without fever, is urgent. A non-positional headache with a stiff neck is an emergency; a positional one with a stiff neck is urgent.",
+        "Fever (38.0 °C or more, or reported) is urgent, and an emergency with a stiff neck, light sensitivity, confusion, drowsiness, a severe or worsening headache, severe or rising back pain, or back pain with an unexpected nerve sign. Chills count as fever in both back-pain arms (epidural abscess). A mild, steady headache or a stable flare with fever stays urgent.",
+        "Readings: blood glucose below 70 mg/dL is contact-provider with the ADA advice of 15 g of fast sugar and a recheck after 15 minutes (new source [49]); below 54 mg/dL it is urgent; below 70 mg/dL with confusion, drowsiness, a seizure or fainting it is an emergency. A systolic below 90 mmHg is contact-provider alone and an emergency with dizziness, fainting, confusion or any allergy sign. A systolic from 160 to 179 mmHg is contact-provider (a corticosteroid can raise it for a few days).",
+        "Bleeding, bruise, site and flare guards: a small, stable bruise is self-care, also on blood thinners; a growing or severe bruise or swelling, or a needle mark still bleeding after 10 minutes of firm pressure, is urgent. Severe back pain with an anticoagulant, an antiplatelet or a bleeding disorder, or with any unexpected nerve sign, is an emergency (spinal haematoma); otherwise urgent. Redness, warmth or worsening site pain within 24 hours is self-care unless severe, and urgent after 24 hours; drainage is urgent at any time. A worsening flare is urgent only after 48 hours or when severe.",
+        "Chest pain that is severe, worsening, or comes with palpitations or breathlessness is an emergency whatever the region; chest pain alone after a lumbar or sacral injection is urgent. A faint within the first hour, while still at the clinic, is urgent; after it, an emergency. Vision change within 48 hours is an emergency, urgent after, and sudden loss an emergency at any time.",
+        "Heavy menstrual bleeding after a corticosteroid is urgent (other menstrual change contact-provider). Severe mood change is urgent; thoughts of self-harm are an emergency. Fluid retention or weight gain with heart failure is contact-provider, urgent when severe or worsening, and an emergency with breathlessness.",
+        "Symptoms the patient had before the injection (sent with new: false, and no worse) raise the level to at most contact-provider, also when a new symptom or a reading is part of the same rule, unless the new symptom or reading triggers the rule by itself. Saddle numbness and loss of bowel or bladder control count whatever their history.",
+        "Readiness review before an injection: reported symptoms are triaged with the same rules; an emergency or urgent level postpones the injection and the answer says how soon to seek care. A systolic of 180 mmHg or more postpones. Blood glucose below 70 mg/dL, or from 200 to 299 mg/dL, is discussed with the provider whatever the patient's conditions (before, 200 mg/dL or more only with diabetes). The pre-procedure questionnaire asks the top blood pressure number and new symptoms.",
+        "The rule book: every triage and review rule with its condition in plain words, the shared definitions, the policy for pre-existing symptoms, and a productChoice note wherever a rule is the service's own choice rather than a source's. Each rule has test requests that fire it and close ones that do not. Each source states what kind of publication it is (guideline, peer-reviewed, regulator, clinic leaflet, secondary copy). The rule book is also one printable page with this changelog and the sign-off."
+      ]
+    },
+    {
+      "version": "2026.11.1",
+      "date": "2026-11-28",
+      "changes": [
+        "First reviewed knowledge base: 30 side effects of back pain injections with frequency, onset, duration, what the patient notices, when they become serious, the usual level and self-care; 57 symptoms with everyday words, 14 patient conditions, 6 injection types and 3 injected medicines; every entry cites its sources (55 sources).",
+        "Triage of symptoms after an injection by 65 rules: the most urgent matching rule decides, a symptom no rule explains is contact-provider, and every red flag of the clinical facts has a rule that a matching request triggers at its level.",
+        "Thresholds: fever 38.0 °C; blood glucose 200 mg/dL or more contact-provider, 300 or more urgent, and an emergency with vomiting, confusion, drowsiness, ketones, or thirst with nausea; systolic 180 mmHg or more urgent, and an emergency with chest pain, a severe headache or a stroke sign; more than 4 steroid injections in 12 months contact-provider; numbness or weakness after 8 hours not expected; anaesthetic toxicity signs within 1 hour an emergency.",
+        "Checklists before, on the day of and after the procedure (55 items), personalised by injection type, medicines, conditions and sedation; the warning signs after the procedure come from the triage rules, without the steroid effects when no steroid was given.",
+        "Readiness review before an appointment (18 rules): fever, an active infection, a bleeding disorder, pregnancy with a fluoroscopy-guided injection and blood glucose of 300 mg/dL or more postpone; blood thinners, allergies, diabetes, more than 4 steroid injections a year, immunosuppression, and heart failure, glaucoma, osteoporosis or hypertension with a steroid are discussed with the provider."
+      ]
+    }
+  ]
+}
+
+"""#,
         // Sources/InjectionSafety/Resources/knowledge/checklist-items.json
         "checklist-items.json": #"""
 {

@@ -13,11 +13,13 @@ public struct KnowledgeBase: Sendable {
     /// The data files, by name, in the order they are read.
     public static let fileNames = [
         "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
-        "side-effects.json", "triage-rules.json", "checklist-items.json", "review-rules.json",
+        "side-effects.json", "triage-rules.json", "checklist-items.json", "review-rules.json", "changelog.json",
     ]
 
-    /// The human version of the content; raise it with each reviewed change.
-    public static let contentVersion = "2026.11.1"
+    /// The human version of the content; raise it with each reviewed change,
+    /// together with a new newest entry of `changelog.json` (the integrity check
+    /// requires that they agree).
+    public static let contentVersion = "2026.12.1"
 
     public let sources: [Source]
     public let medications: [MedicationEntry]
@@ -37,6 +39,8 @@ public struct KnowledgeBase: Sendable {
     public let reviewRules: [ReviewRule]
     /// How the review triages reported symptoms.
     public let reviewSymptomTriage: ReviewSymptomTriage
+    /// What changed in each reviewed version, and the clinician's sign-off.
+    public let changelog: Changelog
     /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
     public let version: String
 
@@ -123,6 +127,7 @@ public struct KnowledgeBase: Sendable {
             return rule
         }
         reviewSymptomTriage = reviewFile.symptomTriage
+        changelog = try decode("changelog.json", as: Changelog.self)
         sideEffectsByID = OrdinalTable(sideEffects.map { ($0.id, $0) })
         injectionsByID = OrdinalTable(injections.map { ($0.id, $0) })
         symptomsByCode = OrdinalTable(symptoms.map { ($0.code, $0) })
