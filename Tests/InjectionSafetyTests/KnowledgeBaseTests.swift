@@ -370,6 +370,66 @@ struct KnowledgeBaseTests {
         }
     }
 
+    // MARK: - Rule tables
+
+    @Test func ruleTablesKeepEachRequestAsWritten() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        #expect(knowledgeBase.triageRuleTable.rows.count >= 2 * knowledgeBase.triageRules.count)
+        let first = try #require(knowledgeBase.triageRuleTable.rows.first)
+        #expect(first.rule == "cauda-equina-signs" && first.fires && first.outcome == .emergency)
+        #expect(first.request == #"{"injection":"epidural-steroid","hoursSinceInjection":30,"symptoms":["saddle-numbness"]}"#)
+        let fever = try #require(knowledgeBase.reviewRuleTable.rows(for: "fever-postpone").first)
+        #expect(fever.request == #"{"injection":"facet-joint","temperatureC":38.0}"#)
+        #expect(fever.outcome == .postpone)
+    }
+
+    @Test func ruleTableRowNamingAnUnknownRuleIsReported() throws {
+        let files = try Self.editing("triage-rule-table.json") { object in
+            var rows = try #require(object["rows"] as? [[String: Any]])
+            rows[2]["rule"] = "no-such-rule"
+            rows[3]["why"] = " "
+            object["rows"] = rows
+        }
+        #expect(try Self.problems(files) == [
+            "triage-rule-table.json: rows[2]: names unknown rule 'no-such-rule'", "triage-rule-table.json: rows[3]: why is empty",
+        ])
+        let review = try Self.editing("review-rule-table.json") { object in
+            var rows = try #require(object["rows"] as? [[String: Any]])
+            rows[0]["rule"] = "cauda-equina-signs"
+            object["rows"] = rows
+        }
+        #expect(try Self.problems(review) == ["review-rule-table.json: rows[0]: names unknown rule 'cauda-equina-signs'"])
+    }
+
+    @Test func ruleTableRowWithAWrongFieldFailsToLoadNamingIt() throws {
+        func loadError(_ name: String, _ edit: @escaping (inout [String: Any]) -> Void) throws -> String {
+            let files = try Self.editing(name) { object in
+                var rows = try #require(object["rows"] as? [[String: Any]])
+                edit(&rows[1])
+                object["rows"] = rows
+            }
+            do {
+                _ = try KnowledgeBase(files: files)
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(try loadError("triage-rule-table.json") { $0["level"] = "soon" }.hasPrefix("triage-rule-table.json: rows[1].level: "))
+        #expect(try loadError("review-rule-table.json") { $0["level"] = $0.removeValue(forKey: "decision") } == "review-rule-table.json: rows[1].level: not a field of a row (the fields are rule, fires, decision, request, why)")
+        #expect(try loadError("triage-rule-table.json") { $0["request"] = "{}" }.hasPrefix("triage-rule-table.json: rows[1].request: "))
+        #expect(try loadError("triage-rule-table.json") { $0["fires"] = nil } == "triage-rule-table.json: rows[1].fires: missing")
+    }
+
+    @Test func jsonTextKeepsMembersNumbersAndStringsAsWritten() {
+        let text = #"{"about": "x", "rows": [ {"request": { "a" : 38.0, "b": [1 , "s p\"a{c}e" ], "c": {}}, "why": "w"}, {"why": 1}, 7 ], "z": []}"#
+        #expect(JSONText.members("request", ofElementsOf: "rows", in: Array(text.utf8)) == [
+            #"{"a":38.0,"b":[1,"s p\"a{c}e"],"c":{}}"#, nil, nil,
+        ])
+        #expect(JSONText.members("request", ofElementsOf: "none", in: Array(text.utf8)) == [])
+        #expect(JSONText.members("request", ofElementsOf: "rows", in: Array("[]".utf8)) == [])
+    }
+
     @Test func kebabCase() {
         #expect(KnowledgeBase.isKebabCase("fda-2014-warning"))
         for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a b", "é"] {

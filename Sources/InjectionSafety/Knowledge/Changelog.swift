@@ -14,9 +14,7 @@ public struct Changelog: Sendable, Codable, Hashable {
         }
 
         /// Both the reviewer and the date are given.
-        public var isSigned: Bool { !Self.isBlank(reviewedBy) && !Self.isBlank(reviewedOn) }
-
-        static func isBlank(_ text: String?) -> Bool { text?.allSatisfy({ $0 == " " || $0 == "\t" }) ?? true }
+        public var isSigned: Bool { !KnowledgeBase.isBlank(reviewedBy) && !KnowledgeBase.isBlank(reviewedOn) }
 
         private enum CodingKeys: String, CodingKey { case reviewedBy, reviewedOn }
 

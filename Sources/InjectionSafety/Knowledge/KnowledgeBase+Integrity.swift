@@ -21,7 +21,8 @@ extension KnowledgeBase {
     /// - the changelog's newest version is ``contentVersion``, versions are
     ///   unique and newest first, each with a date and at least one change, and
     ///   the sign-off names both a reviewer and a date (on or after the newest
-    ///   version's) or neither.
+    ///   version's) or neither;
+    /// - every row of the rule tables names a rule that exists and says why.
     public func integrityProblems() -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
         func problem(_ location: String, _ message: String) {
@@ -166,6 +167,14 @@ extension KnowledgeBase {
             problem("symptoms.json: \(entry.code.rawValue)", "label or description is empty")
         }
         checkChangelog(problem)
+        func checkTable<Outcome>(_ file: String, _ table: RuleTable<Outcome>, rules: Set<String>) {
+            for (index, row) in table.rows.enumerated() {
+                if !rules.contains(row.rule) { problem("\(file): rows[\(index)]", "names unknown rule '\(row.rule)'") }
+                if Self.isBlank(row.why) { problem("\(file): rows[\(index)]", "why is empty") }
+            }
+        }
+        checkTable("triage-rule-table.json", triageRuleTable, rules: Set(triageRules.map(\.id)))
+        checkTable("review-rule-table.json", reviewRuleTable, rules: Set(reviewRules.map(\.id) + [reviewSymptomTriage.ruleID]))
         return problems
     }
 
@@ -185,7 +194,7 @@ extension KnowledgeBase {
             if numbers == nil { problem(location, "version is not YEAR.MONTH.N") }
             if !Changelog.isDate(entry.date) { problem(location, "date '\(entry.date)' is not a date (YYYY-MM-DD)") }
             if entry.changes.isEmpty { problem(location, "lists no change") }
-            if entry.changes.contains(where: { Changelog.SignOff.isBlank($0) }) { problem(location, "a change is empty") }
+            if entry.changes.contains(where: { Self.isBlank($0) }) { problem(location, "a change is empty") }
             guard index > 0 else { continue }
             let newer = versions[index - 1]
             // Newest first: the entry above is the higher version (an equal one is a repeat, reported above).
@@ -200,7 +209,7 @@ extension KnowledgeBase {
         }
         let signOff = changelog.signOff
         let location = "changelog.json: signOff"
-        switch (Changelog.SignOff.isBlank(signOff.reviewedBy), Changelog.SignOff.isBlank(signOff.reviewedOn)) {
+        switch (Self.isBlank(signOff.reviewedBy), Self.isBlank(signOff.reviewedOn)) {
         case (true, true): break
         case (false, true): problem(location, "reviewedBy is set but reviewedOn is empty")
         case (true, false): problem(location, "reviewedOn is set but reviewedBy is empty")
@@ -231,6 +240,9 @@ extension KnowledgeBase {
         default: return false
         }
     }
+
+    /// Absent, empty or only spaces and tabs.
+    static func isBlank(_ text: String?) -> Bool { text?.allSatisfy({ $0 == " " || $0 == "\t" }) ?? true }
 
     static func isKebabCase(_ text: String) -> Bool {
         guard let first = text.utf8.first, let last = text.utf8.last, first != UInt8(ascii: "-"),
