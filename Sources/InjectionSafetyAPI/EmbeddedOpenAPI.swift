@@ -410,12 +410,19 @@ paths:
   /v1/triage/rules:
     get:
       operationId: listTriageRules
-      summary: The triage rules, for clinical review
+      summary: The rule book, for clinical review and sign-off
+      description: |
+        Every triage rule and pre-procedure review rule with its condition (also as a sentence, `reads`),
+        explanation, product-choice note and sources, and under each rule the rows of the rule tables: test
+        requests where it fires and close ones where it does not, with the level (or decision) of the whole
+        answer. Also the node types of the rule language, the shared definitions, the policy for symptoms the
+        patient already had, the sources with the kind of publication each is, the changelog of the
+        knowledge base and the clinical sign-off (`reviewedBy`, `reviewedOn`: `null` until signed).
       parameters:
         - $ref: '#/components/parameters/AcceptLanguage'
       responses:
         '200':
-          description: Every rule with its level, condition, explanation and sources.
+          description: The rule book.
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
@@ -428,56 +435,7 @@ paths:
           content:
             application/json:
               schema:
-                type: object
-                required: [nodeTypes, definitions, preExistingSymptoms, items, knowledgeBaseVersion, disclaimer]
-                properties:
-                  nodeTypes:
-                    description: Every node type of the rule language and what it tests.
-                    type: array
-                    items:
-                      type: object
-                      required: [node, meaning]
-                      properties:
-                        node: {type: string}
-                        meaning: {type: string}
-                  definitions:
-                    description: "Named conditions the rules share: a tree refers to one as {\"definition\": name}, a reads sentence as [name]."
-                    type: array
-                    items:
-                      type: object
-                      required: [name, meaning, when, reads]
-                      properties:
-                        name: {type: string}
-                        meaning: {type: string}
-                        when: {type: object}
-                        reads: {type: string}
-                  preExistingSymptoms:
-                    description: How symptoms sent with `new` false count.
-                    type: object
-                    required: [highestLevel, countWhateverHistory, meaning, sources]
-                    properties:
-                      highestLevel: {$ref: '#/components/schemas/TriageLevel'}
-                      countWhateverHistory: {type: array, items: {$ref: '#/components/schemas/Symptom'}}
-                      meaning: {type: string}
-                      sources: {$ref: '#/components/schemas/SourceIDs'}
-                  items:
-                    type: array
-                    items:
-                      type: object
-                      required: [id, level, explanation, sources, when, reads]
-                      properties:
-                        id: {type: string}
-                        level: {$ref: '#/components/schemas/TriageLevel'}
-                        sideEffect: {$ref: '#/components/schemas/SideEffectID'}
-                        explanation: {type: string}
-                        warningSign: {type: string}
-                        productChoice: {type: string, description: 'For clinicians: what in the rule is the service''s own choice.'}
-                        selfCare: {type: array, items: {type: string}, description: 'The rule''s own advice (replaces its side effect''s; empty: none).'}
-                        sources: {$ref: '#/components/schemas/SourceIDs'}
-                        when: {type: object, description: 'A condition tree: one key per node (see nodeTypes).'}
-                        reads: {type: string, description: 'The condition as one sentence.'}
-                  knowledgeBaseVersion: {type: string}
-                  disclaimer: {type: string}
+                $ref: '#/components/schemas/RuleBook'
         '304':
           $ref: '#/components/responses/NotModified'
         default:
@@ -1048,6 +1006,141 @@ components:
         text: {type: string}
         because: {type: array, items: {type: string}}
         sources: {type: array, items: {type: string}}
+    RuleBook:
+      type: object
+      required: [nodeTypes, definitions, preExistingSymptoms, items, review, sources, changelog, signOff, knowledgeBaseVersion, disclaimer]
+      properties:
+        nodeTypes:
+          description: Every node type of the rule language and what it tests.
+          type: array
+          items:
+            type: object
+            required: [node, meaning]
+            properties:
+              node: {type: string}
+              meaning: {type: string}
+        definitions:
+          description: "Named conditions the rules share: a tree refers to one as {\"definition\": name}, a reads sentence as [name]."
+          type: array
+          items:
+            type: object
+            required: [name, meaning, when, reads]
+            properties:
+              name: {type: string}
+              meaning: {type: string}
+              when: {type: object}
+              reads: {type: string}
+        preExistingSymptoms:
+          description: How symptoms sent with `new` false count.
+          type: object
+          required: [highestLevel, countWhateverHistory, meaning, sources]
+          properties:
+            highestLevel: {$ref: '#/components/schemas/TriageLevel'}
+            countWhateverHistory: {type: array, items: {$ref: '#/components/schemas/Symptom'}}
+            meaning: {type: string}
+            sources: {$ref: '#/components/schemas/SourceIDs'}
+        items:
+          description: The triage rules, in file order.
+          type: array
+          items:
+            type: object
+            required: [id, level, explanation, sources, when, reads, rows]
+            properties:
+              id: {type: string}
+              level: {$ref: '#/components/schemas/TriageLevel'}
+              sideEffect: {$ref: '#/components/schemas/SideEffectID'}
+              explanation: {type: string}
+              warningSign: {type: string}
+              productChoice: {type: string, description: 'For clinicians: what in the rule is the service''s own choice.'}
+              selfCare: {type: array, items: {type: string}, description: 'The rule''s own advice (replaces its side effect''s; empty: none).'}
+              sources: {$ref: '#/components/schemas/SourceIDs'}
+              when: {type: object, description: 'A condition tree: one key per node (see nodeTypes).'}
+              reads: {type: string, description: 'The condition as one sentence.'}
+              rows:
+                description: The rows of the triage rule table about this rule.
+                type: array
+                items:
+                  type: object
+                  required: [fires, level, request, why]
+                  properties:
+                    fires: {type: boolean, description: Whether this rule is among the answer's reasons.}
+                    level: {$ref: '#/components/schemas/TriageLevel'}
+                    request: {$ref: '#/components/schemas/TriageRequest'}
+                    why: {type: string}
+        review:
+          description: The pre-procedure readiness review's rules.
+          type: object
+          required: [symptomTriage, rules]
+          properties:
+            symptomTriage:
+              description: How reported symptoms are triaged, and the postpone reason it gives (`ruleId`).
+              type: object
+              required: [ruleId, postponeAtLevels, hoursWhenNotGiven, explanation, productChoice, sources, rows]
+              properties:
+                ruleId: {type: string}
+                postponeAtLevels: {type: array, items: {$ref: '#/components/schemas/TriageLevel'}}
+                hoursWhenNotGiven: {type: array, items: {type: number}}
+                explanation: {type: string}
+                productChoice: {type: string}
+                sources: {$ref: '#/components/schemas/SourceIDs'}
+                rows: {$ref: '#/components/schemas/ReviewRuleTableRows'}
+            rules:
+              type: array
+              items:
+                type: object
+                required: [id, decision, explanation, sources, when, reads, rows]
+                properties:
+                  id: {type: string}
+                  decision: {type: string, enum: [postpone, discuss-with-provider]}
+                  explanation: {type: string}
+                  sources: {$ref: '#/components/schemas/SourceIDs'}
+                  when: {type: object}
+                  reads: {type: string}
+                  rows: {$ref: '#/components/schemas/ReviewRuleTableRows'}
+        sources:
+          description: Every cited source, with the kind of publication it is.
+          type: array
+          items:
+            type: object
+            required: [id, reference, title, publisher, evidence, url]
+            properties:
+              id: {type: string}
+              reference: {type: string}
+              title: {type: string}
+              publisher: {type: string}
+              evidence: {$ref: '#/components/schemas/EvidenceKind'}
+              url: {type: string}
+        changelog:
+          description: What changed in each reviewed version of the knowledge base, newest first; the first is the content version in `knowledgeBaseVersion`.
+          type: array
+          minItems: 1
+          items:
+            type: object
+            required: [version, date, changes]
+            properties:
+              version: {type: string, pattern: '^[0-9]+\.[0-9]+\.[0-9]+$'}
+              date: {type: string, format: date}
+              changes: {type: array, minItems: 1, items: {type: string}}
+        signOff:
+          description: Who signed off the newest version and when; both `null` until a clinician signs.
+          type: object
+          required: [reviewedBy, reviewedOn]
+          properties:
+            reviewedBy: {type: [string, 'null']}
+            reviewedOn: {type: [string, 'null'], format: date}
+        knowledgeBaseVersion: {type: string}
+        disclaimer: {type: string}
+    ReviewRuleTableRows:
+      description: The rows of the review rule table about one rule.
+      type: array
+      items:
+        type: object
+        required: [fires, decision, request, why]
+        properties:
+          fires: {type: boolean, description: Whether this rule is among the review's reasons.}
+          decision: {type: string, enum: [postpone, discuss-with-provider, ready]}
+          request: {$ref: '#/components/schemas/ReviewRequest'}
+          why: {type: string}
     Checklist:
       type: object
       required: [phase, injection, personalisedBy, items, disclaimer, knowledgeBaseVersion]
