@@ -418,11 +418,14 @@ paths:
         answer. Also the node types of the rule language, the shared definitions, the policy for symptoms the
         patient already had, the sources with the kind of publication each is, the changelog of the
         knowledge base and the clinical sign-off (`reviewedBy`, `reviewedOn`: `null` until signed).
+        With `Accept: text/html`, the same rule book as one printable HTML page (no scripts, inline CSS):
+        the version, the sign-off ("Not yet signed off" while it is empty), a table of contents, the
+        changelog, how to read levels and conditions, then every rule by level and decision.
       parameters:
         - $ref: '#/components/parameters/AcceptLanguage'
       responses:
         '200':
-          description: The rule book.
+          description: "The rule book, as JSON or (with `Accept: text/html`) as a printable page."
           headers:
             ETag:
               $ref: '#/components/headers/ETag'
@@ -430,12 +433,18 @@ paths:
               $ref: '#/components/headers/Cacheable'
             Content-Language:
               $ref: '#/components/headers/ContentLanguage'
+            Vary:
+              description: The representation depends on `Accept`; each has its own `ETag`.
+              required: true
+              schema: {type: string, const: Accept}
             X-Request-ID:
               $ref: '#/components/headers/XRequestID'
           content:
             application/json:
               schema:
                 $ref: '#/components/schemas/RuleBook'
+            text/html:
+              schema: {type: string}
         '304':
           $ref: '#/components/responses/NotModified'
         default:

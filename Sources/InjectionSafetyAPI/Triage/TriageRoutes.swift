@@ -5,7 +5,9 @@ import InjectionSafety
 /// `POST /v1/triage` and `GET /v1/triage/rules`.
 struct TriageRoutes: Sendable {
     let engine: TriageEngine
+    /// The rule book as JSON, and as a printable HTML page.
     let rulesDocument: CachedResponse
+    let rulesPage: CachedResponse
     let metrics: ApplicationMetrics
 
     /// The answer's JSON (field names are the contract in domain.md), written
@@ -170,6 +172,7 @@ struct TriageRoutes: Sendable {
         rulesDocument = CachedResponse(
             body: Array(
                 try CatalogueDocuments.makeEncoder().encode(try RulesDocument(knowledgeBase))))
+        rulesPage = CachedResponse(body: RuleBookPage.html(knowledgeBase))
     }
 
     func register(in router: inout Router) {
@@ -181,9 +184,15 @@ struct TriageRoutes: Sendable {
         }
     }
 
-    /// The rule book as JSON.
+    /// The rule book as JSON, or with `Accept: text/html` as one printable page.
     func rules(_ request: HTTPRequest) -> HTTPResponse {
-        CatalogueRoutes.noQuery(request) ?? rulesDocument.response(to: request)
+        if let problem = CatalogueRoutes.noQuery(request) { return problem }
+        guard HTMLPage.isWanted(accept: request.headers["Accept"]) else {
+            return rulesDocument.response(to: request, extraHeaders: [("Vary", "Accept")])
+        }
+        var response = rulesPage.response(to: request, extraHeaders: [("Vary", "Accept")])
+        response.contentType = HTMLPage.mediaType
+        return response
     }
 
     func triage(_ request: HTTPRequest) -> HTTPResponse {
