@@ -223,7 +223,7 @@ def json_corpus(directory):
             bodies[f"test-{slug(path.stem)}-{digest}"] = literal.encode()
     # The bodies of the triage and review rule tables, as a client sends them.
     for kind in ("triage", "review"):
-        table = json.loads((ROOT / f"Tests/Fixtures/rules/{kind}-rule-table.json").read_text())
+        table = json.loads((ROOT / f"Sources/InjectionSafety/Resources/knowledge/{kind}-rule-table.json").read_text())
         for row in table["rows"]:
             body = json.dumps(row["request"], ensure_ascii=False).encode()
             bodies[f"{kind}-rule-{row['rule']}-{hashlib.sha1(body).hexdigest()[:10]}"] = body

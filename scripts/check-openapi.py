@@ -20,7 +20,7 @@ from openapi_spec_validator import validate
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-# (path, expected status): successful and failing requests for each GET operation.
+# (path, expected status[, request headers]): successful and failing requests for each GET operation.
 REQUESTS = [
     ("/healthz", 200),
     ("/v1/injections", 200),
@@ -40,6 +40,7 @@ REQUESTS = [
     ("/openapi.yaml", 200),
     ("/metrics", 200),
     ("/v1/triage/rules", 200),
+    ("/v1/triage/rules", 200, {"Accept": "text/html"}),
     ("/v1/checklists/pre-procedure?injection=epidural-steroid&conditions=diabetes", 200),
     ("/v1/checklists/post-procedure?injection=facet-joint&sedation=true", 200),
     ("/v1/checklists/someday?injection=facet-joint", 404),
@@ -90,15 +91,15 @@ def resolve(spec, node):
 def check_server(spec, base):
     registry = Registry().with_resource("urn:spec", DRAFT202012.create_resource(spec))
     failures = 0
-    cases = [("get", path, None, expected) for path, expected in REQUESTS]
-    cases += [("post", path, body, expected) for path, body, expected in POSTS]
-    for method, path, body, expected in cases:
+    cases = [("get", path, None, expected, headers) for path, expected, *more in REQUESTS for headers in [dict(*more)]]
+    cases += [("post", path, body, expected, {}) for path, body, expected in POSTS]
+    for method, path, body, expected, headers in cases:
         template, operation = operation_for(spec, path, method)
         if operation is None:
             print(f"FAIL {path}: no {method.upper()} operation in the spec")
             failures += 1
             continue
-        request = urllib.request.Request(base + path, method=method.upper())
+        request = urllib.request.Request(base + path, method=method.upper(), headers=headers)
         if body is not None:
             request.data = json.dumps(body).encode()
             request.add_header("Content-Type", "application/json")

@@ -45,6 +45,22 @@ struct CatalogueRoutesTests {
         #expect((body["sources"] as? [String])?.isEmpty == false)
     }
 
+    /// Each source says what kind of publication it is.
+    @Test func sourcesCarryTheirEvidenceKind() throws {
+        let items = try #require(try json(TestRouter.respond(.get, "/v1/sources"))["items"] as? [[String: Any]])
+        #expect(items.count == TestRouter.knowledgeBase.sources.count)
+        let kinds = Set(EvidenceKind.allCases.map(\.rawValue))
+        for item in items {
+            #expect(kinds.contains(item["evidence"] as? String ?? ""), "\(item["id"] ?? "?")")
+        }
+        let evidence = Dictionary(uniqueKeysWithValues: items.map { ($0["id"] as? String ?? "", $0["evidence"] as? String) })
+        #expect(evidence["fda-2014-epidural-steroid-warning"] == "regulator")
+        #expect(evidence["asra-2015-interventional-spine-anticoagulation"] == "guideline")
+        #expect(evidence["laban-2007-epidural-hematoma"] == "peer-reviewed")
+        #expect(evidence["nhs-plymouth-sacroiliac-joint-injection"] == "clinic-leaflet")
+        #expect(evidence["wikipedia-post-dural-puncture-headache"] == "secondary-copy")
+    }
+
     @Test(arguments: ["/v1/side-effects/no-such-thing", "/v1/injections/spinal-tap"])
     func unknownIDIs404Problem(_ path: String) {
         let response = TestRouter.respond(.get, path)

@@ -142,7 +142,7 @@ struct ChecklistRoutesTests {
     }
 
     @Test func handoutEscapesText() {
-        #expect(ChecklistHandout.escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
+        #expect(HTMLPage.escape("a<b & \"c\" 'd'") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;")
     }
 }
 

@@ -5,10 +5,10 @@ import Testing
 
 @testable import InjectionSafetyAPI
 
-/// The review rule table (`Tests/Fixtures/rules/review-rule-table.json`): for
-/// every review rule, and for the symptom triage's reason, requests where it
-/// fires and close ones where it does not, each run through the real decoder
-/// and the review.
+/// The review rule table (`review-rule-table.json` in the knowledge base, shown
+/// beside each rule in the rule book): for every review rule, and for the
+/// symptom triage's reason, requests where it fires and close ones where it
+/// does not, each run through the real decoder and the review.
 struct ReviewRuleTableTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var index: Int
@@ -23,54 +23,11 @@ struct ReviewRuleTableTests {
 
     static let builder = ChecklistBuilder(knowledgeBase: TestRouter.knowledgeBase)
 
-    /// The rows, read with the service's own JSON parser so each request keeps
-    /// its members in order and its numbers as written (`38.0` stays `38.0`).
+    /// The rows, each request as written in the table (members in order,
+    /// numbers as written: `38.0` stays `38.0`).
     static func rows() throws -> [Row] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/rules/review-rule-table.json")
-        guard case .object(let file) = try JSONParser.parse(Array(try Data(contentsOf: url))) else {
-            throw TableError.malformed("the file is not an object")
-        }
-        guard file.map(\.key) == ["about", "rows"], case .string(let about)? = file.first?.value, !about.isEmpty,
-            case .array(let rows)? = file.last?.value
-        else { throw TableError.malformed("the file needs about and rows") }
-        return try rows.enumerated().map { index, row in
-            guard case .object(let fields) = row, fields.map(\.key) == ["rule", "fires", "decision", "request", "why"],
-                case .string(let rule) = fields[0].value, case .bool(let fires) = fields[1].value,
-                case .string(let decision) = fields[2].value, let decision = ReviewDecision(rawValue: decision),
-                case .object = fields[3].value, case .string(let why) = fields[4].value
-            else { throw TableError.malformed("row \(index) needs rule, fires, decision, request and why") }
-            var body: [UInt8] = []
-            write(fields[3].value, to: &body)
-            return Row(index: index, rule: rule, fires: fires, decision: decision, body: body, why: why)
-        }
-    }
-
-    enum TableError: Error { case malformed(String) }
-
-    /// Compact JSON of a parsed value, numbers in their source text.
-    static func write(_ value: JSONValue, to out: inout [UInt8]) {
-        switch value {
-        case .null: out += "null".utf8
-        case .bool(let flag): out += (flag ? "true" : "false").utf8
-        case .number(_, let text): out += text.utf8
-        case .string(let text): JSONString.append(text, to: &out)
-        case .array(let elements):
-            out.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                write(element, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONString.append(member.key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                write(member.value, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+        TestRouter.knowledgeBase.reviewRuleTable.rows.enumerated().map { index, row in
+            Row(index: index, rule: row.rule, fires: row.fires, decision: row.outcome, body: Array(row.request.utf8), why: row.why)
         }
     }
 

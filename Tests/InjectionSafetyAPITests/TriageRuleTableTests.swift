@@ -4,10 +4,11 @@ import Testing
 
 @testable import InjectionSafetyAPI
 
-/// The clinician-readable rule table, `Tests/Fixtures/rules/triage-rule-table.json`:
-/// each row is a `POST /v1/triage` body, the rule it is about, whether that
-/// rule fires and the level of the whole answer. The bodies go through the
-/// API's own decoder, so a row is exactly what a client would send.
+/// The clinician-readable rule table, `triage-rule-table.json` in the knowledge
+/// base (shown beside each rule in the rule book): each row is a
+/// `POST /v1/triage` body, the rule it is about, whether that rule fires and
+/// the level of the whole answer. The bodies go through the API's own decoder,
+/// so a row is exactly what a client would send.
 struct TriageRuleTableTests {
     struct Row: Sendable {
         /// Its position in the table (from 0).
@@ -16,7 +17,7 @@ struct TriageRuleTableTests {
         var fires: Bool
         /// The level of the whole answer.
         var level: TriageLevel
-        /// The row's `request`, serialised again as a body.
+        /// The row's `request`, as written in the table.
         var body: [UInt8]
         var why: String
 
@@ -24,31 +25,13 @@ struct TriageRuleTableTests {
         var name: String { "row \(index) (\(rule)): \(why)" }
     }
 
-    struct TableError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     static let knowledgeBase: KnowledgeBase = {
         do { return try KnowledgeBase.bundled() } catch { fatalError("\(error)") }
     }()
 
-    static let table: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/rules/triage-rule-table.json")
-
     static func rows() throws -> [Row] {
-        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: table)) as? [String: Any],
-            Set(object.keys) == ["about", "rows"], object["about"] is String,
-            let items = object["rows"] as? [[String: Any]]
-        else { throw TableError(description: "the table is an object with exactly \"about\" and \"rows\"") }
-        return try items.enumerated().map { index, item in
-            guard Set(item.keys) == ["rule", "fires", "level", "request", "why"],
-                let rule = item["rule"] as? String, let fires = item["fires"] as? Bool,
-                let code = item["level"] as? String, let level = TriageLevel(rawValue: code),
-                let request = item["request"] as? [String: Any],
-                let why = item["why"] as? String, !why.isEmpty
-            else { throw TableError(description: "row \(index) needs exactly rule, fires, level, request and why: \(item)") }
-            let body = try JSONSerialization.data(withJSONObject: request)
-            return Row(index: index, rule: rule, fires: fires, level: level, body: Array(body), why: why)
+        knowledgeBase.triageRuleTable.rows.enumerated().map { index, row in
+            Row(index: index, rule: row.rule, fires: row.fires, level: row.outcome, body: Array(row.request.utf8), why: row.why)
         }
     }
 

@@ -191,6 +191,31 @@ struct KnowledgeBaseTests {
         }
     }
 
+    @Test func unknownEvidenceKindFailsToLoadNamingTheField() throws {
+        let files = try Self.editingFirst("sources.json", key: "sources", index: 3) { $0["evidence"] = "blog" }
+        #expect {
+            _ = try KnowledgeBase(files: files)
+        } throws: { error in
+            "\(error)".contains("sources.json") && "\(error)".contains("sources[3].evidence")
+        }
+        let missing = try Self.editingFirst("sources.json", key: "sources") { $0["evidence"] = nil }
+        #expect {
+            _ = try KnowledgeBase(files: missing)
+        } throws: { error in
+            "\(error)" == "sources.json: sources[0].evidence: missing"
+        }
+    }
+
+    /// Every source says what kind of publication it is; the FDA's own communication is the one regulator.
+    @Test func everySourceHasAnEvidenceKind() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        #expect(knowledgeBase.sources.count == 57)
+        #expect(knowledgeBase.sources.filter { $0.evidence == .regulator }.map(\.id) == ["fda-2014-epidural-steroid-warning"])
+        for id in ["fda-2014-warning-copy-event-list", "fda-2015-neurologic-events-risk-assessment", "asra-2018-bleeding-risk-table"] {
+            #expect(knowledgeBase.sources.first { $0.id == id }?.evidence == .secondaryCopy, "\(id) is a copy")
+        }
+    }
+
     @Test func missingSymptomEntryIsReported() throws {
         let files = try Self.editing("symptoms.json") { object in
             object["symptoms"] = Array(try #require(object["symptoms"] as? [Any]).dropFirst())
@@ -224,7 +249,10 @@ struct KnowledgeBaseTests {
     @Test func unusedSourceIsReported() throws {
         let files = try Self.editing("sources.json") { object in
             var list = try #require(object["sources"] as? [[String: Any]])
-            list.append(["id": "never-cited", "reference": "99", "title": "T", "publisher": "P", "url": "https://example.org"])
+            list.append([
+                "id": "never-cited", "reference": "99", "title": "T", "publisher": "P", "evidence": "peer-reviewed",
+                "url": "https://example.org",
+            ])
             object["sources"] = list
         }
         #expect(try Self.problems(files).contains { $0.contains("never-cited: cited by no entry") })
@@ -262,6 +290,162 @@ struct KnowledgeBaseTests {
             object["sideEffects"] = list
         }
         #expect(try Self.problems(files).contains { $0.contains("listed more than once") })
+    }
+
+    // MARK: - Changelog and sign-off
+
+    @Test func changelogStartsAtTheContentVersionAndIsNotYetSignedOff() throws {
+        let changelog = try KnowledgeBase.bundled().changelog
+        #expect(changelog.versions.map(\.version) == ["2026.12.1", "2026.11.1"])
+        #expect(changelog.versions.first?.version == KnowledgeBase.contentVersion)
+        #expect(changelog.versions.allSatisfy { !$0.changes.isEmpty })
+        #expect(changelog.signOff == Changelog.SignOff(reviewedBy: nil, reviewedOn: nil))
+        #expect(!changelog.signOff.isSigned)
+    }
+
+    /// Edits `changelog.json` and returns the integrity problems about it.
+    static func changelogProblems(_ edit: (inout [String: Any]) throws -> Void) throws -> [String] {
+        try problems(try editing("changelog.json", edit)).filter { $0.hasPrefix("changelog.json") }
+    }
+
+    static func editingVersions(_ edit: @escaping (inout [[String: Any]]) -> Void) -> (inout [String: Any]) throws -> Void {
+        { object in
+            var versions = try #require(object["versions"] as? [[String: Any]])
+            edit(&versions)
+            object["versions"] = versions
+        }
+    }
+
+    @Test func newestVersionMustBeTheContentVersion() throws {
+        let problems = try Self.changelogProblems(Self.editingVersions { $0[0]["version"] = "2026.12.2" })
+        #expect(problems == ["changelog.json: the newest version is '2026.12.2', but the knowledge base's content version is '2026.12.1'"])
+        let empty = try Self.changelogProblems { $0["versions"] = [[String: Any]]() }
+        #expect(empty == ["changelog.json: the newest version is 'none', but the knowledge base's content version is '2026.12.1'"])
+    }
+
+    @Test func versionsMustBeUniqueAndNewestFirst() throws {
+        let repeated = try Self.changelogProblems(Self.editingVersions { $0[1]["version"] = "2026.12.1" })
+        #expect(repeated == ["changelog.json: 2026.12.1: version listed more than once"])
+        let older = try Self.changelogProblems(Self.editingVersions { versions in
+            var next = versions[1]
+            next["version"] = "2026.11.2"
+            versions.append(next)
+        })
+        #expect(older == ["changelog.json: 2026.11.2: versions are not newest first (2026.11.1 is listed before it)"])
+        let badlyNamed = try Self.changelogProblems(Self.editingVersions { $0[1]["version"] = "November" })
+        #expect(badlyNamed == ["changelog.json: November: version is not YEAR.MONTH.N"])
+        let earlierDate = try Self.changelogProblems(Self.editingVersions { $0[0]["date"] = "2026-11-01" })
+        #expect(earlierDate == ["changelog.json: 2026.11.1: dates are not newest first (2026.12.1 is dated 2026-11-01, before 2026-11-28)"])
+    }
+
+    @Test func eachVersionNeedsADateAndAChange() throws {
+        let problems = try Self.changelogProblems(Self.editingVersions { versions in
+            versions[1]["date"] = "2026-02-30"
+            versions[1]["changes"] = [String]()
+        })
+        #expect(problems == [
+            "changelog.json: 2026.11.1: date '2026-02-30' is not a date (YYYY-MM-DD)", "changelog.json: 2026.11.1: lists no change",
+        ])
+        let blank = try Self.changelogProblems(Self.editingVersions { $0[0]["changes"] = ["Something.", " "] })
+        #expect(blank == ["changelog.json: 2026.12.1: a change is empty"])
+        let missing = try Self.editing("changelog.json", Self.editingVersions { $0[0]["date"] = nil })
+        #expect {
+            _ = try KnowledgeBase(files: missing)
+        } throws: { error in
+            "\(error)" == "changelog.json: versions[0].date: missing"
+        }
+    }
+
+    @Test func signOffNamesBothReviewerAndDateOrNeither() throws {
+        func signOff(_ by: Any, _ on: Any) throws -> [String] {
+            try Self.changelogProblems { $0["signOff"] = ["reviewedBy": by, "reviewedOn": on] }
+        }
+        #expect(try signOff("Dr A. Example, pain medicine", "2026-12-05") == [])
+        #expect(try signOff(NSNull(), NSNull()) == [])
+        #expect(try signOff("", "") == [])
+        #expect(try signOff("Dr A. Example", NSNull()) == ["changelog.json: signOff: reviewedBy is set but reviewedOn is empty"])
+        #expect(try signOff(NSNull(), "2026-12-05") == ["changelog.json: signOff: reviewedOn is set but reviewedBy is empty"])
+        #expect(try signOff("Dr A. Example", "5 December 2026") == [
+            "changelog.json: signOff: reviewedOn '5 December 2026' is not a date (YYYY-MM-DD)",
+        ])
+        #expect(try signOff("Dr A. Example", "2026-12-03") == [
+            "changelog.json: signOff: reviewedOn 2026-12-03 is before the newest version 2026.12.1 (2026-12-04)",
+        ])
+        let signed = try KnowledgeBase(files: try Self.editing("changelog.json") {
+            $0["signOff"] = ["reviewedBy": "Dr A. Example", "reviewedOn": "2026-12-04"]
+        })
+        #expect(signed.changelog.signOff.isSigned)
+    }
+
+    @Test func datesAndVersionNumbers() {
+        for good in ["2026-12-04", "2024-02-29", "2000-02-29", "1999-12-31"] { #expect(Changelog.isDate(good), "\(good)") }
+        for bad in ["", "2026-1-04", "2026-13-01", "2026-00-10", "2026-04-31", "2023-02-29", "1900-02-29", "2026/12/04", "２026-12-04", "2026-12-04T00:00"] {
+            #expect(!Changelog.isDate(bad), "\(bad)")
+        }
+        #expect(Changelog.versionNumbers("2026.12.1") == [2026, 12, 1])
+        for bad in ["", "2026.12", "2026.12.1.1", "2026..1", "v2026.12.1", "2026.12.-1"] {
+            #expect(Changelog.versionNumbers(bad) == nil, "\(bad)")
+        }
+    }
+
+    // MARK: - Rule tables
+
+    @Test func ruleTablesKeepEachRequestAsWritten() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        #expect(knowledgeBase.triageRuleTable.rows.count >= 2 * knowledgeBase.triageRules.count)
+        let first = try #require(knowledgeBase.triageRuleTable.rows.first)
+        #expect(first.rule == "cauda-equina-signs" && first.fires && first.outcome == .emergency)
+        #expect(first.request == #"{"injection":"epidural-steroid","hoursSinceInjection":30,"symptoms":["saddle-numbness"]}"#)
+        let fever = try #require(knowledgeBase.reviewRuleTable.rows(for: "fever-postpone").first)
+        #expect(fever.request == #"{"injection":"facet-joint","temperatureC":38.0}"#)
+        #expect(fever.outcome == .postpone)
+    }
+
+    @Test func ruleTableRowNamingAnUnknownRuleIsReported() throws {
+        let files = try Self.editing("triage-rule-table.json") { object in
+            var rows = try #require(object["rows"] as? [[String: Any]])
+            rows[2]["rule"] = "no-such-rule"
+            rows[3]["why"] = " "
+            object["rows"] = rows
+        }
+        #expect(try Self.problems(files) == [
+            "triage-rule-table.json: rows[2]: names unknown rule 'no-such-rule'", "triage-rule-table.json: rows[3]: why is empty",
+        ])
+        let review = try Self.editing("review-rule-table.json") { object in
+            var rows = try #require(object["rows"] as? [[String: Any]])
+            rows[0]["rule"] = "cauda-equina-signs"
+            object["rows"] = rows
+        }
+        #expect(try Self.problems(review) == ["review-rule-table.json: rows[0]: names unknown rule 'cauda-equina-signs'"])
+    }
+
+    @Test func ruleTableRowWithAWrongFieldFailsToLoadNamingIt() throws {
+        func loadError(_ name: String, _ edit: @escaping (inout [String: Any]) -> Void) throws -> String {
+            let files = try Self.editing(name) { object in
+                var rows = try #require(object["rows"] as? [[String: Any]])
+                edit(&rows[1])
+                object["rows"] = rows
+            }
+            do {
+                _ = try KnowledgeBase(files: files)
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(try loadError("triage-rule-table.json") { $0["level"] = "soon" }.hasPrefix("triage-rule-table.json: rows[1].level: "))
+        #expect(try loadError("review-rule-table.json") { $0["level"] = $0.removeValue(forKey: "decision") } == "review-rule-table.json: rows[1].level: not a field of a row (the fields are rule, fires, decision, request, why)")
+        #expect(try loadError("triage-rule-table.json") { $0["request"] = "{}" }.hasPrefix("triage-rule-table.json: rows[1].request: "))
+        #expect(try loadError("triage-rule-table.json") { $0["fires"] = nil } == "triage-rule-table.json: rows[1].fires: missing")
+    }
+
+    @Test func jsonTextKeepsMembersNumbersAndStringsAsWritten() {
+        let text = #"{"about": "x", "rows": [ {"request": { "a" : 38.0, "b": [1 , "s p\"a{c}e" ], "c": {}}, "why": "w"}, {"why": 1}, 7 ], "z": []}"#
+        #expect(JSONText.members("request", ofElementsOf: "rows", in: Array(text.utf8)) == [
+            #"{"a":38.0,"b":[1,"s p\"a{c}e"],"c":{}}"#, nil, nil,
+        ])
+        #expect(JSONText.members("request", ofElementsOf: "none", in: Array(text.utf8)) == [])
+        #expect(JSONText.members("request", ofElementsOf: "rows", in: Array("[]".utf8)) == [])
     }
 
     @Test func kebabCase() {

@@ -98,5 +98,28 @@ struct TriageIntegrationTests {
         let rules = try #require(try Self.object(response.body)["items"] as? [[String: Any]])
         #expect(rules.count >= 40)
         #expect(rules.allSatisfy { ($0["sources"] as? [String])?.isEmpty == false })
+        #expect(rules.allSatisfy { ($0["rows"] as? [Any])?.isEmpty == false })
+        #expect(response.header("Vary") == "Accept")
+    }
+
+    /// The printable rule book over the wire: large, cached per representation.
+    @Test func ruleBookPageOverTheWire() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let client = try CurlClient()
+        let page = try client.request("GET", "\(server.baseURL)/v1/triage/rules", headers: ["Accept: text/html"])
+        #expect(page.status == 200)
+        #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(page.header("Vary") == "Accept")
+        #expect(page.text.contains("Not yet signed off"))
+        #expect(page.text.contains("id=\"rule-cauda-equina-signs\"") && page.text.contains("id=\"rule-symptoms-need-care\""))
+        #expect(page.text.hasSuffix("</html>\n"))
+        #expect(!page.text.lowercased().contains("<script"))
+        let etag = try #require(page.header("ETag"))
+        let again = try client.request(
+            "GET", "\(server.baseURL)/v1/triage/rules", headers: ["Accept: text/html", "If-None-Match: \(etag)"])
+        #expect(again.status == 304)
+        let json = try client.request("GET", "\(server.baseURL)/v1/triage/rules", headers: ["If-None-Match: \(etag)"])
+        #expect(json.status == 200 && json.header("ETag") != etag)
     }
 }

@@ -17,7 +17,12 @@ extension KnowledgeBase {
     ///   medications → sources;
     /// - every side effect of the seed article is present and marked so;
     /// - every source is cited, and source ids are unique kebab-case;
-    /// - patient-facing text is present.
+    /// - patient-facing text is present;
+    /// - the changelog's newest version is ``contentVersion``, versions are
+    ///   unique and newest first, each with a date and at least one change, and
+    ///   the sign-off names both a reviewer and a date (on or after the newest
+    ///   version's) or neither;
+    /// - every row of the rule tables names a rule that exists and says why.
     public func integrityProblems() -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
         func problem(_ location: String, _ message: String) {
@@ -219,7 +224,61 @@ extension KnowledgeBase {
         for entry in symptoms where entry.label.isEmpty || entry.description.isEmpty {
             problem("symptoms.json: \(entry.code.rawValue)", "label or description is empty")
         }
+        checkChangelog(problem)
+        func checkTable<Outcome>(_ file: String, _ table: RuleTable<Outcome>, rules: Set<String>) {
+            for (index, row) in table.rows.enumerated() {
+                if !rules.contains(row.rule) { problem("\(file): rows[\(index)]", "names unknown rule '\(row.rule)'") }
+                if Self.isBlank(row.why) { problem("\(file): rows[\(index)]", "why is empty") }
+            }
+        }
+        checkTable("triage-rule-table.json", triageRuleTable, rules: Set(triageRules.map(\.id)))
+        checkTable("review-rule-table.json", reviewRuleTable, rules: Set(reviewRules.map(\.id) + [reviewSymptomTriage.ruleID]))
         return problems
+    }
+
+    /// The changelog agrees with ``contentVersion``, runs newest first, and is signed off in full or not at all.
+    private func checkChangelog(_ problem: (String, String) -> Void) {
+        let versions = changelog.versions
+        if versions.first?.version != Self.contentVersion {
+            problem(
+                "changelog.json", "the newest version is '\(versions.first?.version ?? "none")', "
+                    + "but the knowledge base's content version is '\(Self.contentVersion)'")
+        }
+        var seen = Set<String>()
+        for (index, entry) in versions.enumerated() {
+            let location = "changelog.json: \(entry.version.isEmpty ? "versions[\(index)]" : entry.version)"
+            if !seen.insert(entry.version).inserted { problem(location, "version listed more than once") }
+            let numbers = Changelog.versionNumbers(entry.version)
+            if numbers == nil { problem(location, "version is not YEAR.MONTH.N") }
+            if !Changelog.isDate(entry.date) { problem(location, "date '\(entry.date)' is not a date (YYYY-MM-DD)") }
+            if entry.changes.isEmpty { problem(location, "lists no change") }
+            if entry.changes.contains(where: { Self.isBlank($0) }) { problem(location, "a change is empty") }
+            guard index > 0 else { continue }
+            let newer = versions[index - 1]
+            // Newest first: the entry above is the higher version (an equal one is a repeat, reported above).
+            if let numbers, let newerNumbers = Changelog.versionNumbers(newer.version), numbers != newerNumbers,
+                !numbers.lexicographicallyPrecedes(newerNumbers)
+            {
+                problem(location, "versions are not newest first (\(newer.version) is listed before it)")
+            }
+            if Changelog.isDate(entry.date), Changelog.isDate(newer.date), newer.date < entry.date {
+                problem(location, "dates are not newest first (\(newer.version) is dated \(newer.date), before \(entry.date))")
+            }
+        }
+        let signOff = changelog.signOff
+        let location = "changelog.json: signOff"
+        switch (Self.isBlank(signOff.reviewedBy), Self.isBlank(signOff.reviewedOn)) {
+        case (true, true): break
+        case (false, true): problem(location, "reviewedBy is set but reviewedOn is empty")
+        case (true, false): problem(location, "reviewedOn is set but reviewedBy is empty")
+        case (false, false):
+            let date = signOff.reviewedOn ?? ""
+            if !Changelog.isDate(date) {
+                problem(location, "reviewedOn '\(date)' is not a date (YYYY-MM-DD)")
+            } else if let newest = versions.first, Changelog.isDate(newest.date), date < newest.date {
+                problem(location, "reviewedOn \(date) is before the newest version \(newest.version) (\(newest.date))")
+            }
+        }
     }
 
     /// The side effects the original patient article names (marked (seed) in the clinical facts).
@@ -239,6 +298,9 @@ extension KnowledgeBase {
         default: return false
         }
     }
+
+    /// Absent, empty or only spaces and tabs.
+    static func isBlank(_ text: String?) -> Bool { text?.allSatisfy({ $0 == " " || $0 == "\t" }) ?? true }
 
     static func isKebabCase(_ text: String) -> Bool {
         guard let first = text.utf8.first, let last = text.utf8.last, first != UInt8(ascii: "-"),

@@ -15,10 +15,13 @@ public struct KnowledgeBase: Sendable {
     public static let fileNames = [
         "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
         "side-effects.json", "triage-rules.json", "warning-signs.json", "checklist-items.json", "review-rules.json",
+        "changelog.json", "triage-rule-table.json", "review-rule-table.json",
     ]
 
-    /// The human version of the content; raise it with each reviewed change.
-    public static let contentVersion = "2026.11.1"
+    /// The human version of the content; raise it with each reviewed change,
+    /// together with a new newest entry of `changelog.json` (the integrity check
+    /// requires that they agree).
+    public static let contentVersion = "2026.12.1"
 
     public let sources: [Source]
     public let medications: [MedicationEntry]
@@ -42,6 +45,12 @@ public struct KnowledgeBase: Sendable {
     public let reviewRules: [ReviewRule]
     /// How the review triages reported symptoms.
     public let reviewSymptomTriage: ReviewSymptomTriage
+    /// What changed in each reviewed version, and the clinician's sign-off.
+    public let changelog: Changelog
+    /// For every triage rule, requests where it fires and close ones where it does not.
+    public let triageRuleTable: RuleTable<TriageLevel>
+    /// The same for every review rule and the review's symptom triage.
+    public let reviewRuleTable: RuleTable<ReviewDecision>
     /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
     public let version: String
 
@@ -145,6 +154,17 @@ public struct KnowledgeBase: Sendable {
             return rule
         }
         reviewSymptomTriage = reviewFile.symptomTriage
+        changelog = try decode("changelog.json", as: Changelog.self)
+        func ruleTable<Outcome>(_ name: String) throws -> RuleTable<Outcome> {
+            let file = try decode(name, as: RuleTable<Outcome>.File.self)
+            let requests = JSONText.members("request", ofElementsOf: "rows", in: Array(files[name] ?? Data()))
+            guard let table = RuleTable(file, requests: requests) else {
+                throw LoadError(file: name, message: "rows: a request could not be read as written")
+            }
+            return table
+        }
+        triageRuleTable = try ruleTable("triage-rule-table.json")
+        reviewRuleTable = try ruleTable("review-rule-table.json")
         sideEffectsByID = OrdinalTable(sideEffects.map { ($0.id, $0) })
         injectionsByID = OrdinalTable(injections.map { ($0.id, $0) })
         symptomsByCode = OrdinalTable(symptoms.map { ($0.code, $0) })

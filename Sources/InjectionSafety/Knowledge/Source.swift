@@ -6,5 +6,7 @@ public struct Source: Sendable, Codable, Hashable, Identifiable {
     public var reference: String
     public var title: String
     public var publisher: String
+    /// What kind of publication it is.
+    public var evidence: EvidenceKind
     public var url: String
 }

@@ -18,7 +18,7 @@ enum ChecklistHandout {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title>
+            <title>\(HTMLPage.escape(title))</title>
             <style>
             body { font: 20px/1.5 "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 42em; margin: 1.5em auto; padding: 0 1em; }
             h1 { font-size: 1.7em; margin-bottom: .2em; }
@@ -35,7 +35,7 @@ enum ChecklistHandout {
             </style>
             </head>
             <body>
-            <h1>\(escape(title))</h1>
+            <h1>\(HTMLPage.escape(title))</h1>
 
             """
         let warnings = items.filter { $0.category == .whenToCall && $0.warningLevel != nil }
@@ -44,10 +44,10 @@ enum ChecklistHandout {
             for level in [TriageLevel.emergency, .urgent, .contactProvider] {
                 let signs = warnings.filter { $0.warningLevel == level }
                 guard !signs.isEmpty else { continue }
-                html += "<section class=\"level \(level.rawValue)\">\n<h3>\(escape(heading(for: level)))</h3>\n<ul>\n"
+                html += "<section class=\"level \(level.rawValue)\">\n<h3>\(HTMLPage.escape(heading(for: level)))</h3>\n<ul>\n"
                 for item in signs {
-                    html += "<li><strong>\(escape(item.title ?? ""))</strong>\n<ul class=\"signs\">\n"
-                    html += item.signs.map { "<li>\(escape($0))</li>\n" }.joined()
+                    html += "<li><strong>\(HTMLPage.escape(item.title ?? ""))</strong>\n<ul class=\"signs\">\n"
+                    html += item.signs.map { "<li>\(HTMLPage.escape($0))</li>\n" }.joined()
                     html += "</ul>\n</li>\n"
                 }
                 html += "</ul>\n</section>\n"
@@ -56,11 +56,11 @@ enum ChecklistHandout {
         for category in ChecklistCategory.allCases {
             let inCategory = items.filter { $0.category == category && $0.warningLevel == nil }
             guard !inCategory.isEmpty else { continue }
-            html += "<h2>\(escape(categoryTitle(category)))</h2>\n<ul>\n"
-            for item in inCategory { html += "<li>\(escape(item.text))</li>\n" }
+            html += "<h2>\(HTMLPage.escape(categoryTitle(category)))</h2>\n<ul>\n"
+            for item in inCategory { html += "<li>\(HTMLPage.escape(item.text))</li>\n" }
             html += "</ul>\n"
         }
-        html += "<p class=\"disclaimer\">\(escape(disclaimer))</p>\n</body>\n</html>\n"
+        html += "<p class=\"disclaimer\">\(HTMLPage.escape(disclaimer))</p>\n</body>\n</html>\n"
         return Array(html.utf8)
     }
 
@@ -75,22 +75,6 @@ enum ChecklistHandout {
         case .whenToCall: "When to call"
         case .followUp: "Follow-up"
         }
-    }
-
-    /// HTML text escaping.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 }
 

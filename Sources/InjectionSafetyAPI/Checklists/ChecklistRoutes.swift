@@ -80,12 +80,12 @@ struct ChecklistRoutes: Sendable {
             return response
         }
         let items = builder.checklist(phase, for: patient)
-        if Self.wantsHTML(request.headers["Accept"]) {
+        if HTMLPage.isWanted(accept: request.headers["Accept"]) {
             let name = builder.knowledgeBase.injection(patient.injection)?.name.lowercased() ?? patient.injection.rawValue
             var response = CachedResponse(
                 body: ChecklistHandout.html(phase: phase, injectionName: name, items: items, disclaimer: Self.disclaimer)
             ).response(to: request, extraHeaders: [("Vary", "Accept")])
-            response.contentType = "text/html; charset=utf-8"
+            response.contentType = HTMLPage.mediaType
             return response
         }
         var json = Array(#"{"phase":"#.utf8)
@@ -98,12 +98,6 @@ struct ChecklistRoutes: Sendable {
         Self.appendItems(items, to: &json)
         Self.appendTail(version: builder.knowledgeBase.version, to: &json)
         return CachedResponse(body: json).response(to: request, extraHeaders: [("Vary", "Accept")])
-    }
-
-    /// Whether the client asks for HTML (a browser, or `Accept: text/html`) rather than JSON.
-    static func wantsHTML(_ accept: String?) -> Bool {
-        guard let accept = accept?.lowercased() else { return false }
-        return accept.contains("text/html") && !accept.hasPrefix("application/json")
     }
 
     func review(_ request: HTTPRequest) -> HTTPResponse {

@@ -5,7 +5,9 @@ import InjectionSafety
 /// `POST /v1/triage` and `GET /v1/triage/rules`.
 struct TriageRoutes: Sendable {
     let engine: TriageEngine
+    /// The rule book as JSON, and as a printable HTML page.
     let rulesDocument: CachedResponse
+    let rulesPage: CachedResponse
     let metrics: ApplicationMetrics
 
     /// The answer's JSON (field names are the contract in domain.md), written
@@ -69,40 +71,96 @@ struct TriageRoutes: Sendable {
     }
 
     /// The rule book: what each node type means, the shared definitions, the
-    /// policy for symptoms the patient already had, and every rule, each
-    /// condition also as a sentence (`reads`).
+    /// policy for symptoms the patient already had, every triage and review
+    /// rule with its condition as a sentence (`reads`) and the rows of the rule
+    /// tables about it, the sources with the kind of publication each is, the
+    /// changelog and the clinical sign-off.
     struct RulesDocument: Encodable {
         struct NodeType: Encodable {
             var node: String
             var meaning: String
         }
 
-        /// A rule or a definition with its condition in words beside it.
+        /// A row of a rule table, under the rule it is about.
+        struct Row: Encodable {
+            var fires: Bool
+            /// `level` or `decision`.
+            var outcomeField: String
+            var outcome: String
+            var request: JSONValue
+            var why: String
+
+            init<Outcome>(_ row: RuleTableRow<Outcome>) throws {
+                fires = row.fires
+                outcomeField = Outcome.tableField
+                outcome = row.outcome.rawValue
+                request = try JSONParser.parse(Array(row.request.utf8))
+                why = row.why
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: JSONValue.MemberKey.self)
+                try container.encode(fires, forKey: .init("fires"))
+                try container.encode(outcome, forKey: .init(outcomeField))
+                try container.encode(request, forKey: .init("request"))
+                try container.encode(why, forKey: .init("why"))
+            }
+        }
+
+        /// A rule or a definition with its condition in words beside it, and,
+        /// for a rule, the rows of its rule table.
         struct Readable<Entry: Encodable>: Encodable {
             var entry: Entry
-            var reads: String
+            var reads: String?
+            var rows: [Row]?
 
-            private enum Key: String, CodingKey { case reads }
+            private enum Key: String, CodingKey { case reads, rows }
 
             func encode(to encoder: any Encoder) throws {
                 try entry.encode(to: encoder)
                 var container = encoder.container(keyedBy: Key.self)
-                try container.encode(reads, forKey: .reads)
+                try container.encodeIfPresent(reads, forKey: .reads)
+                try container.encodeIfPresent(rows, forKey: .rows)
             }
+        }
+
+        /// The pre-procedure review: how it triages reported symptoms, and its rules.
+        struct Review: Encodable {
+            var symptomTriage: Readable<ReviewSymptomTriage>
+            var rules: [Readable<ReviewRule>]
         }
 
         var nodeTypes: [NodeType]
         var definitions: [Readable<TriageDefinition>]
         var preExistingSymptoms: PreExistingSymptomPolicy
         var items: [Readable<TriageRule>]
+        var review: Review
+        var sources: [Source]
+        var changelog: [Changelog.Version]
+        var signOff: Changelog.SignOff
         var knowledgeBaseVersion: String
         var disclaimer: String
 
-        init(_ knowledgeBase: KnowledgeBase) {
+        init(_ knowledgeBase: KnowledgeBase) throws {
+            func rows<Outcome>(_ table: RuleTable<Outcome>, _ rule: String) throws -> [Row] {
+                try table.rows(for: rule).map(Row.init)
+            }
             nodeTypes = TriageCondition.nodeTypes.map { NodeType(node: $0.node, meaning: $0.meaning) }
             definitions = knowledgeBase.triageDefinitions.map { Readable(entry: $0, reads: $0.when.reading) }
             preExistingSymptoms = knowledgeBase.preExistingSymptoms
-            items = knowledgeBase.triageRules.map { Readable(entry: $0, reads: $0.when.reading) }
+            items = try knowledgeBase.triageRules.map {
+                Readable(entry: $0, reads: $0.when.reading, rows: try rows(knowledgeBase.triageRuleTable, $0.id))
+            }
+            let symptomTriage = knowledgeBase.reviewSymptomTriage
+            review = Review(
+                symptomTriage: Readable(
+                    entry: symptomTriage, rows: try rows(knowledgeBase.reviewRuleTable, symptomTriage.ruleID)),
+                rules: try knowledgeBase.reviewRules.map {
+                    Readable(entry: $0, reads: $0.when.reading, rows: try rows(knowledgeBase.reviewRuleTable, $0.id))
+                })
+            sources = knowledgeBase.sources
+            changelog = knowledgeBase.changelog.versions
+            signOff = knowledgeBase.changelog.signOff
             knowledgeBaseVersion = knowledgeBase.version
             disclaimer = TriageEngine.disclaimer
         }
@@ -113,7 +171,8 @@ struct TriageRoutes: Sendable {
         engine = TriageEngine(knowledgeBase: knowledgeBase)
         rulesDocument = CachedResponse(
             body: Array(
-                try CatalogueDocuments.makeEncoder().encode(RulesDocument(knowledgeBase))))
+                try CatalogueDocuments.makeEncoder().encode(try RulesDocument(knowledgeBase))))
+        rulesPage = CachedResponse(body: RuleBookPage.html(knowledgeBase))
     }
 
     func register(in router: inout Router) {
@@ -121,8 +180,19 @@ struct TriageRoutes: Sendable {
             triage(request)
         }
         router.add(.get, "/v1/triage/rules") { request, _ in
-            CatalogueRoutes.noQuery(request) ?? rulesDocument.response(to: request)
+            rules(request)
         }
+    }
+
+    /// The rule book as JSON, or with `Accept: text/html` as one printable page.
+    func rules(_ request: HTTPRequest) -> HTTPResponse {
+        if let problem = CatalogueRoutes.noQuery(request) { return problem }
+        guard HTMLPage.isWanted(accept: request.headers["Accept"]) else {
+            return rulesDocument.response(to: request, extraHeaders: [("Vary", "Accept")])
+        }
+        var response = rulesPage.response(to: request, extraHeaders: [("Vary", "Accept")])
+        response.contentType = HTMLPage.mediaType
+        return response
     }
 
     func triage(_ request: HTTPRequest) -> HTTPResponse {
