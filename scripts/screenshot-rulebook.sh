@@ -11,16 +11,10 @@ command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=n
 bin_path="$(swift build --show-bin-path)"
 [ -x "$bin_path/injection-safety-server" ] || swift build --product injection-safety-server
 work="$(mktemp -d)"
-"$bin_path/injection-safety-server" --host 127.0.0.1 --port 0 --log-format json >"$work/log" 2>&1 &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-port=""
-for _ in $(seq 1 100); do
-  port="$(grep -o '"port":"[0-9]*"' "$work/log" | head -n 1 | grep -o '[0-9]\+' || true)"
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "the server did not start"; cat "$work/log"; exit 1; }
+. scripts/lib/server.sh
+trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+start_server "$bin_path/injection-safety-server" "$work/log"
+port="$SERVER_PORT"
 curl -sf -H 'Accept: text/html' "http://127.0.0.1:$port/v1/triage/rules" -o "$work/rulebook.html"
 grep -qi '<script' "$work/rulebook.html" && { echo "the rule book must not contain scripts"; exit 1; }
 grep -q '<h1>Triage rule book</h1>' "$work/rulebook.html" || { echo "not the rule book page"; exit 1; }
