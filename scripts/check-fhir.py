@@ -10,12 +10,15 @@ and checks the review's decision.
 """
 import argparse
 import json
+import os
 import sys
-import urllib.request
 from pathlib import Path
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import client  # noqa: E402  (scripts/lib/client.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,14 +43,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True)
     base = parser.parse_args().server.rstrip("/")
-    with urllib.request.urlopen(f"{base}/v1/symptoms", timeout=10) as response:
-        codes = [entry["code"] for entry in json.loads(response.read())["items"]]
+    codes = [entry["code"] for entry in client.request(base, "/v1/symptoms").json()["items"]]
     for injection in INJECTIONS:
-        request = urllib.request.Request(f"{base}/v1/checklists/pre-procedure?injection={injection}",
-                                         headers={"Accept": "application/fhir+json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.headers["Content-Type"] == "application/fhir+json", response.headers["Content-Type"]
-            document = json.loads(response.read())
+        response = client.request(base, f"/v1/checklists/pre-procedure?injection={injection}",
+                                  headers={"Accept": "application/fhir+json"})
+        assert response.status == 200 and response.content_type == "application/fhir+json", response.content_type
+        document = response.json()
         Questionnaire.model_validate(document)
         ids = set(link_ids(document["item"]))
         missing = set(enable_when_targets(document["item"])) - ids
@@ -60,10 +61,10 @@ def main():
     # The same answer seeds the FHIR fuzzing corpus (Fuzz/make-corpus.py).
     answer = json.loads((ROOT / "Tests/Fixtures/fhir/questionnaire-response-full.json").read_text())
     QuestionnaireResponse.model_validate(answer)
-    request = urllib.request.Request(f"{base}/v1/checklists/pre-procedure/review", data=json.dumps(answer).encode(),
-                                     headers={"Content-Type": "application/fhir+json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        review = json.loads(response.read())
+    response = client.request(base, "/v1/checklists/pre-procedure/review", "POST",
+                              headers={"Content-Type": "application/fhir+json"}, body=json.dumps(answer).encode())
+    assert response.status == 200, response.status
+    review = response.json()
     assert review["decision"] == "postpone", review["decision"]
     rules = {reason["ruleId"] for reason in review["reasons"]}
     # The answer chooses symptoms and a fever: they are triaged, and the answer says how soon to get care.

@@ -10,15 +10,17 @@ components for $ref). Exits non-zero on the first mismatch it reports.
 """
 import argparse
 import json
+import os
 import sys
-import urllib.error
-import urllib.request
 
 import yaml
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import client  # noqa: E402  (scripts/lib/client.py)
 
 # (path, expected status[, request headers]): successful and failing requests for each GET operation.
 REQUESTS = [
@@ -99,15 +101,8 @@ def check_server(spec, base):
             print(f"FAIL {path}: no {method.upper()} operation in the spec")
             failures += 1
             continue
-        request = urllib.request.Request(base + path, method=method.upper(), headers=headers)
-        if body is not None:
-            request.data = json.dumps(body).encode()
-            request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, body, ctype = response.status, response.read(), response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as error:
-            status, body, ctype = error.code, error.read(), error.headers.get("Content-Type", "")
+        response = client.request(base, path, method, headers=headers, json_body=body)
+        status, body, ctype = response.status, response.body, response.content_type
         if status != expected:
             print(f"FAIL {path}: status {status}, expected {expected}")
             failures += 1
