@@ -19,22 +19,61 @@ public struct TriageEngine: Sendable {
         let symptoms: [Symptom]
         /// Its tests of facts that no symptom or reading can change (on the path of `all` nodes).
         let contextTests: [TriageCondition]
+        /// Whether its side effect follows only a corticosteroid.
+        let requiresCorticosteroid: Bool
+        /// Symptoms of which at least one must be reported for it to match,
+        /// or nil when it can match without any (e.g. on a reading alone).
+        let requiredSymptoms: [Symptom]?
 
         init(
-            rule: TriageRule, index: Int, symptoms: [Symptom], contextTests: [TriageCondition]
+            rule: TriageRule, index: Int, symptoms: [Symptom], contextTests: [TriageCondition],
+            requiresCorticosteroid: Bool
         ) {
             self.rule = rule
             self.index = index
             self.symptoms = symptoms
             self.contextTests = contextTests
+            self.requiresCorticosteroid = requiresCorticosteroid
+            requiredSymptoms = Self.requiredSymptoms(rule.when)
+        }
+
+        /// Symptoms of which one must be reported for `condition` to hold:
+        /// those of a symptom test on the path of `all` nodes (through
+        /// definitions), or for an `any`, of every branch together.
+        static func requiredSymptoms(_ condition: TriageCondition) -> [Symptom]? {
+            switch condition {
+            case .anySymptom(let codes), .allSymptoms(let codes), .anySevere(let codes), .anyWorsening(let codes),
+                .anySevereOrWorsening(let codes), .anySteady(let codes), .anyNotSevere(let codes):
+                return codes
+            case .all(let children):
+                return children.lazy.compactMap(requiredSymptoms).first
+            case .definition(let named):
+                return named.resolved.first.flatMap(requiredSymptoms)
+            case .any(let children):
+                var all: [Symptom] = []
+                for child in children {
+                    guard let codes = requiredSymptoms(child) else { return nil }
+                    all += codes
+                }
+                return children.isEmpty ? nil : all
+            default:
+                return nil
+            }
         }
     }
 
-    /// One warning sign with its level and the prepared rules it stands for.
-    private struct PreparedSign: Sendable {
+    /// One warning sign with its level and the prepared rules it stands for
+    /// (a reference, so walking the signs for each request copies nothing).
+    private final class PreparedSign: Sendable {
         let part: WarningSignItem.Part
         let level: TriageLevel
         let rules: [PreparedRule]
+
+        init(part: WarningSignItem.Part, level: TriageLevel, rules: [PreparedRule]) {
+            self.part = part
+            self.level = level
+            self.rules = rules
+        }
     }
 
     /// Told with every triage answer.
@@ -51,7 +90,8 @@ public struct TriageEngine: Sendable {
         self.knowledgeBase = knowledgeBase
         let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
             PreparedRule(
-                rule: rule, index: index, symptoms: rule.when.symptoms.sorted(), contextTests: Self.contextTests(rule.when))
+                rule: rule, index: index, symptoms: rule.when.symptoms.sorted(), contextTests: Self.contextTests(rule.when),
+                requiresCorticosteroid: rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.requiresCorticosteroid } ?? false)
         }
         self.prepared = prepared
         var byID: [String: PreparedRule] = [:]
@@ -79,7 +119,11 @@ public struct TriageEngine: Sendable {
             reduced.symptoms.removeAll { $0.isPreExisting && !policy.countWhateverHistory.contains($0.code) }
             withoutOld = reduced
         }
-        for entry in prepared where entry.rule.when.holds(for: request) {
+        for entry in prepared {
+            if let required = entry.requiredSymptoms, !required.contains(where: { request.report(for: $0) != nil }) {
+                continue
+            }
+            guard entry.rule.when.holds(for: request) else { continue }
             matched[entry.index] = true
             let triggering = entry.symptoms.filter { request.report(for: $0) != nil }
             for symptom in triggering { explained[symptom.ordinal] = true }
@@ -121,10 +165,17 @@ public struct TriageEngine: Sendable {
         // sign's own tests hold, and one of its rules has not matched and
         // could (its fixed facts hold, its effect can follow these medicines).
         var watchFor: [String] = []
+        // Whether each rule can still apply, worked out once per rule: 0 not
+        // yet known, 1 yes, 2 no (a rule stands behind several signs).
+        var canStillApply = [UInt8](repeating: 0, count: prepared.count)
         for sign in signs where sign.level < level && sign.part.applies(to: request) {
             let open = sign.rules.contains { entry in
-                !matched[entry.index] && entry.contextTests.allSatisfy({ $0.holds(for: request) })
-                    && isPossible(entry.rule.sideEffect, request)
+                if canStillApply[entry.index] == 0 {
+                    let can = !matched[entry.index] && entry.contextTests.allSatisfy({ $0.holds(for: request) })
+                        && (!entry.requiresCorticosteroid || request.medicationsGiven.contains(.corticosteroid))
+                    canStillApply[entry.index] = can ? 1 : 2
+                }
+                return canStillApply[entry.index] == 1
             }
             if open { watchFor.append(sign.part.text) }
         }
@@ -149,14 +200,6 @@ public struct TriageEngine: Sendable {
             level: level, action: Self.action(for: level), reasons: reasons, possibleSideEffects: possible,
             watchFor: watchFor, selfCare: selfCare, followUp: Self.followUp(for: level),
             knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
-    }
-
-    /// Whether a side effect can follow these medications: warning signs of a
-    /// steroid-only effect are left out when no steroid was given. Nothing else
-    /// is filtered (a sign like a stroke's stays whatever the injection).
-    private func isPossible(_ id: SideEffectID?, _ request: TriageRequest) -> Bool {
-        guard let id, let effect = knowledgeBase.sideEffect(id) else { return true }
-        return !effect.requiresCorticosteroid || request.medicationsGiven.contains(.corticosteroid)
     }
 
     /// A condition's tests of the injection, its medications, region and
@@ -215,6 +258,10 @@ public struct TriageEngine: Sendable {
 
     /// Appends the facts of `condition` (of the `any` branches that hold).
     static func appendFacts(_ condition: TriageCondition, _ request: TriageRequest, to facts: inout [String]) {
+        func reading(_ name: String, _ value: Double?, _ relation: String, _ threshold: Double) {
+            guard let value else { return }
+            facts.append(name + " " + format(value) + relation + format(threshold))
+        }
         switch condition {
         case .all(let children):
             for child in children { appendFacts(child, request, to: &facts) }
@@ -224,49 +271,31 @@ public struct TriageEngine: Sendable {
             for child in children where child.holds(for: request) { appendFacts(child, request, to: &facts) }
         case .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening, .anySteady, .anyNotSevere:
             break
-        default:
-            facts.append(contentsOf: leafFacts(condition, request))
-        }
-    }
-
-    /// The facts of one test that is not a symptom test.
-    static func leafFacts(_ condition: TriageCondition, _ request: TriageRequest) -> [String] {
-        switch condition {
-        case .hoursAtMost(let value):
-            return ["hoursSinceInjection \(format(request.hoursSinceInjection)) is at most \(format(value))"]
-        case .hoursAbove(let value):
-            return ["hoursSinceInjection \(format(request.hoursSinceInjection)) is more than \(format(value))"]
-        case .temperatureAtLeast(let value):
-            return request.temperatureC.map { ["temperatureC \(format($0)) is at least \(format(value))"] } ?? []
-        case .glucoseAtLeast(let value):
-            return request.bloodGlucoseMgDl.map { ["bloodGlucoseMgDl \(format($0)) is at least \(format(value))"] } ?? []
-        case .systolicAtLeast(let value):
-            return request.systolicBloodPressure.map { ["systolicBloodPressure \(format($0)) is at least \(format(value))"] } ?? []
-        case .glucoseBelow(let value):
-            return request.bloodGlucoseMgDl.map { ["bloodGlucoseMgDl \(format($0)) is below \(format(value))"] } ?? []
-        case .systolicBelow(let value):
-            return request.systolicBloodPressure.map { ["systolicBloodPressure \(format($0)) is below \(format(value))"] } ?? []
+        case .hoursAtMost(let value): reading("hoursSinceInjection", request.hoursSinceInjection, " is at most ", value)
+        case .hoursAbove(let value): reading("hoursSinceInjection", request.hoursSinceInjection, " is more than ", value)
+        case .temperatureAtLeast(let value): reading("temperatureC", request.temperatureC, " is at least ", value)
+        case .glucoseAtLeast(let value): reading("bloodGlucoseMgDl", request.bloodGlucoseMgDl, " is at least ", value)
+        case .systolicAtLeast(let value): reading("systolicBloodPressure", request.systolicBloodPressure, " is at least ", value)
+        case .glucoseBelow(let value): reading("bloodGlucoseMgDl", request.bloodGlucoseMgDl, " is below ", value)
+        case .systolicBelow(let value): reading("systolicBloodPressure", request.systolicBloodPressure, " is below ", value)
         case .medicationNotGiven(let codes):
-            return ["no \(codes.map(\.rawValue).joined(separator: " or ")) given"]
+            facts.append("no " + codes.map(\.rawValue).joined(separator: " or ") + " given")
         case .regionIs, .regionIsNot:
-            return [request.injectedRegion.map { "region \($0.rawValue)" } ?? "region not given"]
+            facts.append(request.injectedRegion.map { "region " + $0.rawValue } ?? "region not given")
         case .sedated(let flag):
-            return [flag ? "sedated" : "not sedated"]
+            facts.append(flag ? "sedated" : "not sedated")
         case .steroidInjectionsAbove(let value):
-            return ["steroidInjectionsPast12Months \(request.steroidInjectionsPast12Months ?? 0) is more than \(value)"]
+            facts.append("steroidInjectionsPast12Months \(request.steroidInjectionsPast12Months ?? 0) is more than \(value)")
         case .anyCondition(let codes):
-            return codes.filter { request.conditions.contains($0) }.map { "condition \($0.rawValue)" }
+            for code in codes where request.conditions.contains(code) { facts.append("condition " + code.rawValue) }
         case .injectionIn:
-            return ["injection \(request.injection.rawValue)"]
+            facts.append("injection " + request.injection.rawValue)
         case .regionMayBe:
-            return [request.region.map { "region \($0.rawValue)" } ?? "region not given (assumed at risk)"]
+            facts.append(request.region.map { "region " + $0.rawValue } ?? "region not given (assumed at risk)")
         case .medicationGiven(let codes):
-            return codes.filter { request.medicationsGiven.contains($0) }.map { "medication \($0.rawValue)" }
+            for code in codes where request.medicationsGiven.contains(code) { facts.append("medication " + code.rawValue) }
         case .approachIn:
-            return request.approach.map { ["approach \($0.rawValue)"] } ?? []
-        case .all, .any, .definition, .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening,
-            .anySteady, .anyNotSevere:
-            return []
+            if let approach = request.approach { facts.append("approach " + approach.rawValue) }
         }
     }
 
