@@ -45,6 +45,19 @@ struct CatalogueRoutesTests {
         #expect((body["sources"] as? [String])?.isEmpty == false)
     }
 
+    /// Patients read the catalogue: self-care as strings that read true for anyone (the lines for a named condition say
+    /// so; a line withheld from some conditions is left out, since the
+    /// catalogue does not know the reader's).
+    @Test func catalogueSelfCareReadsTrueForAnyReader() throws {
+        let body = try json(TestRouter.respond(.get, "/v1/side-effects/injection-site-pain"))
+        let advice = try #require(body["selfCare"] as? [String])
+        let effect = try #require(TestRouter.knowledgeBase.sideEffect(.injectionSitePain))
+        #expect(advice == effect.selfCare.filter(\.unlessConditions.isEmpty).map(\.text))
+        #expect(advice.contains { $0.hasPrefix("If you take a blood thinner") })
+        #expect(!advice.contains { $0.contains("ibuprofen may help") })
+        #expect(effect.selfCare.contains { $0.text.contains("ibuprofen may help") })
+    }
+
     @Test(arguments: ["/v1/side-effects/no-such-thing", "/v1/injections/spinal-tap"])
     func unknownIDIs404Problem(_ path: String) {
         let response = TestRouter.respond(.get, path)

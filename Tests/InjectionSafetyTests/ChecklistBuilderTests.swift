@@ -24,10 +24,14 @@ struct ChecklistBuilderTests {
             let list = Self.builder.checklist(phase, for: patient)
             let medications = Self.builder.medicationsGiven(patient)
             for item in Self.knowledgeBase.checklistItems where item.phase == phase {
-                let applies = item.appliesTo.isEveryone || item.appliesTo.injections.contains(patient.injection)
+                let excluded = item.appliesTo.unless.map {
+                    $0.injections.contains(patient.injection) || $0.medications.contains(where: medications.contains)
+                        || $0.conditions.contains(where: patient.conditions.contains) || ($0.sedation && patient.sedation)
+                } ?? false
+                let applies = !excluded && (item.appliesTo.isEveryone || item.appliesTo.injections.contains(patient.injection)
                     || item.appliesTo.medications.contains(where: medications.contains)
                     || item.appliesTo.conditions.contains(where: patient.conditions.contains)
-                    || (item.appliesTo.sedation && patient.sedation)
+                    || (item.appliesTo.sedation && patient.sedation))
                 let listed = list.first { $0.id == item.id }
                 #expect((listed != nil) == applies, "\(item.id) for \(patient)")
                 if let listed { #expect(listed.because.isEmpty == item.appliesTo.isEveryone, "\(item.id)") }
@@ -35,6 +39,34 @@ struct ChecklistBuilderTests {
             #expect(list.allSatisfy { $0.phase == phase })
             #expect(zip(list, list.dropFirst()).allSatisfy { $0.category <= $1.category })
         }
+    }
+
+    func ids(_ phase: ChecklistPhase, _ patient: Patient) -> [String] {
+        Self.builder.checklist(phase, for: patient).map(\.id)
+    }
+
+    /// Painkillers after the injection: paracetamol (acetaminophen) first for
+    /// everyone; an anti-inflammatory as the next step only for patients with
+    /// none of the conditions that make it unwise; a warning for those on a
+    /// blood thinner, who bleed easily or have heart failure.
+    @Test func painReliefFollowsTheConditions() {
+        let plain = ids(.postProcedure, Patient(injection: .epiduralSteroid))
+        #expect(plain.contains("pain-relief-paracetamol") && plain.contains("pain-relief-anti-inflammatory"))
+        #expect(!plain.contains("pain-relief-blood-thinner") && !plain.contains("pain-relief-heart-failure"))
+        for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
+            let list = ids(.postProcedure, Patient(injection: .epiduralSteroid, conditions: [condition]))
+            #expect(list.contains("pain-relief-paracetamol") && list.contains("pain-relief-blood-thinner"), "\(condition)")
+            #expect(!list.contains("pain-relief-anti-inflammatory"), "\(condition)")
+        }
+        let heart = ids(.postProcedure, Patient(injection: .facetJoint, conditions: [.heartFailure]))
+        #expect(heart.contains("pain-relief-heart-failure") && !heart.contains("pain-relief-anti-inflammatory"))
+        for condition in [Condition.pregnant, .hypertension] {
+            let list = ids(.postProcedure, Patient(injection: .facetJoint, conditions: [condition]))
+            #expect(list.contains("pain-relief-paracetamol") && !list.contains("pain-relief-anti-inflammatory"), "\(condition)")
+        }
+        let texts = Self.builder.checklist(.postProcedure, for: Patient(injection: .facetJoint)).map(\.text)
+        #expect(!texts.contains { $0.localizedStandardContains("over-the-counter") })
+        #expect(texts.contains { $0.contains("paracetamol (acetaminophen)") })
     }
 
     @Test func conditionItemsSayWhichConditionPutThemThere() throws {

@@ -264,6 +264,37 @@ struct KnowledgeBaseTests {
         #expect(try Self.problems(files).contains { $0.contains("listed more than once") })
     }
 
+    /// Self-care lines are a string (everyone) or an object naming the
+    /// conditions they are for or not for; a line for some conditions says
+    /// whom it is for, because the catalogue shows it to every reader.
+    @Test func selfCareLinesByConditionAreDecodedAndChecked() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        let soreness = try #require(knowledgeBase.sideEffect(.injectionSitePain))
+        #expect(soreness.selfCare.contains { $0.conditions.isEmpty && $0.unlessConditions.isEmpty })
+        #expect(soreness.selfCare.contains { $0.conditions.contains(.anticoagulant) })
+        #expect(soreness.selfCare.contains { $0.unlessConditions.contains(.heartFailure) })
+        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { effect in
+            effect["selfCare"] = [
+                ["text": "Do not take ibuprofen.", "conditions": ["anticoagulant"]],
+                ["text": "If you take a blood thinner, ask first.", "conditions": ["anticoagulant"], "unlessConditions": ["pregnant"]],
+                ["text": " ", "unlessConditions": ["pregnant"]],
+            ]
+        }
+        let problems = try Self.problems(files)
+        #expect(problems.contains { $0.contains("a selfCare line for some conditions begins 'If you") })
+        #expect(problems.contains { $0.contains("names both conditions and unlessConditions") })
+        #expect(problems.contains { $0.contains("a selfCare line is empty") })
+    }
+
+    @Test func emptyChecklistExclusionIsReported() throws {
+        let files = try Self.editingFirst("checklist-items.json", key: "items") { item in
+            var applies = item["appliesTo"] as? [String: Any] ?? [:]
+            applies["unless"] = [String: Any]()
+            item["appliesTo"] = applies
+        }
+        #expect(try Self.problems(files).contains { $0.contains("appliesTo.unless excludes no one") })
+    }
+
     @Test func kebabCase() {
         #expect(KnowledgeBase.isKebabCase("fda-2014-warning"))
         for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a b", "é"] {

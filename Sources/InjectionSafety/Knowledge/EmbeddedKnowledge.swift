@@ -713,7 +713,7 @@ public enum EmbeddedKnowledge {
       "id": "expected-soreness",
       "phase": "post-procedure",
       "category": "monitoring",
-      "text": "The injection site may be sore for a few days. An over-the-counter painkiller and ice can help.",
+      "text": "The injection site may be sore for a few days.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -905,6 +905,88 @@ public enum EmbeddedKnowledge {
       },
       "sources": [
         "clinic-post-injection-instruction-sheets"
+      ]
+    },
+    {
+      "id": "pain-relief-paracetamol",
+      "phase": "post-procedure",
+      "category": "medications",
+      "text": "If you need a painkiller, take paracetamol (acetaminophen) first, unless your doctor has told you otherwise.",
+      "appliesTo": {
+        "injections": [],
+        "medications": [],
+        "conditions": [],
+        "sedation": false
+      },
+      "sources": [
+        "nhs-paracetamol-on-warfarin",
+        "newcastle-pain-spinal-injections",
+        "verywell-cortisone-flare"
+      ]
+    },
+    {
+      "id": "pain-relief-anti-inflammatory",
+      "phase": "post-procedure",
+      "category": "medications",
+      "text": "If paracetamol (acetaminophen) is not enough, an anti-inflammatory painkiller such as ibuprofen may help. Follow the directions on the pack.",
+      "appliesTo": {
+        "injections": [],
+        "medications": [],
+        "conditions": [],
+        "sedation": false,
+        "unless": {
+          "conditions": [
+            "anticoagulant",
+            "antiplatelet",
+            "bleeding-disorder",
+            "heart-failure",
+            "pregnant",
+            "hypertension"
+          ]
+        }
+      },
+      "sources": [
+        "nhs-ibuprofen-who-can-take",
+        "verywell-cortisone-flare"
+      ]
+    },
+    {
+      "id": "pain-relief-blood-thinner",
+      "phase": "post-procedure",
+      "category": "medications",
+      "text": "If you take a blood thinner or bleed easily, do not take ibuprofen, naproxen or extra aspirin for pain unless your doctor says so. They raise the risk of bleeding.",
+      "appliesTo": {
+        "injections": [],
+        "medications": [],
+        "conditions": [
+          "anticoagulant",
+          "antiplatelet",
+          "bleeding-disorder"
+        ],
+        "sedation": false
+      },
+      "sources": [
+        "nhs-paracetamol-on-warfarin",
+        "nhs-ibuprofen-who-can-take"
+      ]
+    },
+    {
+      "id": "pain-relief-heart-failure",
+      "phase": "post-procedure",
+      "category": "medications",
+      "text": "If you have heart failure, do not take ibuprofen, naproxen or other anti-inflammatory painkillers unless your doctor says so. They can make your body hold water and make heart failure worse.",
+      "appliesTo": {
+        "injections": [],
+        "medications": [],
+        "conditions": [
+          "heart-failure"
+        ],
+        "sedation": false
+      },
+      "sources": [
+        "aha-2016-drugs-heart-failure",
+        "fda-2015-nsaid-heart-attack-stroke",
+        "nhs-ibuprofen-who-can-take"
       ]
     },
     {
@@ -1701,7 +1783,32 @@ public enum EmbeddedKnowledge {
       "usualLevel": "self-care",
       "levelNote": "Call the clinic the same day if the pain keeps rising or the site gets red, warm or leaks fluid.",
       "selfCare": [
-        "Take an over-the-counter pain reliever if you need one.",
+        "If you need a painkiller, take paracetamol (acetaminophen) first, unless your doctor has told you otherwise.",
+        {
+          "text": "If paracetamol (acetaminophen) is not enough, an anti-inflammatory painkiller such as ibuprofen may help. Follow the directions on the pack.",
+          "unlessConditions": [
+            "anticoagulant",
+            "antiplatelet",
+            "bleeding-disorder",
+            "heart-failure",
+            "pregnant",
+            "hypertension"
+          ]
+        },
+        {
+          "text": "If you take a blood thinner or bleed easily, do not take ibuprofen, naproxen or extra aspirin for pain unless your doctor says so. They raise the risk of bleeding.",
+          "conditions": [
+            "anticoagulant",
+            "antiplatelet",
+            "bleeding-disorder"
+          ]
+        },
+        {
+          "text": "If you have heart failure, do not take ibuprofen, naproxen or other anti-inflammatory painkillers unless your doctor says so. They can make your body hold water and make heart failure worse.",
+          "conditions": [
+            "heart-failure"
+          ]
+        },
         "Put ice on the sore spot for 20 minutes at a time, with a cloth between the ice and your skin."
       ],
       "seed": true,
@@ -1709,7 +1816,11 @@ public enum EmbeddedKnowledge {
         "plastaras-2012-sacroiliac-complications",
         "newcastle-pain-spinal-injections",
         "baylor-scott-white-spinal-injection-care",
-        "clinic-post-injection-instruction-sheets"
+        "clinic-post-injection-instruction-sheets",
+        "nhs-paracetamol-on-warfarin",
+        "nhs-ibuprofen-who-can-take",
+        "fda-2015-nsaid-heart-attack-stroke",
+        "aha-2016-drugs-heart-failure"
       ]
     },
     {
@@ -1752,7 +1863,32 @@ public enum EmbeddedKnowledge {
       "selfCare": [
         "Rest.",
         "Use ice on the painful area, with a cloth between the ice and your skin.",
-        "Take an over-the-counter pain reliever."
+        "If you need a painkiller, take paracetamol (acetaminophen) first, unless your doctor has told you otherwise.",
+        {
+          "text": "If paracetamol (acetaminophen) is not enough, an anti-inflammatory painkiller such as ibuprofen may help. Follow the directions on the pack.",
+          "unlessConditions": [
+            "anticoagulant",
+            "antiplatelet",
+            "bleeding-disorder",
+            "heart-failure",
+            "pregnant",
+            "hypertension"
+          ]
+        },
+        {
+          "text": "If you take a blood thinner or bleed easily, do not take ibuprofen, naproxen or extra aspirin for pain unless your doctor says so. They raise the risk of bleeding.",
+          "conditions": [
+            "anticoagulant",
+            "antiplatelet",
+            "bleeding-disorder"
+          ]
+        },
+        {
+          "text": "If you have heart failure, do not take ibuprofen, naproxen or other anti-inflammatory painkillers unless your doctor says so. They can make your body hold water and make heart failure worse.",
+          "conditions": [
+            "heart-failure"
+          ]
+        }
       ],
       "seed": true,
       "sources": [
@@ -1760,7 +1896,11 @@ public enum EmbeddedKnowledge {
         "botwin-2000-tfesi-complications",
         "plastaras-2012-sacroiliac-complications",
         "ui-health-after-your-procedure",
-        "verywell-cortisone-flare"
+        "verywell-cortisone-flare",
+        "nhs-paracetamol-on-warfarin",
+        "nhs-ibuprofen-who-can-take",
+        "fda-2015-nsaid-heart-attack-stroke",
+        "aha-2016-drugs-heart-failure"
       ]
     },
     {
@@ -1906,14 +2046,43 @@ public enum EmbeddedKnowledge {
       "selfCare": [
         "Drink plenty of fluids.",
         "A drink with caffeine, such as coffee, may help.",
-        "Take your usual pain reliever."
+        "If you need a painkiller, take paracetamol (acetaminophen) first, unless your doctor has told you otherwise.",
+        {
+          "text": "If paracetamol (acetaminophen) is not enough, an anti-inflammatory painkiller such as ibuprofen may help. Follow the directions on the pack.",
+          "unlessConditions": [
+            "anticoagulant",
+            "antiplatelet",
+            "bleeding-disorder",
+            "heart-failure",
+            "pregnant",
+            "hypertension"
+          ]
+        },
+        {
+          "text": "If you take a blood thinner or bleed easily, do not take ibuprofen, naproxen or extra aspirin for pain unless your doctor says so. They raise the risk of bleeding.",
+          "conditions": [
+            "anticoagulant",
+            "antiplatelet",
+            "bleeding-disorder"
+          ]
+        },
+        {
+          "text": "If you have heart failure, do not take ibuprofen, naproxen or other anti-inflammatory painkillers unless your doctor says so. They can make your body hold water and make heart failure worse.",
+          "conditions": [
+            "heart-failure"
+          ]
+        }
       ],
       "seed": true,
       "sources": [
         "botwin-2000-tfesi-complications",
         "hse-steroid-injections",
         "ui-health-after-your-procedure",
-        "baylor-scott-white-spinal-injection-care"
+        "baylor-scott-white-spinal-injection-care",
+        "nhs-paracetamol-on-warfarin",
+        "nhs-ibuprofen-who-can-take",
+        "fda-2015-nsaid-heart-attack-stroke",
+        "aha-2016-drugs-heart-failure"
       ]
     },
     {
@@ -3460,6 +3629,34 @@ public enum EmbeddedKnowledge {
       "title": "Sampson 2006: second NIAID/FAAN symposium, clinical criteria for diagnosing anaphylaxis (skin or mucosal signs with breathing trouble, low blood pressure or fainting; or two or more of skin signs, breathing trouble, low blood pressure, persistent vomiting or cramps; adult low blood pressure is systolic below 90 mmHg)",
       "publisher": "Journal of Allergy and Clinical Immunology 2006;117:391-7 (table via PubMed Central)",
       "url": "https://pmc.ncbi.nlm.nih.gov/articles/PMC8953896/table/T1/"
+    },
+    {
+      "id": "nhs-paracetamol-on-warfarin",
+      "reference": "none: added in the patient-text review, not in clinical-facts.md",
+      "title": "Can I take paracetamol if I'm on warfarin? (paracetamol is the preferred painkiller for occasional use with warfarin, at the lowest dose that works; aspirin and ibuprofen should generally not be taken as painkillers with warfarin, because they raise the chance of bleeding)",
+      "publisher": "NHS (nhs.uk, common health questions)",
+      "url": "https://www.nhs.uk/chq/Pages/858.aspx"
+    },
+    {
+      "id": "nhs-ibuprofen-who-can-take",
+      "reference": "none: added in the patient-text review, not in clinical-facts.md",
+      "title": "Who can and cannot take ibuprofen (adults): not in pregnancy unless a doctor prescribes it; ask a doctor or pharmacist first with a health problem that raises the chance of bleeding, heart failure, or high blood pressure that is not under control (read from news copies quoting the page)",
+      "publisher": "NHS (nhs.uk), read from copies",
+      "url": "https://www.nhs.uk/medicines/ibuprofen-for-adults/who-can-and-cannot-take-ibuprofen-for-adults/"
+    },
+    {
+      "id": "fda-2015-nsaid-heart-attack-stroke",
+      "reference": "none: added in the patient-text review, not in clinical-facts.md",
+      "title": "FDA Drug Safety Communication, 9 July 2015: non-aspirin anti-inflammatory painkillers (NSAIDs such as ibuprofen, naproxen, diclofenac, celecoxib) increase the chance of a heart attack or stroke, and there is an increased risk of heart failure with their use",
+      "publisher": "U.S. Food and Drug Administration",
+      "url": "http://www.fda.gov/Drugs/DrugSafety/ucm451800.htm"
+    },
+    {
+      "id": "aha-2016-drugs-heart-failure",
+      "reference": "none: added in the patient-text review, not in clinical-facts.md",
+      "title": "Page 2016: drugs that may cause or worsen heart failure, a scientific statement from the American Heart Association (anti-inflammatory painkillers make the body keep salt and water and can worsen heart failure; read from a copy)",
+      "publisher": "Circulation 2016;134:e32-e69 (American Heart Association)",
+      "url": "https://www.ahajournals.org/doi/10.1161/CIR.0000000000000426"
     }
   ]
 }

@@ -129,9 +129,11 @@ public struct TriageEngine: Sendable {
             if open { watchFor.append(sign.part.text) }
         }
         // Advice of each matched rule, most urgent rule first: at self-care and
-        // contact-provider, its own or its side effect's; at urgent, only the
-        // first aid a rule gives itself (a low blood sugar is treated now, while
-        // waiting for the clinic); at emergency, none (the action says it all).
+        // contact-provider, its own or its side effect's (the lines for this
+        // patient's conditions: no anti-inflammatory painkiller on a blood
+        // thinner); at urgent, only the first aid a rule gives itself (a low
+        // blood sugar is treated now, while waiting for the clinic); at
+        // emergency, none (the action says it all).
         var selfCare: [String] = []
         if level != .emergency {
             matchedRules.sort { ($0.level, $0.entry.index) < ($1.level, $1.entry.index) }
@@ -140,7 +142,8 @@ public struct TriageEngine: Sendable {
                 if level == .urgent {
                     advice = entry.rule.selfCare ?? []
                 } else {
-                    advice = entry.rule.selfCare ?? entry.rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare } ?? []
+                    advice = entry.rule.selfCare
+                        ?? entry.rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare(for: request.conditions) } ?? []
                 }
                 for line in advice where !selfCare.contains(line) { selfCare.append(line) }
             }
