@@ -188,6 +188,26 @@ struct TriageEngineTests {
         #expect(noSteroid.watchFor.contains { $0.contains("Slurred speech") })
     }
 
+    /// "The steroid can take 3 to 10 days" only when a steroid was given.
+    @Test func selfCareFollowUpNamesTheSteroidOnlyWhenOneWasGiven() {
+        let steroid = Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 2))
+        #expect(steroid.level == .selfCare)
+        #expect(steroid.followUp.contains("steroid") && steroid.followUp.contains("3 to 10 days"))
+        for request in [
+            TriageRequest(injection: .medialBranchBlock, hoursSinceInjection: 2),
+            TriageRequest(injection: .triggerPoint, hoursSinceInjection: 2),
+            TriageRequest(injection: .epiduralSteroid, medications: [.localAnesthetic, .contrast], hoursSinceInjection: 2),
+        ] {
+            let result = Self.engine.triage(request)
+            #expect(result.level == .selfCare)
+            #expect(!result.followUp.contains("steroid"), "\(request.injection)")
+        }
+        let added = Self.engine.triage(
+            TriageRequest(injection: .triggerPoint, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 2))
+        #expect(added.followUp.contains("steroid"))
+        #expect(TriageEngine.followUp(for: .urgent, corticosteroidGiven: true) == TriageEngine.followUp(for: .urgent, corticosteroidGiven: false))
+    }
+
     /// Painkiller advice follows the patient's conditions: paracetamol
     /// (acetaminophen) first for everyone; an anti-inflammatory only without a
     /// blood thinner, a bleeding disorder, heart failure, pregnancy or high

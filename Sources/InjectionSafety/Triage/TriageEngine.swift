@@ -150,7 +150,8 @@ public struct TriageEngine: Sendable {
         }
         return TriageResult(
             level: level, action: Self.action(for: level), reasons: reasons, possibleSideEffects: possible,
-            watchFor: watchFor, selfCare: selfCare, followUp: Self.followUp(for: level),
+            watchFor: watchFor, selfCare: selfCare,
+            followUp: Self.followUp(for: level, corticosteroidGiven: request.medicationsGiven.contains(.corticosteroid)),
             knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
     }
 
@@ -195,7 +196,10 @@ public struct TriageEngine: Sendable {
         }
     }
 
-    static func followUp(for level: TriageLevel) -> String {
+    /// What to do next, for the patient. At self-care, the steroid's slow
+    /// start is told only when a corticosteroid was given (a medial branch
+    /// block or a trigger point injection usually has none).
+    public static func followUp(for level: TriageLevel, corticosteroidGiven: Bool) -> String {
         switch level {
         case .emergency:
             "Get emergency care first; tell the team which injection you had and when."
@@ -204,8 +208,10 @@ public struct TriageEngine: Sendable {
         case .contactProvider:
             "If it gets worse before you speak to your provider, or a warning sign appears, call sooner."
         case .selfCare:
-            "Most effects settle within a few days; the steroid can take 3 to 10 days to ease your pain. "
-                + "Call your provider if things are not improving after a few days."
+            corticosteroidGiven
+                ? "Most effects settle within a few days. The steroid can take 3 to 10 days to ease your pain. "
+                    + "Call your provider if things are not getting better after a few days."
+                : "Most effects settle within a few days. Call your provider if things are not getting better after a few days."
         }
     }
 
