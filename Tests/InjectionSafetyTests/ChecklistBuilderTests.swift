@@ -69,6 +69,22 @@ struct ChecklistBuilderTests {
         #expect(texts.contains { $0.contains("paracetamol (acetaminophen)") })
     }
 
+    /// A medial branch block is a test: the record that counts is the pain
+    /// every hour in the first 6 to 8 hours, not a daily diary.
+    @Test func medialBranchBlockRecordsThePainHourly() throws {
+        let block = ids(.postProcedure, Patient(injection: .medialBranchBlock))
+        #expect(block.contains("pain-record-after-block") && !block.contains("pain-diary"))
+        let withSteroid = ids(.postProcedure, Patient(injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid]))
+        #expect(withSteroid.contains("pain-record-after-block") && !withSteroid.contains("pain-diary"))
+        for injection in InjectionType.allCases where injection != .medialBranchBlock {
+            let list = ids(.postProcedure, Patient(injection: injection))
+            #expect(list.contains("pain-diary") && !list.contains("pain-record-after-block"), "\(injection)")
+        }
+        let record = try #require(Self.knowledgeBase.checklistItems.first { $0.id == "pain-record-after-block" })
+        #expect(record.text.contains("every hour") && record.text.contains("6 to 8 hours"))
+        #expect(record.sources.contains("uw-health-medial-branch-block-care"))
+    }
+
     @Test func conditionItemsSayWhichConditionPutThemThere() throws {
         let list = Self.builder.checklist(.preProcedure, for: Patient(injection: .facetJoint, conditions: [.diabetes]))
         let diabetes = list.filter { $0.because.contains("diabetes") }

@@ -1014,10 +1014,33 @@ public enum EmbeddedKnowledge {
         "injections": [],
         "medications": [],
         "conditions": [],
-        "sedation": false
+        "sedation": false,
+        "unless": {
+          "injections": [
+            "medial-branch-block"
+          ]
+        }
       },
       "sources": [
         "clinic-post-injection-instruction-sheets"
+      ]
+    },
+    {
+      "id": "pain-record-after-block",
+      "phase": "post-procedure",
+      "category": "follow-up",
+      "text": "This block is a test. Rate your pain every hour for the first 6 to 8 hours and write it down. Rate it while you do things that usually hurt. Do not take painkillers in those hours unless the team says you may. Bring the record to your follow-up visit.",
+      "appliesTo": {
+        "injections": [
+          "medial-branch-block"
+        ],
+        "medications": [],
+        "conditions": [],
+        "sedation": false
+      },
+      "sources": [
+        "uw-health-medial-branch-block-care",
+        "spine-health-medial-branch-block-results"
       ]
     },
     {
@@ -3657,6 +3680,20 @@ public enum EmbeddedKnowledge {
       "title": "Page 2016: drugs that may cause or worsen heart failure, a scientific statement from the American Heart Association (anti-inflammatory painkillers make the body keep salt and water and can worsen heart failure; read from a copy)",
       "publisher": "Circulation 2016;134:e32-e69 (American Heart Association)",
       "url": "https://www.ahajournals.org/doi/10.1161/CIR.0000000000000426"
+    },
+    {
+      "id": "uw-health-medial-branch-block-care",
+      "reference": "none: added in the patient-text review, not in clinical-facts.md",
+      "title": "Care after a medial branch block (HF 5656): rate your pain every 15 minutes in the first hour, then every hour for the next 8 hours, during the activities that usually hurt; do not take pain medicine during the first 8 hours; keep the log for the team",
+      "publisher": "UW Health (University of Wisconsin Hospitals and Clinics)",
+      "url": "https://patient.uwhealth.org/healthfacts/5656"
+    },
+    {
+      "id": "spine-health-medial-branch-block-results",
+      "reference": "none: added in the patient-text review, not in clinical-facts.md",
+      "title": "Medial branch block results: record the pain relief over the next several hours in a pain diary, limit pain medicine in the first 4 to 6 hours so the result is accurate, relief if any lasts the first 4 to 6 hours",
+      "publisher": "Spine-health",
+      "url": "https://www.spine-health.com/treatment/injections/medial-branch-block-results"
     }
   ]
 }
