@@ -85,6 +85,25 @@ struct ChecklistBuilderTests {
         #expect(record.sources.contains("uw-health-medial-branch-block-care"))
     }
 
+    /// No driving, on the day and on the list the patient takes home: 12 to
+    /// 24 hours, or 24 hours after sedation (the one item, not both).
+    @Test(arguments: [ChecklistPhase.dayOfProcedure, .postProcedure])
+    func drivingItemsFollowSedation(_ phase: ChecklistPhase) {
+        let (plain, sedated) = phase == .postProcedure
+            ? ("driving-after-injection", "driving-after-sedation") : ("no-driving", "no-driving-after-sedation")
+        for injection in InjectionType.allCases {
+            let awake = ids(phase, Patient(injection: injection))
+            #expect(awake.contains(plain) && !awake.contains(sedated), "\(injection)")
+            let asleep = ids(phase, Patient(injection: injection, sedation: true))
+            #expect(asleep.contains(sedated) && !asleep.contains(plain), "\(injection)")
+        }
+        let texts = Self.builder.checklist(phase, for: Patient(injection: .facetJoint, sedation: true)).map(\.text)
+        #expect(texts.contains { $0.contains("do not drive for 24 hours") })
+        #expect(Self.builder.checklist(phase, for: Patient(injection: .facetJoint)).contains {
+            $0.category == .transport && $0.text.contains("12 to 24 hours")
+        })
+    }
+
     @Test func conditionItemsSayWhichConditionPutThemThere() throws {
         let list = Self.builder.checklist(.preProcedure, for: Patient(injection: .facetJoint, conditions: [.diabetes]))
         let diabetes = list.filter { $0.because.contains("diabetes") }

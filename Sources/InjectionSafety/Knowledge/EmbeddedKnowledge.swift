@@ -574,7 +574,10 @@ public enum EmbeddedKnowledge {
         "injections": [],
         "medications": [],
         "conditions": [],
-        "sedation": false
+        "sedation": false,
+        "unless": {
+          "sedation": true
+        }
       },
       "sources": [
         "clinic-post-injection-instruction-sheets",
@@ -586,7 +589,7 @@ public enum EmbeddedKnowledge {
       "id": "no-driving-after-sedation",
       "phase": "day-of-procedure",
       "category": "transport",
-      "text": "Because you had sedation, do not drive for 24 hours.",
+      "text": "You had medicine to make you sleepy (sedation), so do not drive for 24 hours. Have someone take you home.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -613,6 +616,41 @@ public enum EmbeddedKnowledge {
       },
       "sources": [
         "clinic-post-injection-instruction-sheets"
+      ]
+    },
+    {
+      "id": "driving-after-injection",
+      "phase": "post-procedure",
+      "category": "transport",
+      "text": "Do not drive for at least 12 to 24 hours after the injection. Ask the clinic how long to wait.",
+      "appliesTo": {
+        "injections": [],
+        "medications": [],
+        "conditions": [],
+        "sedation": false,
+        "unless": {
+          "sedation": true
+        }
+      },
+      "sources": [
+        "clinic-post-injection-instruction-sheets",
+        "baylor-scott-white-spinal-injection-care",
+        "cedars-sinai-facet-snrb"
+      ]
+    },
+    {
+      "id": "driving-after-sedation",
+      "phase": "post-procedure",
+      "category": "transport",
+      "text": "You had medicine to make you sleepy (sedation), so do not drive for 24 hours.",
+      "appliesTo": {
+        "injections": [],
+        "medications": [],
+        "conditions": [],
+        "sedation": true
+      },
+      "sources": [
+        "sharecare-spinal-injection-prep-aftercare"
       ]
     },
     {
