@@ -45,10 +45,15 @@ struct CatalogueRoutesTests {
         #expect((body["sources"] as? [String])?.isEmpty == false)
     }
 
-    /// Patients read the catalogue: self-care as strings that read true for anyone (the lines for a named condition say
+    /// Patients read the catalogue: no clinician note, and self-care as
+    /// strings that read true for anyone (the lines for a named condition say
     /// so; a line withheld from some conditions is left out, since the
     /// catalogue does not know the reader's).
-    @Test func catalogueSelfCareReadsTrueForAnyReader() throws {
+    @Test func catalogueLeavesOutClinicianNotesAndConditionalAdvice() throws {
+        for path in ["/v1/side-effects?limit=100", "/v1/injections"] {
+            let text = String(decoding: TestRouter.respond(.get, path).body, as: UTF8.self)
+            #expect(!text.contains("reviewNote"), "\(path)")
+        }
         let body = try json(TestRouter.respond(.get, "/v1/side-effects/injection-site-pain"))
         let advice = try #require(body["selfCare"] as? [String])
         let effect = try #require(TestRouter.knowledgeBase.sideEffect(.injectionSitePain))

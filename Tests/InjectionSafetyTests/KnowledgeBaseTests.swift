@@ -286,13 +286,17 @@ struct KnowledgeBaseTests {
         #expect(problems.contains { $0.contains("a selfCare line is empty") })
     }
 
-    @Test func emptyChecklistExclusionIsReported() throws {
-        let files = try Self.editingFirst("checklist-items.json", key: "items") { item in
+    @Test func emptyChecklistExclusionAndReviewNoteAreReported() throws {
+        var files = try Self.editingFirst("checklist-items.json", key: "items") { item in
             var applies = item["appliesTo"] as? [String: Any] ?? [:]
             applies["unless"] = [String: Any]()
             item["appliesTo"] = applies
         }
-        #expect(try Self.problems(files).contains { $0.contains("appliesTo.unless excludes no one") })
+        var problems = try Self.problems(files)
+        #expect(problems.contains { $0.contains("appliesTo.unless excludes no one") })
+        files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["reviewNote"] = " " }
+        problems = try Self.problems(files)
+        #expect(problems.contains { $0.contains("reviewNote is empty") })
     }
 
     @Test func kebabCase() {

@@ -81,7 +81,11 @@ public struct ChecklistItem: Sendable, Codable, Hashable {
 public struct ReviewRule: Sendable, Codable, Hashable {
     public var id: String
     public var decision: ReviewDecision
+    /// Why, in plain language (the reason's explanation).
     public var explanation: String
+    /// For clinicians, never shown to patients: what in the rule is the
+    /// service's own choice rather than a source's (a limit, a reading).
+    public var productChoice: String?
     public var sources: [String]
     public var when: TriageCondition
 }

@@ -1281,7 +1281,7 @@ public enum EmbeddedKnowledge {
         "contrast"
       ],
       "optionalMedications": [],
-      "guidance": "needle placed beside the nerve root (imaging method not stated in the sources used)",
+      "guidance": "The needle is placed beside the nerve root.",
       "bleedingRisk": "intermediate",
       "bleedingRiskNote": "Same bleeding-risk class as a transforaminal epidural steroid injection.",
       "sources": [
@@ -1289,7 +1289,8 @@ public enum EmbeddedKnowledge {
         "asra-2018-bleeding-risk-table",
         "lispinemed-spinal-injection-types",
         "aneskey-tfesi-snrb"
-      ]
+      ],
+      "reviewNote": "The imaging method is not stated in the sources used [43][44]."
     },
     {
       "id": "medial-branch-block",
@@ -1346,13 +1347,14 @@ public enum EmbeddedKnowledge {
       "optionalMedications": [],
       "guidance": "fluoroscopy (live X-ray)",
       "bleedingRisk": "low",
-      "bleedingRiskNote": "Low because it is a joint injection; the bleeding-risk sources do not name the sacroiliac joint, so this class is an inference.",
+      "bleedingRiskNote": "Low, as for other joint injections.",
       "sources": [
         "plastaras-2012-sacroiliac-complications",
         "asra-2015-interventional-spine-anticoagulation",
         "asra-2018-bleeding-risk-table",
         "nhs-plymouth-sacroiliac-joint-injection"
-      ]
+      ],
+      "reviewNote": "The bleeding-risk sources [22][23] do not name the sacroiliac joint: the low class is inferred from their class for joint injections."
     },
     {
       "id": "trigger-point",
@@ -1528,7 +1530,8 @@ public enum EmbeddedKnowledge {
     {
       "id": "glucose-very-high-postpone",
       "decision": "postpone",
-      "explanation": "Your blood sugar is 300 mg/dL or higher. This service uses 300 as its limit; some clinics already postpone above 200. A steroid can push blood sugar higher, and very high sugar can lead to a dangerous condition called ketoacidosis. Get your sugar under control first.",
+      "explanation": "Your blood sugar is 300 mg/dL or higher. A steroid can push it even higher, and very high sugar can lead to a dangerous diabetes emergency (ketoacidosis). Get your sugar under control first.",
+      "productChoice": "300 mg/dL is the service's limit for postponing: no injection-specific threshold was found; one clinic postpones above 200 mg/dL [36] (clinical facts §3, Glucose).",
       "sources": [
         "clinic-post-injection-instruction-sheets",
         "dudley-nhs-steroid-injection-diabetes"
@@ -2507,7 +2510,7 @@ public enum EmbeddedKnowledge {
         "class": "unknown",
         "figures": "No published rate found; described as temporary."
       },
-      "onset": "Not stated in the sources.",
+      "onset": "No usual time is known.",
       "duration": "Temporary.",
       "patientNotices": [
         "menstrual-changes"
@@ -2523,7 +2526,8 @@ public enum EmbeddedKnowledge {
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "mersey-care-steroid-injection"
-      ]
+      ],
+      "reviewNote": "Onset is not stated in the sources (clinical facts §2: NF); the patient is told no usual time is known."
     },
     {
       "id": "low-grade-fever",
@@ -2676,8 +2680,8 @@ public enum EmbeddedKnowledge {
         "class": "unknown",
         "figures": "No published rate found."
       },
-      "onset": "Not stated in the sources.",
-      "duration": "Weeks (not confirmed).",
+      "onset": "No usual time is known.",
+      "duration": "It may last for some weeks.",
       "patientNotices": [
         "menstrual-changes"
       ],
@@ -2691,7 +2695,8 @@ public enum EmbeddedKnowledge {
       "seed": true,
       "sources": [
         "mayo-clinic-esi-expert-answers"
-      ]
+      ],
+      "reviewNote": "Onset is not stated in the sources. The duration in weeks is not confirmed: 'up to 3 weeks' appears only in a secondary text (clinical facts: Not confirmed)."
     },
     {
       "id": "immune-suppression",
@@ -2760,7 +2765,7 @@ public enum EmbeddedKnowledge {
         "figures": "Minor infections: less than 1–2 %. Severe infections: 0.01–0.1 %."
       },
       "onset": "Within days.",
-      "duration": "Not stated in the sources; it needs to be checked and treated.",
+      "duration": "It lasts until it is treated, so get it checked.",
       "patientNotices": [
         "injection-site-pain",
         "injection-site-redness",
@@ -2789,7 +2794,8 @@ public enum EmbeddedKnowledge {
         "ui-health-after-your-procedure",
         "baylor-scott-white-spinal-injection-care",
         "clinic-post-injection-instruction-sheets"
-      ]
+      ],
+      "reviewNote": "Duration is not stated in the sources; site-infection onset has no figure either (clinical facts: Not confirmed)."
     },
     {
       "id": "epidural-abscess-meningitis",
@@ -2811,7 +2817,7 @@ public enum EmbeddedKnowledge {
         "figures": "No rate found. 14 published cases by 2004; 8 were in people with a weak immune system, most caused by Staphylococcus aureus."
       },
       "onset": "Days to weeks; 11 and 15 days after the injection in two reported cases.",
-      "duration": "Not stated in the sources; it needs emergency treatment.",
+      "duration": "It needs emergency treatment.",
       "patientNotices": [
         "increased-back-pain",
         "severe-back-pain",
@@ -2840,7 +2846,8 @@ public enum EmbeddedKnowledge {
         "mayo-clin-proc-2004-spinal-infection-cases",
         "shankar-2015-epidural-abscess-cases",
         "ui-health-after-your-procedure"
-      ]
+      ],
+      "reviewNote": "Duration is not stated in the sources; the patient is told it needs emergency treatment (usual level: emergency)."
     },
     {
       "id": "epidural-hematoma",
@@ -2861,7 +2868,7 @@ public enum EmbeddedKnowledge {
         "figures": "No rate for these injections. About 1 in 150,000 for serious complications after epidural anesthesia (not specific to steroid injections)."
       },
       "onset": "Hours to days.",
-      "duration": "Not stated in the sources; it needs emergency treatment.",
+      "duration": "It needs emergency treatment.",
       "patientNotices": [
         "severe-back-pain"
       ],
@@ -2882,7 +2889,8 @@ public enum EmbeddedKnowledge {
         "spine-health-esi-risks",
         "laban-2007-epidural-hematoma",
         "kim-2021-epidural-hematoma"
-      ]
+      ],
+      "reviewNote": "Duration is not stated in the sources; the patient is told it needs emergency treatment (usual level: emergency)."
     },
     {
       "id": "nerve-injury",
@@ -2904,7 +2912,7 @@ public enum EmbeddedKnowledge {
         "figures": "No published rate found."
       },
       "onset": "Right away or later.",
-      "duration": "Not stated in the sources.",
+      "duration": "It can last. A doctor needs to check it.",
       "patientNotices": [
         "leg-tingling",
         "leg-numbness",
@@ -2929,7 +2937,8 @@ public enum EmbeddedKnowledge {
         "ui-health-after-your-procedure",
         "baylor-scott-white-spinal-injection-care",
         "core-institute-esi"
-      ]
+      ],
+      "reviewNote": "Duration is not stated in the sources [4][5]; a deficit that persists or progresses is what makes it serious."
     },
     {
       "id": "spinal-cord-infarction-stroke",
@@ -2949,7 +2958,7 @@ public enum EmbeddedKnowledge {
         "figures": "90 reports to the FDA from 1997 to 2014; no rate."
       },
       "onset": "Minutes to 48 hours; 10–15 minutes in one reported case.",
-      "duration": "Not stated in the sources; it can cause lasting harm or death.",
+      "duration": "It can cause lasting harm or death.",
       "patientNotices": [
         "leg-weakness",
         "leg-numbness",
@@ -2988,7 +2997,8 @@ public enum EmbeddedKnowledge {
         "fda-2014-warning-copy-event-list",
         "fda-2015-neurologic-events-risk-assessment",
         "ludwig-2005-spinal-cord-infarction"
-      ]
+      ],
+      "reviewNote": "Duration is not stated in the sources; the FDA warning [1] names lasting harm and death."
     },
     {
       "id": "allergic-reaction",
@@ -3014,7 +3024,7 @@ public enum EmbeddedKnowledge {
         "figures": "No contrast reactions in 6,471 epidural procedures. One clinic leaflet says about 1 in 40,000."
       },
       "onset": "Minutes to hours.",
-      "duration": "Not stated in the sources.",
+      "duration": "It needs emergency treatment.",
       "patientNotices": [
         "itching",
         "rash",
@@ -3036,7 +3046,8 @@ public enum EmbeddedKnowledge {
         "hse-steroid-injections",
         "kalangara-2021-iodinated-contrast-hypersensitivity",
         "nhs-plymouth-sacroiliac-joint-injection"
-      ]
+      ],
+      "reviewNote": "Duration is not stated in the sources; the patient is told it needs emergency treatment (usual level: emergency)."
     },
     {
       "id": "local-anesthetic-toxicity",
@@ -3059,7 +3070,7 @@ public enum EmbeddedKnowledge {
         "figures": "No published rate found."
       },
       "onset": "1–5 minutes after the injection (range 30 seconds to 60 minutes).",
-      "duration": "Not stated in the sources.",
+      "duration": "It needs emergency treatment.",
       "patientNotices": [
         "metallic-taste",
         "numb-lips",
@@ -3081,7 +3092,8 @@ public enum EmbeddedKnowledge {
       "seed": false,
       "sources": [
         "medscape-local-anesthetic-toxicity"
-      ]
+      ],
+      "reviewNote": "Duration is not stated in the sources; the patient is told it needs emergency treatment (usual level: emergency)."
     },
     {
       "id": "pneumothorax",
@@ -3103,7 +3115,7 @@ public enum EmbeddedKnowledge {
         "figures": "No published rate found; described as extremely rare."
       },
       "onset": "Minutes to hours.",
-      "duration": "Not stated in the sources.",
+      "duration": "It needs emergency treatment.",
       "patientNotices": [
         "chest-pain",
         "difficulty-breathing"
@@ -3123,7 +3135,8 @@ public enum EmbeddedKnowledge {
         "fcep-trigger-point-pneumothorax-case",
         "aamm-trigger-points",
         "spine-secrets-corticosteroid-side-effects"
-      ]
+      ],
+      "reviewNote": "Duration is not stated in the sources; the patient is told it needs emergency treatment (usual level: emergency)."
     },
     {
       "id": "bone-soft-tissue-weakening",
@@ -3185,7 +3198,7 @@ public enum EmbeddedKnowledge {
         "class": "unknown",
         "figures": "No published rate found."
       },
-      "onset": "Not stated in the sources.",
+      "onset": "No usual time is known.",
       "duration": "May be permanent.",
       "patientNotices": [
         "injection-site-bruising"
@@ -3201,7 +3214,8 @@ public enum EmbeddedKnowledge {
       "sources": [
         "mayo-clinic-esi-expert-answers",
         "northern-care-alliance-steroid-injection-leaflet"
-      ]
+      ],
+      "reviewNote": "Onset is not stated in the sources [7][18]; the patient is told no usual time is known."
     },
     {
       "id": "eye-effects",

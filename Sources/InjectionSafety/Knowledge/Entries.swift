@@ -25,6 +25,17 @@ public struct InjectionEntry: Sendable, Codable, Hashable {
     public var bleedingRisk: BleedingRisk
     public var bleedingRiskNote: String?
     public var sources: [String]
+    /// For clinicians and reviewers, never sent to patients: what the
+    /// patient text rests on where the sources are silent or a class is
+    /// derived (``forPatients`` leaves it out).
+    public var reviewNote: String?
+
+    /// The entry as patients are sent it: without ``reviewNote``.
+    public var forPatients: InjectionEntry {
+        var entry = self
+        entry.reviewNote = nil
+        return entry
+    }
 
     /// Every medication this injection may include.
     public var possibleMedications: Set<Medication> { Set(defaultMedications + optionalMedications) }
@@ -87,6 +98,10 @@ public struct SideEffect: Sendable, Codable, Hashable {
     /// Named in the original patient article the service started from.
     public var seed: Bool
     public var sources: [String]
+    /// For clinicians and reviewers, never sent to patients: what the patient
+    /// text rests on where the sources are silent (an onset or a duration no
+    /// source gives). The catalogue leaves it out.
+    public var reviewNote: String?
 
     /// The advice for a patient with these conditions, in data order.
     public func selfCare(for conditions: Set<Condition>) -> [String] {
@@ -95,13 +110,14 @@ public struct SideEffect: Sendable, Codable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case id, name, description, causes, requiresCorticosteroid, injections, frequency, onset, duration,
-            patientNotices, seriousWhen, usualLevel, levelNote, selfCare, seed, sources
+            patientNotices, seriousWhen, usualLevel, levelNote, selfCare, seed, sources, reviewNote
     }
 
     /// As the catalogue sends it to anyone, whose conditions it does not know:
     /// `selfCare` is the texts that read true for every reader (for everyone,
     /// or addressed to a named condition, "If you take a blood thinner, ...";
-    /// not those given only to patients without some condition).
+    /// not those given only to patients without some condition), and
+    /// ``reviewNote`` is left out.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)

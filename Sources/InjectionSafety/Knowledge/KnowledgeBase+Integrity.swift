@@ -222,6 +222,7 @@ extension KnowledgeBase {
                     problem(location, "a selfCare line for some conditions begins 'If you …' (the catalogue shows it to everyone)")
                 }
             }
+            if let note = effect.reviewNote, note.allSatisfy({ $0 == " " }) { problem(location, "reviewNote is empty") }
         }
         for item in checklistItems where item.appliesTo.unless?.isEmpty == true {
             problem("checklist-items.json: \(item.id)", "appliesTo.unless excludes no one")

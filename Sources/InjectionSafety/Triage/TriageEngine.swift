@@ -47,6 +47,10 @@ public struct TriageEngine: Sendable {
     /// The reason id for symptoms no rule explains.
     public static let unexplainedSymptomRuleID = "unexplained-symptom"
 
+    /// Why a symptom no rule explains needs the provider, for the patient.
+    public static let unexplainedSymptomExplanation =
+        "We cannot tell if this symptom comes from the injection. Ask your provider about it."
+
     public init(knowledgeBase: KnowledgeBase) {
         self.knowledgeBase = knowledgeBase
         let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
@@ -106,8 +110,7 @@ public struct TriageEngine: Sendable {
             reasons.append(
                 TriageResult.Reason(
                     ruleID: Self.unexplainedSymptomRuleID, level: .contactProvider, symptoms: unexplained, facts: [],
-                    explanation: "No rule of this service explains this symptom after this injection, so it should be "
-                        + "discussed with your provider.",
+                    explanation: Self.unexplainedSymptomExplanation,
                     sideEffect: nil, sources: []))
         }
         reasons.sort { ($0.level, $0.ruleID) < ($1.level, $1.ruleID) }
