@@ -316,7 +316,7 @@ public enum EmbeddedKnowledge {
       "id": "infection-or-fever",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Tell the clinic before your appointment if you have a fever, any infection, or have taken antibiotics in the last 14 days. The injection may be postponed.",
+      "text": "Tell the clinic before your appointment if you have a temperature of 38.0 °C (100.4 °F) or more, any infection, or have taken antibiotics in the last 14 days. The injection may be postponed.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -325,7 +325,8 @@ public enum EmbeddedKnowledge {
       },
       "sources": [
         "medscape-esi-contraindications",
-        "nhs-plymouth-sacroiliac-joint-injection"
+        "nhs-plymouth-sacroiliac-joint-injection",
+        "hse-steroid-injections"
       ]
     },
     {
@@ -2531,8 +2532,8 @@ public enum EmbeddedKnowledge {
     },
     {
       "id": "low-grade-fever",
-      "name": "Mild fever on the night of the injection",
-      "description": "The steroid can cause a mild rise in temperature on the night of the injection, usually below 100 °F (37.8 °C).",
+      "name": "Slightly raised temperature on the night of the injection",
+      "description": "The steroid can make your temperature rise a little on the night of the injection. It usually stays below 38.0 °C (100.4 °F).",
       "causes": [
         "corticosteroid"
       ],
@@ -2561,10 +2562,10 @@ public enum EmbeddedKnowledge {
           "increased-back-pain",
           "severe-back-pain"
         ],
-        "text": "Your temperature goes above 101 °F (38.3 °C), the fever lasts more than 24 hours, or you have chills or back pain that keeps getting worse."
+        "text": "Your temperature is 38.0 °C (100.4 °F) or more, or you have chills, or back pain that keeps getting worse."
       },
       "usualLevel": "self-care",
-      "levelNote": "Call the same day for a temperature above 101 °F (38.3 °C), a fever lasting more than 24 hours, or chills. Fever with rising back pain and numbness or weakness is an emergency.",
+      "levelNote": "Call the clinic the same day if your temperature is 38.0 °C (100.4 °F) or more, or you have chills. Fever or chills with back pain that keeps getting worse, or with new numbness or weakness, is an emergency.",
       "selfCare": [],
       "seed": false,
       "sources": [
@@ -2573,8 +2574,10 @@ public enum EmbeddedKnowledge {
         "ui-health-after-your-procedure",
         "core-institute-esi",
         "clinic-post-injection-instruction-sheets",
-        "spine-secrets-corticosteroid-side-effects"
-      ]
+        "spine-secrets-corticosteroid-side-effects",
+        "hse-steroid-injections"
+      ],
+      "reviewNote": "The sources give a call threshold of above 101 °F (38.3 °C) [36] or above 101 °F for 24 hours [35]; HSE says 38 °C [19]. The service uses one fever threshold everywhere, 38.0 °C (100.4 °F) (shared/domain.md, triage rule fever), so the patient text gives that one. The usual rise stays below 100 °F (37.8 °C) [4][42]."
     },
     {
       "id": "nausea-vomiting",
@@ -2732,7 +2735,7 @@ public enum EmbeddedKnowledge {
         "text": "You have signs of infection, such as a fever or chills."
       },
       "usualLevel": "self-care",
-      "levelNote": "A fever above 101 °F (38.3 °C) needs a call to the clinic the same day.",
+      "levelNote": "A temperature of 38.0 °C (100.4 °F) or more needs a call to the clinic the same day.",
       "selfCare": [
         "Stay away from people who are sick.",
         "Ask your provider about the timing of any vaccines."
@@ -2741,8 +2744,10 @@ public enum EmbeddedKnowledge {
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "clinic-post-injection-instruction-sheets",
-        "center-for-pain-management-esi"
-      ]
+        "center-for-pain-management-esi",
+        "hse-steroid-injections"
+      ],
+      "reviewNote": "The service's one fever threshold, 38.0 °C (100.4 °F), as in triage (HSE: 38 °C [19]); a clinic sheet says above 101 °F [36]."
     },
     {
       "id": "local-infection",
