@@ -369,7 +369,7 @@ public enum EmbeddedKnowledge {
       "id": "steroid-injections-past-year",
       "phase": "pre-procedure",
       "category": "medications",
-      "text": "Tell the team how many steroid injections you have had in the past 12 months, with the dates and where they were given. There is no fixed limit, but most clinics give only a few a year, often 3 to 4, at least 2 weeks apart.",
+      "text": "Tell the team how many steroid injections you will have had in the past 12 months, counting this one, with the dates and where they were given. There is no fixed limit. Most clinics give only a few a year, often 3 or 4 injections, at least 2 weeks apart.",
       "appliesTo": {
         "injections": [],
         "medications": [
@@ -1688,7 +1688,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "steroid-injection-limit-discuss",
       "decision": "discuss-with-provider",
-      "explanation": "You have had more than 4 steroid injections in the past 12 months. Repeated steroid can weaken bones and affect your hormones, so your provider should review how often you have them.",
+      "explanation": "Counting this one, you will have had more than 4 steroid injections in 12 months. Repeated steroid injections can weaken bones and affect your hormones, so your provider should review how often you have them.",
       "sources": [
         "mayo-clinic-esi-expert-answers",
         "core-institute-esi"
@@ -2693,7 +2693,7 @@ public enum EmbeddedKnowledge {
         "text": "There are usually no signs you would notice."
       },
       "usualLevel": "contact-provider",
-      "levelNote": "Talk with your provider about this before the injection, and tell them how many steroid injections you have had.",
+      "levelNote": "Talk with your provider about this before the injection. Tell them how many steroid injections you have had in the past 12 months, counting this one.",
       "selfCare": [],
       "seed": true,
       "sources": [
