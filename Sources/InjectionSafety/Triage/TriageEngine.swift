@@ -39,8 +39,8 @@ public struct TriageEngine: Sendable {
 
     /// Told with every triage answer.
     public static let disclaimer =
-        "This information does not replace advice from a doctor or nurse. If you are worried, contact your clinic, "
-        + "and in an emergency call your local emergency number."
+        "This information does not replace advice from a doctor or nurse. If you are worried, contact your clinic. "
+        + "In an emergency, call your local emergency number."
 
     private static let symptomCount = Symptom.allCases.count
 
@@ -185,17 +185,17 @@ public struct TriageEngine: Sendable {
         }
     }
 
-    /// One plain sentence per level.
+    /// One plain sentence per level (the contract's `action`).
     public static func action(for level: TriageLevel) -> String {
         switch level {
         case .emergency:
-            "Call your local emergency number now, or go to the nearest emergency department."
+            "Call your local emergency number or go to an emergency room now."
         case .urgent:
-            "Contact your clinic or the on-call provider today, within hours; if you cannot reach them, go to urgent care or the emergency department."
+            "Call your clinic or the on-call team within hours; if you cannot reach them, go to urgent care or an emergency room."
         case .contactProvider:
             "Contact your provider during office hours within the next one to two days."
         case .selfCare:
-            "This is an expected effect that usually passes by itself; look after yourself at home and watch for the warning signs."
+            "This is expected and usually passes on its own: rest at home and watch for the warning signs."
         }
     }
 
@@ -205,9 +205,9 @@ public struct TriageEngine: Sendable {
     public static func followUp(for level: TriageLevel, corticosteroidGiven: Bool) -> String {
         switch level {
         case .emergency:
-            "Get emergency care first; tell the team which injection you had and when."
+            "Get emergency care first. Tell the team which injection you had and when."
         case .urgent:
-            "If you cannot speak to someone today, or you get worse, go to urgent care or the emergency department."
+            "If you cannot speak to someone today, or you get worse, go to urgent care or an emergency room."
         case .contactProvider:
             "If it gets worse before you speak to your provider, or a warning sign appears, call sooner."
         case .selfCare:
