@@ -1111,7 +1111,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "diabetes",
       "label": "Diabetes",
-      "description": "A steroid can raise your blood sugar for days, sometimes up to 2 weeks, so you may need to test more often and plan with your diabetes team; poorly controlled diabetes needs extra care.",
+      "description": "A steroid can raise your blood sugar for days, sometimes up to 2 weeks. You may need to test more often and make a plan with your diabetes team. If your diabetes is not well controlled, extra care is needed.",
       "sources": [
         "even-2012-esi-blood-glucose",
         "stoller-esi-diabetic-blood-sugar",
@@ -1122,7 +1122,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "anticoagulant",
       "label": "Blood thinner (anticoagulant)",
-      "description": "Blood thinners raise the risk of bleeding near the spine, so your prescriber and the clinic will plan if and when to pause the medicine; never stop it on your own.",
+      "description": "Blood thinners raise the risk of bleeding near the spine. The doctor who prescribed yours and the clinic will plan if and when to pause it. Never stop it on your own.",
       "sources": [
         "asra-2015-interventional-spine-anticoagulation",
         "asra-2018-bleeding-risk-table",
@@ -1132,7 +1132,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "antiplatelet",
       "label": "Antiplatelet medicine (including aspirin)",
-      "description": "Medicines like clopidogrel and aspirin raise the risk of bleeding near the spine, so tell the clinic and ask your prescriber before you stop or pause them.",
+      "description": "Medicines like clopidogrel and aspirin raise the risk of bleeding near the spine. Tell the clinic. Ask the doctor who prescribed them before you stop or pause them.",
       "sources": [
         "asra-2015-interventional-spine-anticoagulation",
         "asra-2018-bleeding-risk-table",
@@ -1142,7 +1142,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "bleeding-disorder",
       "label": "Bleeding disorder",
-      "description": "A bleeding disorder is a reason not to have an epidural steroid injection, because bleeding near the spine can press on the nerves.",
+      "description": "A bleeding disorder is a reason not to have an epidural steroid injection. Bleeding near the spine can press on the nerves.",
       "sources": [
         "medscape-esi-contraindications",
         "laban-2007-epidural-hematoma"
@@ -1151,7 +1151,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "immunosuppressed",
       "label": "Weak immune system",
-      "description": "A weak immune system, for example from steroids, chemotherapy or transplant medicines, raises the chance of a serious infection after the injection, so extra care is needed.",
+      "description": "Some medicines weaken the immune system, such as steroids, cancer drugs and transplant drugs. This makes a serious infection after the injection more likely. Extra care is needed.",
       "sources": [
         "medscape-esi-contraindications",
         "mayo-clin-proc-2004-spinal-infection-cases"
@@ -1160,7 +1160,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "pregnant",
       "label": "Pregnant",
-      "description": "The live X-ray used to guide the needle is not used in pregnancy, so tell the clinic if you are or could be pregnant.",
+      "description": "The live X-ray that guides the needle is not used in pregnancy. Tell the clinic if you are or could be pregnant.",
       "sources": [
         "spine-health-esi-who-should-avoid",
         "medscape-esi-contraindications"
@@ -1177,7 +1177,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "local-anesthetic-allergy",
       "label": "Allergy to numbing medicine",
-      "description": "Allergy to numbing medicine is rare, but a serious allergy to anything that will be injected is a reason not to have the injection.",
+      "description": "Allergy to numbing medicine is rare. But you should not have the injection if you have a serious allergy to anything in it.",
       "sources": [
         "spine-health-medial-branch-block-risks",
         "medscape-esi-contraindications"
@@ -1186,7 +1186,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "latex-allergy",
       "label": "Latex allergy",
-      "description": "Clinics ask about latex allergy before the procedure, so tell them if you have one.",
+      "description": "Tell the clinic before the day if you are allergic to latex.",
       "sources": [
         "clinic-post-injection-instruction-sheets",
         "sharecare-spinal-injection-prep-aftercare"
@@ -1214,7 +1214,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "hypertension",
       "label": "High blood pressure",
-      "description": "A steroid can raise your blood pressure for a few days, and uncontrolled blood pressure raises the risk of rare eye problems.",
+      "description": "A steroid can raise your blood pressure for a few days. Blood pressure that is not under control also raises the risk of rare eye problems.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "pharmacotherapy-2005-steroid-eye-cases"
@@ -1223,7 +1223,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "glaucoma",
       "label": "Glaucoma",
-      "description": "A steroid can raise the pressure in your eyes and, rarely, cause fluid under the back of the eye that blurs your vision.",
+      "description": "A steroid can raise the pressure in your eyes. Rarely, fluid builds up at the back of the eye and blurs your sight.",
       "sources": [
         "pharmacotherapy-2005-steroid-eye-cases"
       ]
@@ -1231,7 +1231,7 @@ public enum EmbeddedKnowledge {
     {
       "code": "active-infection",
       "label": "Current infection",
-      "description": "An infection anywhere in your body or at the injection site is a reason not to have the injection until it has cleared.",
+      "description": "If you have an infection, the injection should wait until it has cleared. This is true whether it is in your body or where the needle will go in.",
       "sources": [
         "medscape-esi-contraindications",
         "nhs-plymouth-sacroiliac-joint-injection"
@@ -1248,7 +1248,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "epidural-steroid",
       "name": "Epidural steroid injection",
-      "description": "A steroid and a numbing medicine are injected into the space around the spinal nerves, with live X-ray to guide the needle. No steroid is officially approved by the FDA for this use, so doctors use it off-label.",
+      "description": "A steroid and a numbing medicine are injected into the space around the spinal nerves. A live X-ray guides the needle. Doctors often use steroids in this way. But the US medicines regulator (FDA) has not approved any steroid for it.",
       "approaches": [
         "interlaminar",
         "transforaminal",
@@ -1274,7 +1274,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "selective-nerve-root-block",
       "name": "Selective nerve root block",
-      "description": "Medicine is injected next to one spinal nerve as it leaves the spine, to find out which nerve causes the pain or to treat it. It uses a smaller amount of medicine than a transforaminal epidural injection.",
+      "description": "Medicine is injected next to one spinal nerve where it leaves the spine. It can show which nerve causes the pain, or treat it. It uses less medicine than an epidural given at that spot.",
       "approaches": [],
       "defaultMedications": [
         "local-anesthetic",
@@ -1284,7 +1284,7 @@ public enum EmbeddedKnowledge {
       "optionalMedications": [],
       "guidance": "The needle is placed beside the nerve root.",
       "bleedingRisk": "intermediate",
-      "bleedingRiskNote": "Same bleeding-risk class as a transforaminal epidural steroid injection.",
+      "bleedingRiskNote": "Medium, the same as an epidural given where the nerve leaves the spine.",
       "sources": [
         "asra-2015-interventional-spine-anticoagulation",
         "asra-2018-bleeding-risk-table",
@@ -1296,7 +1296,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "medial-branch-block",
       "name": "Medial branch block",
-      "description": "A numbing medicine is injected next to the small nerves that carry pain from the facet joints, to test whether those joints cause your pain. It is often done before a nerve-burning treatment (radiofrequency ablation).",
+      "description": "A numbing medicine is injected next to the small nerves that carry pain from the facet joints. This tests whether those joints cause your pain. It is often done before a treatment that heats the nerves (radiofrequency ablation).",
       "approaches": [],
       "defaultMedications": [
         "local-anesthetic",
@@ -1307,7 +1307,7 @@ public enum EmbeddedKnowledge {
       ],
       "guidance": "fluoroscopy (live X-ray)",
       "bleedingRisk": "low",
-      "bleedingRiskNote": "Low for lumbar and thoracic medial branch blocks; intermediate for cervical (neck) medial branch blocks.",
+      "bleedingRiskNote": "Low in the lower and middle back. Medium in the neck.",
       "sources": [
         "spine-health-medial-branch-block-risks",
         "asra-2015-interventional-spine-anticoagulation",
@@ -1338,7 +1338,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "sacroiliac-joint",
       "name": "Sacroiliac joint injection",
-      "description": "A steroid and a numbing medicine are injected into the joint where the spine meets the pelvis (sacroiliac joint).",
+      "description": "A steroid and a numbing medicine are put into the joint where the spine meets the pelvis.",
       "approaches": [],
       "defaultMedications": [
         "corticosteroid",
@@ -1848,9 +1848,9 @@ public enum EmbeddedKnowledge {
       "usualLevel": "self-care",
       "levelNote": "Call the clinic the same day if the pain keeps rising or the site gets red, warm or leaks fluid.",
       "selfCare": [
-        "If you need a painkiller, take paracetamol (acetaminophen) first, unless your doctor has told you otherwise.",
+        "For pain, take paracetamol (acetaminophen) first. If your doctor has told you to take something else, do that.",
         {
-          "text": "If paracetamol (acetaminophen) is not enough, an anti-inflammatory painkiller such as ibuprofen may help. Follow the directions on the pack.",
+          "text": "If paracetamol (acetaminophen) is not enough, you can try ibuprofen. Read the pack and take no more than it says.",
           "unlessConditions": [
             "anticoagulant",
             "antiplatelet",
@@ -1869,7 +1869,7 @@ public enum EmbeddedKnowledge {
           ]
         },
         {
-          "text": "If you have heart failure, do not take ibuprofen, naproxen or other anti-inflammatory painkillers unless your doctor says so. They can make your body hold water and make heart failure worse.",
+          "text": "If you have heart failure, do not take ibuprofen, naproxen or similar painkillers unless your doctor says so. They can make your body hold water. This can make heart failure worse.",
           "conditions": [
             "heart-failure"
           ]
@@ -1928,9 +1928,9 @@ public enum EmbeddedKnowledge {
       "selfCare": [
         "Rest.",
         "Use ice on the painful area, with a cloth between the ice and your skin.",
-        "If you need a painkiller, take paracetamol (acetaminophen) first, unless your doctor has told you otherwise.",
+        "For pain, take paracetamol (acetaminophen) first. If your doctor has told you to take something else, do that.",
         {
-          "text": "If paracetamol (acetaminophen) is not enough, an anti-inflammatory painkiller such as ibuprofen may help. Follow the directions on the pack.",
+          "text": "If paracetamol (acetaminophen) is not enough, you can try ibuprofen. Read the pack and take no more than it says.",
           "unlessConditions": [
             "anticoagulant",
             "antiplatelet",
@@ -1949,7 +1949,7 @@ public enum EmbeddedKnowledge {
           ]
         },
         {
-          "text": "If you have heart failure, do not take ibuprofen, naproxen or other anti-inflammatory painkillers unless your doctor says so. They can make your body hold water and make heart failure worse.",
+          "text": "If you have heart failure, do not take ibuprofen, naproxen or similar painkillers unless your doctor says so. They can make your body hold water. This can make heart failure worse.",
           "conditions": [
             "heart-failure"
           ]
@@ -2006,7 +2006,7 @@ public enum EmbeddedKnowledge {
         "text": "The swelling keeps growing, or you get sudden severe back pain with numbness or weakness. This can mean bleeding near the spine."
       },
       "usualLevel": "self-care",
-      "levelNote": "Sudden severe back pain with numbness, weakness or loss of bladder or bowel control is an emergency.",
+      "levelNote": "Sudden severe back pain with numbness or weakness is an emergency. So is sudden severe back pain if you lose control of your bladder or bowels.",
       "selfCare": [
         "Put ice on the area, with a cloth between the ice and your skin.",
         "Watch that the bruise or lump does not grow."
@@ -2035,7 +2035,7 @@ public enum EmbeddedKnowledge {
         "figures": "No published rate found."
       },
       "onset": "Right after the injection.",
-      "duration": "Usually wears off in 4–6 hours; after a sacroiliac joint injection, leg numbness lasts about 3–4 hours.",
+      "duration": "It usually wears off in 4 to 6 hours. After a sacroiliac joint injection, leg numbness lasts about 3 to 4 hours.",
       "patientNotices": [
         "leg-numbness",
         "leg-weakness",
@@ -2055,7 +2055,7 @@ public enum EmbeddedKnowledge {
         "text": "The numbness or weakness does not wear off, gets worse, or starts again later after it had gone."
       },
       "usualLevel": "self-care",
-      "levelNote": "Expected in the first hours. Numbness or weakness that does not wear off, gets worse, or comes back later is an emergency: go to the emergency department.",
+      "levelNote": "Expected in the first hours. Numbness or weakness that does not wear off, gets worse, or comes back later is an emergency: go to an emergency room.",
       "selfCare": [
         "Have someone help you walk until the numbness wears off.",
         "Do not drive."
@@ -2104,16 +2104,16 @@ public enum EmbeddedKnowledge {
           "confusion",
           "vomiting"
         ],
-        "text": "The headache comes with a fever, a stiff neck, drowsiness, confusion or vomiting."
+        "text": "The headache comes with a fever, a stiff neck or vomiting, or you feel confused or very sleepy."
       },
       "usualLevel": "self-care",
-      "levelNote": "A headache with fever, stiff neck, drowsiness, confusion or vomiting is an emergency.",
+      "levelNote": "A headache with a fever, a stiff neck or vomiting is an emergency. So is a headache if you also feel confused or very sleepy.",
       "selfCare": [
         "Drink plenty of fluids.",
         "A drink with caffeine, such as coffee, may help.",
-        "If you need a painkiller, take paracetamol (acetaminophen) first, unless your doctor has told you otherwise.",
+        "For pain, take paracetamol (acetaminophen) first. If your doctor has told you to take something else, do that.",
         {
-          "text": "If paracetamol (acetaminophen) is not enough, an anti-inflammatory painkiller such as ibuprofen may help. Follow the directions on the pack.",
+          "text": "If paracetamol (acetaminophen) is not enough, you can try ibuprofen. Read the pack and take no more than it says.",
           "unlessConditions": [
             "anticoagulant",
             "antiplatelet",
@@ -2132,7 +2132,7 @@ public enum EmbeddedKnowledge {
           ]
         },
         {
-          "text": "If you have heart failure, do not take ibuprofen, naproxen or other anti-inflammatory painkillers unless your doctor says so. They can make your body hold water and make heart failure worse.",
+          "text": "If you have heart failure, do not take ibuprofen, naproxen or similar painkillers unless your doctor says so. They can make your body hold water. This can make heart failure worse.",
           "conditions": [
             "heart-failure"
           ]
@@ -2153,7 +2153,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "post-dural-puncture-headache",
       "name": "Spinal headache (worse when upright)",
-      "description": "If the needle passes through the covering around the spinal fluid, fluid can leak and cause a headache that is worse when you sit or stand and better when you lie flat. It can happen after interlaminar and caudal epidural injections.",
+      "description": "Sometimes the needle goes through the covering around the spinal fluid. Fluid can then leak and cause a headache. It is worse when you sit or stand and better when you lie flat. It can happen after an epidural given between the bones of the spine (interlaminar) or near the tailbone (caudal).",
       "causes": [
         "procedure"
       ],
@@ -2182,7 +2182,7 @@ public enum EmbeddedKnowledge {
           "leg-numbness",
           "vomiting"
         ],
-        "text": "You also have a fever or a stiff neck, the headache no longer eases when you lie flat, or you have numbness, weakness or confusion."
+        "text": "You also have a fever or a stiff neck, or you have numbness, weakness or confusion. Or lying flat no longer eases the headache."
       },
       "usualLevel": "contact-provider",
       "levelNote": "Call the same day if the headache is severe, or lasts more than 2 days with nausea or vomiting. With fever, stiff neck or nerve signs, get emergency care.",
@@ -2190,7 +2190,7 @@ public enum EmbeddedKnowledge {
         "Lie flat; this usually eases the headache.",
         "Drink plenty of fluids.",
         "A drink with caffeine, such as coffee, may help.",
-        "If it does not go away, your doctor may offer a blood patch (a small injection of your own blood to seal the leak)."
+        "If it does not go away, your doctor may offer a blood patch. This is a small injection of your own blood to seal the leak."
       ],
       "seed": false,
       "sources": [
@@ -2304,7 +2304,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "insomnia-mood",
       "name": "Trouble sleeping and mood changes",
-      "description": "The steroid can make it hard to sleep and make you feel jittery, anxious, irritable or moody for a few days.",
+      "description": "For a few days, the steroid can make it hard to sleep. You may feel jittery, anxious, cross or moody.",
       "causes": [
         "corticosteroid"
       ],
@@ -2334,7 +2334,7 @@ public enum EmbeddedKnowledge {
         "text": "You have thoughts of harming yourself."
       },
       "usualLevel": "self-care",
-      "levelNote": "Thoughts of harming yourself are an emergency: call the emergency number now.",
+      "levelNote": "If you have thoughts of harming yourself, call your local emergency number now.",
       "selfCare": [],
       "seed": true,
       "sources": [
@@ -2366,7 +2366,7 @@ public enum EmbeddedKnowledge {
         "figures": "Common in people with diabetes: average blood sugar rose from 160 to 286 mg/dL in one study. In a series of transforaminal injections, 0.3 % had a high reading (258 mg/dL)."
       },
       "onset": "In the first 24–72 hours.",
-      "duration": "About 2 days; up to 7 days after a larger dose (80 mg methylprednisolone); sometimes up to 2 weeks.",
+      "duration": "About 2 days. Up to 7 days after a larger dose of steroid, and sometimes up to 2 weeks.",
       "patientNotices": [
         "high-blood-sugar",
         "increased-thirst"
@@ -2378,10 +2378,10 @@ public enum EmbeddedKnowledge {
           "confusion",
           "drowsiness"
         ],
-        "text": "Your sugar stays very high, or you have ketones, vomiting, confusion or drowsiness. These can be signs of a dangerous diabetes emergency (ketoacidosis)."
+        "text": "Your sugar stays very high. Or you vomit, feel confused or very sleepy, or have a positive ketone test. These can be signs of a diabetes emergency (ketoacidosis)."
       },
       "usualLevel": "self-care",
-      "levelNote": "Contact your provider or diabetes team if your readings stay high. Ketones, vomiting, confusion or drowsiness with high sugar is an emergency.",
+      "levelNote": "Call your provider or diabetes team if your readings stay high. It is an emergency if you also vomit or have a positive ketone test. So is feeling confused or very sleepy.",
       "selfCare": [
         "Test your blood sugar more often for the next few days.",
         "Follow the plan you agreed with your diabetes team."
@@ -2394,7 +2394,8 @@ public enum EmbeddedKnowledge {
         "sis-esi-hyperglycemia-factfinder",
         "dudley-nhs-steroid-injection-diabetes",
         "ui-health-after-your-procedure"
-      ]
+      ],
+      "reviewNote": "The larger dose in the duration is 80 mg of methylprednisolone (highs for 7 days, against 2 days after 40 mg) [14]; the patient text says 'a larger dose of steroid'."
     },
     {
       "id": "blood-pressure-rise",
@@ -2432,7 +2433,7 @@ public enum EmbeddedKnowledge {
           "arm-weakness",
           "confusion"
         ],
-        "text": "High readings come with chest pain, a severe headache, or signs of a stroke such as slurred speech, a drooping face, sudden weakness or vision changes."
+        "text": "High readings come with chest pain or a severe headache. Or you have signs of a stroke, such as slurred speech, a drooping face, sudden weakness or a change in your sight."
       },
       "usualLevel": "contact-provider",
       "levelNote": "With chest pain or signs of a stroke, call the emergency number.",
@@ -2521,7 +2522,7 @@ public enum EmbeddedKnowledge {
         "text": "The bleeding is heavy."
       },
       "usualLevel": "contact-provider",
-      "levelNote": "Usually temporary. Contact your provider if the changes last or the bleeding is heavy.",
+      "levelNote": "It usually passes. Tell your provider if the changes last or the bleeding is heavy.",
       "selfCare": [],
       "seed": true,
       "sources": [
@@ -2582,7 +2583,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "nausea-vomiting",
       "name": "Nausea",
-      "description": "You may feel sick to your stomach for a few hours, especially if you had sedation.",
+      "description": "You may feel sick to your stomach for a few hours. This is more likely if you had medicine to make you sleepy (sedation).",
       "causes": [
         "procedure"
       ],
@@ -2786,7 +2787,7 @@ public enum EmbeddedKnowledge {
         "text": "You have a fever or chills, the redness spreads, or you feel unwell."
       },
       "usualLevel": "urgent",
-      "levelNote": "Fever or chills with severe or rising back or neck pain, or with numbness or weakness, is an emergency.",
+      "levelNote": "Fever or chills with back or neck pain that is severe or getting worse is an emergency. So is fever or chills with numbness or weakness.",
       "selfCare": [
         "Keep the site clean.",
         "You may shower, but do not soak in a bath, pool or hot tub."
@@ -2804,8 +2805,8 @@ public enum EmbeddedKnowledge {
     },
     {
       "id": "epidural-abscess-meningitis",
-      "name": "Deep spinal infection or meningitis",
-      "description": "Very rarely, an infection forms near the spinal cord or in the lining of the brain and spine. It is more likely with a weak immune system or diabetes, and it has been caused by a contaminated batch of steroid.",
+      "name": "Infection near the spine or of the brain's lining (meningitis)",
+      "description": "Very rarely, an infection forms near the spinal cord or in the lining of the brain and spine. It is more likely if you have a weak immune system or diabetes. A batch of steroid with germs in it has also caused it.",
       "causes": [
         "procedure"
       ],
@@ -2856,8 +2857,8 @@ public enum EmbeddedKnowledge {
     },
     {
       "id": "epidural-hematoma",
-      "name": "Bleeding in the spinal canal",
-      "description": "Very rarely, bleeding inside the spinal canal presses on the nerves. It is more likely if you take a blood thinner or have a bleeding disorder.",
+      "name": "Bleeding inside the spine",
+      "description": "Very rarely, bleeding inside the spine presses on the nerves. It is more likely if you take a blood thinner or have a bleeding disorder.",
       "causes": [
         "procedure"
       ],
@@ -2948,7 +2949,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "spinal-cord-infarction-stroke",
       "name": "Spinal cord injury or stroke",
-      "description": "Very rarely, steroid injected into the epidural space, mostly with the transforaminal approach, enters an artery and blocks blood flow to the spinal cord or brain. This can cause a stroke, vision loss, paralysis or death.",
+      "description": "Very rarely, steroid gets into an artery and blocks blood flow to the spinal cord or brain. This is most likely when it is injected where a nerve leaves the spine (transforaminal). It can cause a stroke, loss of sight, paralysis or death.",
       "causes": [
         "corticosteroid",
         "procedure"
@@ -3008,7 +3009,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "allergic-reaction",
       "name": "Allergic reaction",
-      "description": "You may react to the X-ray dye, the numbing medicine, the steroid, the skin cleaner or latex. Signs include itching, redness, hives and swelling; a severe reaction (anaphylaxis) affects breathing.",
+      "description": "You may react to the X-ray dye, the numbing medicine, the steroid, the skin cleaner or latex. Signs include itching, redness, hives and swelling. A severe allergic reaction (anaphylaxis) makes it hard to breathe.",
       "causes": [
         "corticosteroid",
         "local-anesthetic",
@@ -3133,7 +3134,7 @@ public enum EmbeddedKnowledge {
         "text": "The chest pain or breathlessness gets worse."
       },
       "usualLevel": "emergency",
-      "levelNote": "Chest pain or breathlessness after a neck, upper-back, chest-wall or thoracic injection is an emergency.",
+      "levelNote": "You had an injection in the neck, upper back or chest wall. Chest pain or trouble breathing is then an emergency.",
       "selfCare": [],
       "seed": false,
       "sources": [
@@ -3146,7 +3147,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "bone-soft-tissue-weakening",
       "name": "Weaker bones and tissues",
-      "description": "Repeated steroid injections can thin your bones, raise the risk of a broken bone in the spine, and weaken nearby tissue.",
+      "description": "Repeated steroid injections can thin your bones and weaken nearby tissue. This raises the risk of a broken bone in the spine.",
       "causes": [
         "corticosteroid"
       ],
@@ -3225,7 +3226,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "eye-effects",
       "name": "Blurred vision from eye changes",
-      "description": "Very rarely, the steroid causes fluid under the back of the eye or raises the pressure in the eye, so your vision becomes blurred or dim.",
+      "description": "Very rarely, the steroid causes fluid to build up at the back of the eye, or raises the pressure in the eye. Your sight may become blurred or dim.",
       "causes": [
         "corticosteroid"
       ],
@@ -3254,7 +3255,7 @@ public enum EmbeddedKnowledge {
         "text": "You suddenly lose vision."
       },
       "usualLevel": "urgent",
-      "levelNote": "Sudden loss of vision is an emergency: call the emergency number.",
+      "levelNote": "If you suddenly lose your sight, call your local emergency number now.",
       "selfCare": [],
       "seed": false,
       "sources": [
@@ -3265,7 +3266,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "long-term-steroid-effects",
       "name": "Long-term steroid effects",
-      "description": "After repeated steroid injections over time, rare problems include damage to the hip bone, clouding of the eye lens (cataract) and stomach ulcers.",
+      "description": "Many steroid injections over the years can rarely cause other problems. These include damage to the hip bone, a cloudy lens in the eye (cataract) and stomach ulcers.",
       "causes": [
         "corticosteroid"
       ],
@@ -4307,7 +4308,7 @@ public enum EmbeddedKnowledge {
     },
     {
       "code": "ketones",
-      "label": "Ketones",
+      "label": "Positive ketone test",
       "description": "Your urine or blood ketone test is positive.",
       "group": "diabetes",
       "synonyms": [
