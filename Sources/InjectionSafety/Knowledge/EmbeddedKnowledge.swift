@@ -28,7 +28,7 @@ public enum EmbeddedKnowledge {
       "id": "provider-reviews-history",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Your provider will go over your health history, your medicines and any past injections. Tell them about any health problems, even if they seem unrelated.",
+      "text": "Your provider will go over your health, your medicines and any past injections. Tell them about all your health problems, even ones that seem to have nothing to do with your back.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -44,7 +44,7 @@ public enum EmbeddedKnowledge {
       "id": "list-all-medicines",
       "phase": "pre-procedure",
       "category": "medications",
-      "text": "Make a list of every medicine you take. Include aspirin, anti-inflammatory painkillers such as ibuprofen, vitamins and herbal supplements. Bring the list to your appointment.",
+      "text": "Make a list of every medicine you take. Include aspirin and painkillers such as ibuprofen. Add vitamins and herbal remedies too. Bring the list to your appointment.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -60,7 +60,7 @@ public enum EmbeddedKnowledge {
       "id": "list-blood-thinners",
       "phase": "pre-procedure",
       "category": "medications",
-      "text": "Tell the team about every blood thinner you take, including aspirin, anti-inflammatory painkillers and supplements. Do not stop any of them unless the doctor who prescribed it tells you to.",
+      "text": "Tell the team about every blood thinner you take. Include aspirin, painkillers such as ibuprofen, and supplements. Do not stop any of them unless the doctor who prescribed it tells you to.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -80,7 +80,7 @@ public enum EmbeddedKnowledge {
       "id": "blood-thinner-stop-plan",
       "phase": "pre-procedure",
       "category": "medications",
-      "text": "Ask the team and the doctor who prescribed your blood thinner whether, and for how many days, to pause it. The right time differs from one medicine to another. If you take warfarin, you may need a blood test (INR) before the injection.",
+      "text": "Ask the team and the doctor who prescribed your blood thinner whether to pause it, and for how many days. The right time differs from one medicine to another. If you take warfarin, you may need a blood test that shows how fast your blood clots (INR) before the injection.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -139,7 +139,7 @@ public enum EmbeddedKnowledge {
       "id": "bleeding-disorder",
       "phase": "pre-procedure",
       "category": "medications",
-      "text": "Tell the team about your bleeding disorder and bring your most recent blood test results. A bleeding disorder is usually a reason not to have this injection.",
+      "text": "Tell the team about your bleeding disorder. Bring your latest blood test results. A bleeding disorder is usually a reason not to have this injection.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -177,7 +177,7 @@ public enum EmbeddedKnowledge {
       "id": "diabetes-meter-and-hba1c",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Check that your home blood sugar meter works and that you have enough test strips. Tell the team your most recent HbA1c result. If your diabetes is poorly controlled, the team may want to wait.",
+      "text": "Check that your home blood sugar meter works and that you have enough test strips. Tell the team the result of your last long-term blood sugar test (HbA1c). If your diabetes is not well controlled, the team may want to wait.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -249,7 +249,7 @@ public enum EmbeddedKnowledge {
       "id": "latex-allergy",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Tell the team about your latex allergy when you book and again on the day, so they can use latex-free equipment.",
+      "text": "Tell the team about your latex allergy when you book, and again on the day. Then they can use equipment with no latex.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -267,7 +267,7 @@ public enum EmbeddedKnowledge {
       "id": "antiseptic-allergy",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Tell us if you are allergic to skin antiseptics, such as iodine or chlorhexidine, or to any medicine, dressing or tape.",
+      "text": "Tell the team if you are allergic to any skin cleaner, such as iodine or chlorhexidine. Also tell them if you are allergic to any medicine, dressing or tape.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -298,7 +298,7 @@ public enum EmbeddedKnowledge {
       "id": "pregnant-no-x-ray",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Most of these injections are guided by X-ray, which is avoided in pregnancy. Talk with your provider before the appointment; the injection will usually be put off.",
+      "text": "Most of these injections are guided by X-ray, which is not used in pregnancy. Talk with your provider before the appointment. The injection will usually be put off.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -333,7 +333,7 @@ public enum EmbeddedKnowledge {
       "id": "active-infection-postpone",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Because you have an infection, call the clinic before your appointment. The injection should wait until the infection has cleared, whether it is in your body or on the skin where the needle goes.",
+      "text": "You have an infection, so call the clinic before your appointment. The injection should wait until the infection has cleared. This is true whether it is in your body or on the skin where the needle goes.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -351,7 +351,7 @@ public enum EmbeddedKnowledge {
       "id": "immunosuppressed",
       "phase": "pre-procedure",
       "category": "medications",
-      "text": "Tell the team about any medicine that weakens your immune system, such as steroid tablets, chemotherapy, biologic drugs or transplant medicines. The team may take extra precautions against infection.",
+      "text": "Tell the team about any medicine that weakens your immune system. Examples are steroid tablets, cancer drugs and transplant drugs. Biologic drugs that calm the immune system count too. The team may take extra steps to prevent infection.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -387,7 +387,7 @@ public enum EmbeddedKnowledge {
       "id": "osteoporosis",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Tell the team if you have osteoporosis or have broken a bone. Repeated steroid injections can weaken bones and raise the risk of a fracture.",
+      "text": "Tell the team if you have thin bones (osteoporosis) or have broken a bone. Repeated steroid injections can weaken bones and make a break more likely.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -441,7 +441,7 @@ public enum EmbeddedKnowledge {
       "id": "glaucoma",
       "phase": "pre-procedure",
       "category": "preparation",
-      "text": "Tell the team if you have glaucoma or have had fluid under the retina (central serous chorioretinopathy), and which eye drops you use. Steroids can raise eye pressure in rare cases.",
+      "text": "Tell the team if you have glaucoma or have had fluid at the back of the eye. Tell them which eye drops you use. In rare cases, steroids raise the pressure in the eye.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -737,7 +737,7 @@ public enum EmbeddedKnowledge {
       "id": "exercise-within-a-week",
       "phase": "post-procedure",
       "category": "follow-up",
-      "text": "Start your exercises or physiotherapy within a week, as far as you feel able.",
+      "text": "Within a week, start your exercises again, as far as you are able. This includes any physical therapy.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -785,7 +785,7 @@ public enum EmbeddedKnowledge {
       "id": "expected-numbness-hours",
       "phase": "post-procedure",
       "category": "monitoring",
-      "text": "Numbness from the numbing medicine usually wears off within 4 to 6 hours.",
+      "text": "The numbness usually wears off within 4 to 6 hours.",
       "appliesTo": {
         "injections": [],
         "medications": [
@@ -803,7 +803,7 @@ public enum EmbeddedKnowledge {
       "id": "expected-headache",
       "phase": "post-procedure",
       "category": "monitoring",
-      "text": "A mild headache on the day of the injection is common and usually goes within 24 hours.",
+      "text": "A mild headache on the day of the injection is common. It usually goes within 24 hours.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -876,7 +876,7 @@ public enum EmbeddedKnowledge {
       "id": "diabetes-test-more-often",
       "phase": "post-procedure",
       "category": "monitoring",
-      "text": "Test your blood sugar more often than usual for several days, and follow your diabetes team's plan. Levels are often highest 1 to 3 days after the injection and can stay raised for up to 2 weeks.",
+      "text": "Test your blood sugar more often than usual for several days. Follow your diabetes team's plan. Levels are often highest 1 to 3 days after the injection. They can stay high for up to 2 weeks.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -950,7 +950,7 @@ public enum EmbeddedKnowledge {
       "id": "pain-relief-paracetamol",
       "phase": "post-procedure",
       "category": "medications",
-      "text": "If you need a painkiller, take paracetamol (acetaminophen) first, unless your doctor has told you otherwise.",
+      "text": "For pain, take paracetamol (acetaminophen) first. If your doctor has told you to take something else, do that.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -967,7 +967,7 @@ public enum EmbeddedKnowledge {
       "id": "pain-relief-anti-inflammatory",
       "phase": "post-procedure",
       "category": "medications",
-      "text": "If paracetamol (acetaminophen) is not enough, an anti-inflammatory painkiller such as ibuprofen may help. Follow the directions on the pack.",
+      "text": "If paracetamol (acetaminophen) is not enough, you can try ibuprofen. Read the pack and take no more than it says.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -1013,7 +1013,7 @@ public enum EmbeddedKnowledge {
       "id": "pain-relief-heart-failure",
       "phase": "post-procedure",
       "category": "medications",
-      "text": "If you have heart failure, do not take ibuprofen, naproxen or other anti-inflammatory painkillers unless your doctor says so. They can make your body hold water and make heart failure worse.",
+      "text": "If you have heart failure, do not take ibuprofen, naproxen or similar painkillers unless your doctor says so. They can make your body hold water. This can make heart failure worse.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -1032,7 +1032,7 @@ public enum EmbeddedKnowledge {
       "id": "follow-up-visit",
       "phase": "post-procedure",
       "category": "follow-up",
-      "text": "Go to your follow-up visit, usually 2 to 6 weeks after the injection.",
+      "text": "Go to your follow-up visit. It is usually 2 to 6 weeks after the injection.",
       "appliesTo": {
         "injections": [],
         "medications": [],
@@ -1086,7 +1086,7 @@ public enum EmbeddedKnowledge {
       "id": "repeat-only-if-helped",
       "phase": "post-procedure",
       "category": "follow-up",
-      "text": "Another steroid injection is usually given only if this one helped, and only a few times a year.",
+      "text": "You will usually get another steroid injection only if this one helped. Most people get only a few a year.",
       "appliesTo": {
         "injections": [],
         "medications": [
@@ -1491,7 +1491,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "bleeding-disorder-postpone",
       "decision": "postpone",
-      "explanation": "A bleeding disorder makes dangerous bleeding near the spine more likely. This is usually a reason not to have the injection until a specialist has reviewed it.",
+      "explanation": "A bleeding disorder makes bleeding near the spine more likely. This bleeding can be dangerous. The injection should usually wait until a specialist has seen you.",
       "sources": [
         "medscape-esi-contraindications"
       ],
@@ -1531,7 +1531,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "glucose-very-high-postpone",
       "decision": "postpone",
-      "explanation": "Your blood sugar is 300 mg/dL or higher. A steroid can push it even higher, and very high sugar can lead to a dangerous diabetes emergency (ketoacidosis). Get your sugar under control first.",
+      "explanation": "Your blood sugar is 300 mg/dL or higher. A steroid can push it even higher. Very high sugar can lead to a dangerous diabetes emergency (ketoacidosis). Get your sugar under control first.",
       "productChoice": "300 mg/dL is the service's limit for postponing: no injection-specific threshold was found; one clinic postpones above 200 mg/dL [36] (clinical facts §3, Glucose).",
       "sources": [
         "clinic-post-injection-instruction-sheets",
@@ -1661,7 +1661,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "local-anesthetic-allergy-discuss",
       "decision": "discuss-with-provider",
-      "explanation": "You are allergic to a numbing medicine. A serious allergy to a medicine in the injection can be a reason not to have it, so your provider needs to check first.",
+      "explanation": "You are allergic to a numbing medicine. A serious allergy to a medicine in the injection can be a reason not to have it. Your provider needs to check first.",
       "sources": [
         "medscape-esi-contraindications"
       ],
@@ -1688,7 +1688,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "steroid-injection-limit-discuss",
       "decision": "discuss-with-provider",
-      "explanation": "Counting this one, you will have had more than 4 steroid injections in 12 months. Repeated steroid injections can weaken bones and affect your hormones, so your provider should review how often you have them.",
+      "explanation": "Counting this one, you will have had more than 4 steroid injections in 12 months. Repeated steroid injections can weaken bones and affect your hormones. Your provider should check how often you have them.",
       "sources": [
         "mayo-clinic-esi-expert-answers",
         "core-institute-esi"
@@ -1700,7 +1700,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "immunosuppressed-discuss",
       "decision": "discuss-with-provider",
-      "explanation": "Your immune system is weakened. Serious infections after spinal injections are rare but happen more often in people like you, so your provider may take extra precautions.",
+      "explanation": "Your immune system is weak. Serious infections after spinal injections are rare, but they happen more often when the immune system is weak. Your provider may take extra care.",
       "sources": [
         "medscape-esi-contraindications",
         "mayo-clin-proc-2004-spinal-infection-cases"
@@ -1737,7 +1737,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "glaucoma-steroid-discuss",
       "decision": "discuss-with-provider",
-      "explanation": "You have glaucoma and this injection includes a steroid. In rare cases steroid injections have raised eye pressure or caused vision problems, so your provider should know.",
+      "explanation": "You have glaucoma, and this injection includes a steroid. In rare cases, steroid injections have raised the pressure in the eye or caused problems with sight. Your provider should know.",
       "sources": [
         "pharmacotherapy-2005-steroid-eye-cases"
       ],
@@ -1759,7 +1759,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "osteoporosis-steroid-discuss",
       "decision": "discuss-with-provider",
-      "explanation": "You have osteoporosis and this injection includes a steroid. Repeated steroid can thin bones further and raise the risk of fractures.",
+      "explanation": "You have thin bones (osteoporosis), and this injection has a steroid in it. Repeated steroid injections can thin bones further. Then a break is more likely.",
       "sources": [
         "kerezoudis-2018-esi-bone-density",
         "al-shoha-2012-esi-bone"
