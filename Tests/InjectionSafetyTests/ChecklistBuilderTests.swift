@@ -171,7 +171,7 @@ struct ChecklistBuilderTests {
 
     @Test func bloodThinnerAndHeartFailureSignsWhenTheyApply() {
         let backPain = "Severe back pain, because you take a blood thinner or bleed easily."
-        let numbness = "Numbness or tingling still there 8 hours after the injection, because you take a blood thinner or bleed easily."
+        let numbness = "Numbness or tingling still there 8 hours after the injection. It matters because you take a blood thinner or bleed easily."
         #expect(!signs(Patient(injection: .epiduralSteroid)).contains(backPain))
         for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
             #expect(signs(Patient(injection: .epiduralSteroid, conditions: [condition])).contains(backPain), "\(condition)")

@@ -4778,7 +4778,7 @@ public enum EmbeddedKnowledge {
       "id": "weakness-not-expected",
       "level": "emergency",
       "sideEffect": "nerve-injury",
-      "explanation": "Weakness that the numbing medicine does not explain can mean nerve damage, bleeding or infection near the spine. The numbing medicine wears off within about 8 hours and only affects the limbs near the injection.",
+      "explanation": "Weakness that the numbing medicine does not explain can mean nerve damage, bleeding or infection near the spine. The numbing medicine wears off within about 8 hours. It only affects the arms or legs near the injection.",
       "productChoice": "The 8-hour window and the limb-to-region match (arms only after cervical injections; legs after any region except cervical and thoracic, and when the region is not given) are the contract's choices.",
       "sources": [
         "ui-health-after-your-procedure",
@@ -4793,7 +4793,7 @@ public enum EmbeddedKnowledge {
       "id": "worsening-numbness-or-weakness",
       "level": "emergency",
       "sideEffect": "nerve-injury",
-      "explanation": "Numbness, tingling or weakness that is spreading or getting worse is not the expected effect of the numbing medicine.",
+      "explanation": "Numbness, tingling or weakness that spreads or gets worse is not what the numbing medicine does.",
       "sources": [
         "ui-health-after-your-procedure",
         "baylor-scott-white-spinal-injection-care",
@@ -4845,7 +4845,7 @@ public enum EmbeddedKnowledge {
       "id": "stroke-signs",
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
-      "explanation": "Slurred speech, a drooping face, sudden confusion or a seizure can be signs of a stroke or of a blocked blood vessel to the brain or spinal cord.",
+      "explanation": "Slurred speech, a drooping face, sudden confusion or a seizure can be signs of a stroke. They can mean a blood vessel to the brain or spinal cord is blocked.",
       "sources": [
         "fda-2014-epidural-steroid-warning",
         "fda-2014-warning-copy-event-list",
@@ -4886,7 +4886,7 @@ public enum EmbeddedKnowledge {
       "id": "vision-loss-sudden",
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
-      "explanation": "Sudden loss of vision needs emergency care at any time after the injection.",
+      "explanation": "If you suddenly lose your sight, get emergency care. This is true at any time after the injection.",
       "sources": [
         "fda-2014-warning-copy-event-list",
         "pharmacotherapy-2005-steroid-eye-cases"
@@ -4918,7 +4918,7 @@ public enum EmbeddedKnowledge {
       "id": "airway-allergy",
       "level": "emergency",
       "sideEffect": "allergic-reaction",
-      "explanation": "Trouble breathing, wheezing, or swelling of the face, lips, tongue or throat can be a serious allergic reaction that blocks the airway.",
+      "explanation": "Trouble breathing, wheezing, or a swollen face, lips, tongue or throat can be a serious allergic reaction. It can block the airway.",
       "sources": [
         "spine-health-esi-risks",
         "hse-steroid-injections",
@@ -4941,7 +4941,7 @@ public enum EmbeddedKnowledge {
       "id": "anaphylaxis",
       "level": "emergency",
       "sideEffect": "allergic-reaction",
-      "explanation": "Hives, itching, a rash or swelling together with breathing trouble, dizziness, fainting, vomiting or a low blood pressure in the first 6 hours can be a severe allergic reaction (anaphylaxis).",
+      "explanation": "You have hives, itching, a rash or swelling in the first 6 hours. You also have trouble breathing, feel dizzy or faint, or vomit, or your blood pressure is low. This can be a severe allergic reaction (anaphylaxis).",
       "productChoice": "The 6-hour window for 'acute onset (minutes to several hours)' in the NIAID criteria is the contract's number; vomiting stands for the criteria's persistent gastrointestinal symptoms.",
       "sources": [
         "sampson-2006-niaid-anaphylaxis-criteria",
@@ -4980,7 +4980,7 @@ public enum EmbeddedKnowledge {
       "id": "flushing-with-anaphylaxis-signs",
       "level": "emergency",
       "sideEffect": "allergic-reaction",
-      "explanation": "Flushing of the face is usually the steroid, but with trouble breathing, fainting or a low blood pressure it can be a severe allergic reaction.",
+      "explanation": "A red, hot face is usually from the steroid. But with trouble breathing, fainting or low blood pressure, it can be a severe allergic reaction.",
       "sources": [
         "sampson-2006-niaid-anaphylaxis-criteria",
         "shermon-2023-dexamethasone-facial-flushing"
@@ -5014,7 +5014,7 @@ public enum EmbeddedKnowledge {
       "id": "chest-symptoms-possible-collapsed-lung",
       "level": "emergency",
       "sideEffect": "pneumothorax",
-      "explanation": "Chest pain or shortness of breath after an injection in the neck, upper back or chest wall can mean the needle touched the lung (a collapsed lung).",
+      "explanation": "Chest pain or shortness of breath after an injection in the neck, upper back or chest wall can mean a collapsed lung. The needle may have touched the lung.",
       "productChoice": "Only a region named in the request rules this out: when none is named it may have been thoracic or cervical (the riskier reading), also for a sacroiliac-joint or caudal injection, which the contract's 'named lumbar or sacral' does not cover.",
       "sources": [
         "fcep-trigger-point-pneumothorax-case",
@@ -5042,7 +5042,7 @@ public enum EmbeddedKnowledge {
       "id": "chest-pain-serious",
       "level": "emergency",
       "sideEffect": "spinal-cord-infarction-stroke",
-      "explanation": "Chest pain that is severe, getting worse, or comes with a racing heart or shortness of breath needs emergency care, whatever the injection.",
+      "explanation": "Chest pain that is severe or getting worse needs emergency care, whatever the injection. So does chest pain with a racing heart or shortness of breath.",
       "productChoice": "The contract fixes this level; the side effect shown is the FDA's list of serious events, though the cause may be the heart or the lung.",
       "sources": [
         "ui-health-after-your-procedure",
@@ -5084,7 +5084,7 @@ public enum EmbeddedKnowledge {
       "id": "anesthetic-toxicity-signs",
       "level": "emergency",
       "sideEffect": "local-anesthetic-toxicity",
-      "explanation": "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours can be a reaction to the numbing medicine in the blood.",
+      "explanation": "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours can be a reaction. The numbing medicine may have got into the blood.",
       "productChoice": "Applies whatever medications the request names (the list may be incomplete); the 2-hour window is the contract's number (the source gives onset up to 60 minutes).",
       "sources": [
         "medscape-local-anesthetic-toxicity"
@@ -5110,7 +5110,7 @@ public enum EmbeddedKnowledge {
       "id": "fever-with-meningitis-signs",
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "Fever with a stiff neck, confusion, drowsiness or sensitivity to light can be meningitis or a spinal infection.",
+      "explanation": "Fever with a stiff neck, confusion, sleepiness or light that hurts your eyes can be an infection. It may be near the spine or in the lining of the brain (meningitis).",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure",
@@ -5136,7 +5136,7 @@ public enum EmbeddedKnowledge {
       "id": "fever-with-severe-headache",
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "Fever with a severe or worsening headache can be meningitis or a spinal infection.",
+      "explanation": "Fever with a headache that is severe or getting worse can be an infection. It may be near the spine or in the lining of the brain (meningitis).",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure",
@@ -5160,7 +5160,7 @@ public enum EmbeddedKnowledge {
       "id": "headache-with-stiff-neck",
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "A headache that does not ease when you lie down, together with a stiff neck, can be meningitis or bleeding.",
+      "explanation": "A headache that does not ease when you lie down, with a stiff neck, can be bleeding. It can also be an infection of the lining of the brain (meningitis).",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure"
@@ -5217,7 +5217,7 @@ public enum EmbeddedKnowledge {
       "id": "drowsiness-severe",
       "level": "emergency",
       "sideEffect": "nausea-vomiting",
-      "explanation": "Being very sleepy, hard to wake or to keep awake, needs emergency care at any time.",
+      "explanation": "If you are very sleepy, or hard to wake or keep awake, get emergency care at any time.",
       "productChoice": "The side effect shown is the one drowsiness is listed under; the causes include sedation, bleeding and infection.",
       "sources": [
         "hse-steroid-injections",
@@ -5233,7 +5233,7 @@ public enum EmbeddedKnowledge {
       "id": "drowsiness-with-danger-signs",
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "Drowsiness with vomiting, confusion or a headache can be a sign of infection, bleeding or pressure in the head.",
+      "explanation": "You feel very sleepy, and you also vomit, feel confused or have a headache. This can be a sign of infection, bleeding or pressure in the head.",
       "sources": [
         "hse-steroid-injections",
         "ui-health-after-your-procedure"
@@ -5292,7 +5292,7 @@ public enum EmbeddedKnowledge {
       "id": "fever-back-pain-nerve-sign",
       "level": "emergency",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "Fever or chills with back pain and numbness or weakness the numbing medicine does not explain can be an infection pressing on the spinal cord.",
+      "explanation": "You have fever or chills, back pain, and numbness or weakness that the numbing medicine does not explain. Together they can mean an infection is pressing on the spinal cord.",
       "sources": [
         "mayo-clin-proc-2004-spinal-infection-cases",
         "shankar-2015-epidural-abscess-cases",
@@ -5319,7 +5319,7 @@ public enum EmbeddedKnowledge {
       "id": "severe-back-pain-with-nerve-sign",
       "level": "emergency",
       "sideEffect": "epidural-hematoma",
-      "explanation": "Severe back pain with numbness, weakness or bladder or bowel problems that the numbing medicine does not explain can be bleeding pressing on the spinal cord.",
+      "explanation": "You have severe back pain with numbness, weakness, or bladder or bowel problems that the numbing medicine does not explain. This can be bleeding that presses on the spinal cord.",
       "sources": [
         "laban-2007-epidural-hematoma",
         "spine-health-esi-risks"
@@ -5339,7 +5339,7 @@ public enum EmbeddedKnowledge {
       "id": "severe-back-pain-on-blood-thinners",
       "level": "emergency",
       "sideEffect": "epidural-hematoma",
-      "explanation": "Severe back pain in someone who takes a blood thinner or has a bleeding disorder can be bleeding near the spine.",
+      "explanation": "You take a blood thinner or have a bleeding disorder. Severe back pain can then be bleeding near the spine.",
       "sources": [
         "laban-2007-epidural-hematoma",
         "asra-2015-interventional-spine-anticoagulation",
@@ -5398,7 +5398,7 @@ public enum EmbeddedKnowledge {
       "id": "glucose-very-high-with-warning-signs",
       "level": "emergency",
       "sideEffect": "hyperglycemia",
-      "explanation": "A blood sugar of 300 mg/dL or more with vomiting, confusion, drowsiness or ketones can be a dangerous diabetes emergency.",
+      "explanation": "Your blood sugar is 300 mg/dL or more. You also vomit, feel confused or very sleepy, or have a positive ketone test. This can be a dangerous diabetes emergency.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes",
         "even-2012-esi-blood-glucose"
@@ -5432,7 +5432,7 @@ public enum EmbeddedKnowledge {
     {
       "id": "glucose-low-with-warning-signs",
       "level": "emergency",
-      "explanation": "A low blood sugar (below 70 mg/dL) with confusion, drowsiness, a seizure or fainting is a severe low and needs emergency care.",
+      "explanation": "A blood sugar below 70 mg/dL with confusion, sleepiness, a seizure or fainting is a severe low. It needs emergency care.",
       "sources": [
         "ada-2023-glycemic-targets-hypoglycemia"
       ],
@@ -5456,7 +5456,7 @@ public enum EmbeddedKnowledge {
       "id": "ketones-with-warning-signs",
       "level": "emergency",
       "sideEffect": "hyperglycemia",
-      "explanation": "Ketones with vomiting, confusion or drowsiness can be a diabetes emergency (ketoacidosis), even when the blood sugar is not very high.",
+      "explanation": "You have a positive ketone test, and you vomit or feel confused or very sleepy. This can be a diabetes emergency (ketoacidosis). It can happen even if your blood sugar is not very high.",
       "productChoice": "The contract also names abdominal pain; the vocabulary has no code for it, so it cannot be asked or matched.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes"
@@ -5482,7 +5482,7 @@ public enum EmbeddedKnowledge {
       "id": "blood-pressure-crisis",
       "level": "emergency",
       "sideEffect": "blood-pressure-rise",
-      "explanation": "A top blood pressure number of 180 or more with chest pain, a severe headache or a stroke sign needs emergency care.",
+      "explanation": "Your top blood pressure number is 180 mmHg or more, with chest pain, a severe headache or a sign of stroke. This needs emergency care.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "ui-health-after-your-procedure"
@@ -5517,7 +5517,7 @@ public enum EmbeddedKnowledge {
       "id": "blood-pressure-low-with-signs",
       "level": "emergency",
       "sideEffect": "vasovagal-reaction",
-      "explanation": "A top blood pressure number below 90 with dizziness, fainting, confusion or an allergy sign can be shock, for example from a severe allergic reaction.",
+      "explanation": "Your top blood pressure number is below 90 mmHg, and you are dizzy, faint or confused, or have a sign of allergy. This can be shock, for example from a severe allergic reaction.",
       "sources": [
         "sampson-2006-niaid-anaphylaxis-criteria"
       ],
@@ -5606,7 +5606,7 @@ public enum EmbeddedKnowledge {
       "id": "fainting-at-clinic",
       "level": "urgent",
       "sideEffect": "vasovagal-reaction",
-      "explanation": "Fainting in the first hour after the injection is usually a reaction to the procedure (a vasovagal faint), but it should be checked today.",
+      "explanation": "Fainting in the first hour is usually the body's reaction to the procedure (a vasovagal faint). It should still be checked today.",
       "productChoice": "The first hour stands for 'still at the clinic' (the contract's number).",
       "sources": [
         "trentman-2009-vasovagal-cervical-lumbar",
@@ -5660,7 +5660,7 @@ public enum EmbeddedKnowledge {
       "id": "site-infection-signs",
       "level": "urgent",
       "sideEffect": "local-infection",
-      "explanation": "Redness, warmth or pain at the needle site that is still there or getting worse after the first day, severe, or with pus, can be an infection.",
+      "explanation": "Redness, warmth or pain where the needle went in can be an infection. This is so when it is still there or worse after the first day, when it is severe, or when there is pus.",
       "productChoice": "24 hours separates skin preparation and the anaesthetic wearing off from a possible infection (the contract's number).",
       "sources": [
         "spine-health-esi-risks",
@@ -5767,7 +5767,7 @@ public enum EmbeddedKnowledge {
       "id": "numbness-not-expected",
       "level": "urgent",
       "sideEffect": "nerve-injury",
-      "explanation": "Numbness or tingling that the numbing medicine does not explain should be checked today: it wears off within about 8 hours and only affects the limbs near the injection.",
+      "explanation": "Numbness or tingling that the numbing medicine does not explain should be checked today. The numbing medicine wears off within about 8 hours. It only affects the arms or legs near the injection.",
       "productChoice": "The 8-hour window and the limb-to-region match are the contract's choices.",
       "sources": [
         "ui-health-after-your-procedure",
@@ -5831,7 +5831,7 @@ public enum EmbeddedKnowledge {
       "id": "late-back-pain-infection-risk",
       "level": "urgent",
       "sideEffect": "epidural-abscess-meningitis",
-      "explanation": "Back pain more than 5 days after the injection, in someone with diabetes or a weak immune system, can be a late infection near the spine.",
+      "explanation": "You have diabetes or a weak immune system. Back pain more than 5 days after the injection can then be a late infection near the spine.",
       "productChoice": "Leg pain is counted with back pain here (an abscess can press on a nerve root); 120 hours is the contract's number.",
       "sources": [
         "shankar-2015-epidural-abscess-cases",
@@ -5862,7 +5862,7 @@ public enum EmbeddedKnowledge {
       "id": "positional-headache-severe",
       "level": "urgent",
       "sideEffect": "post-dural-puncture-headache",
-      "explanation": "A severe headache when sitting or standing, or one with nausea or vomiting after 2 days, should be checked today; it may need treatment.",
+      "explanation": "A severe headache when you sit or stand should be checked today. So should one that comes with nausea or vomiting after 2 days. It may need treatment.",
       "productChoice": "A worsening positional headache is also urgent: the contract names only severe, and the cautious reading is chosen.",
       "sources": [
         "core-institute-esi",
@@ -5901,7 +5901,7 @@ public enum EmbeddedKnowledge {
       "id": "positional-headache-with-stiff-neck",
       "level": "urgent",
       "sideEffect": "post-dural-puncture-headache",
-      "explanation": "A headache that eases lying down, with a stiff neck, is most likely a spinal headache, but it should be checked today.",
+      "explanation": "A headache that eases when you lie down, with a stiff neck, is most likely a spinal headache. It should still be checked today.",
       "sources": [
         "asa-monitor-pdph",
         "core-institute-esi"
@@ -5958,7 +5958,7 @@ public enum EmbeddedKnowledge {
       "id": "headache-with-vomiting-after-sedation",
       "level": "urgent",
       "sideEffect": "nausea-vomiting",
-      "explanation": "A mild headache with vomiting soon after sedation can come from the sedation, but it should be checked today.",
+      "explanation": "You had medicine to make you sleepy (sedation). A mild headache with vomiting soon after can come from it, but it should be checked today.",
       "productChoice": "Applies at any time as the floor for a headache with vomiting; the emergency rule headache-with-vomiting covers all but the first 12 hours after sedation.",
       "sources": [
         "hse-steroid-injections",
@@ -6051,7 +6051,7 @@ public enum EmbeddedKnowledge {
       "id": "anesthetic-toxicity-late-signs",
       "level": "urgent",
       "sideEffect": "local-anesthetic-toxicity",
-      "explanation": "Twitching or numb lips after the first 2 hours should be checked today; the numbing medicine is unlikely but possible.",
+      "explanation": "Twitching or numb lips after the first 2 hours should be checked today. The numbing medicine is an unlikely cause, but it is possible.",
       "sources": [
         "medscape-local-anesthetic-toxicity"
       ],
@@ -6138,7 +6138,7 @@ public enum EmbeddedKnowledge {
       "id": "ketones-with-diabetes",
       "level": "urgent",
       "sideEffect": "hyperglycemia",
-      "explanation": "A positive ketone test in someone with diabetes needs advice today.",
+      "explanation": "You have diabetes and a positive ketone test. Get advice today.",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes"
       ],
@@ -6161,7 +6161,7 @@ public enum EmbeddedKnowledge {
       "id": "blood-pressure-very-high",
       "level": "urgent",
       "sideEffect": "blood-pressure-rise",
-      "explanation": "A top blood pressure number of 180 or more needs advice today.",
+      "explanation": "A top blood pressure number of 180 mmHg or more needs advice today.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "ui-health-after-your-procedure"
@@ -6174,7 +6174,7 @@ public enum EmbeddedKnowledge {
       "id": "drowsiness-not-explained",
       "level": "urgent",
       "sideEffect": "nausea-vomiting",
-      "explanation": "Drowsiness without sedation, or more than 8 hours after it, should be checked today.",
+      "explanation": "Feeling very sleepy should be checked today if you had no medicine to make you sleepy (sedation). It should also be checked if you had it more than 8 hours ago.",
       "productChoice": "A request that does not say whether the patient was sedated is read as not sedated (the cautious reading).",
       "sources": [
         "hse-steroid-injections",
@@ -6244,7 +6244,7 @@ public enum EmbeddedKnowledge {
       "id": "menstrual-bleeding-heavy",
       "level": "urgent",
       "sideEffect": "menstrual-changes",
-      "explanation": "Heavy menstrual bleeding should be checked today.",
+      "explanation": "Very heavy bleeding with your period should be checked today.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "spine-health-esi-risks"
@@ -6259,7 +6259,7 @@ public enum EmbeddedKnowledge {
       "id": "glucose-high",
       "level": "contact-provider",
       "sideEffect": "hyperglycemia",
-      "explanation": "A blood sugar of 200 mg/dL or more should be discussed with your provider; steroids can raise blood sugar for a few days.",
+      "explanation": "Tell your provider about a blood sugar of 200 mg/dL or more. A steroid can raise blood sugar for a few days.",
       "sources": [
         "even-2012-esi-blood-glucose",
         "dudley-nhs-steroid-injection-diabetes",
@@ -6287,7 +6287,7 @@ public enum EmbeddedKnowledge {
       "id": "high-blood-sugar-reported",
       "level": "contact-provider",
       "sideEffect": "hyperglycemia",
-      "explanation": "High blood sugar or a strong thirst after a steroid injection should be discussed with your provider.",
+      "explanation": "Tell your provider if you have high blood sugar or a strong thirst after a steroid injection.",
       "sources": [
         "even-2012-esi-blood-glucose",
         "dudley-nhs-steroid-injection-diabetes"
@@ -6310,7 +6310,7 @@ public enum EmbeddedKnowledge {
       "id": "ketones",
       "level": "contact-provider",
       "sideEffect": "hyperglycemia",
-      "explanation": "A positive ketone test, for example after not eating, should be discussed with your provider.",
+      "explanation": "Tell your provider about a positive ketone test. It can happen after not eating, for example.",
       "productChoice": "Without diabetes or warning signs the contract gives contact-provider (e.g. ketones after fasting).",
       "sources": [
         "dudley-nhs-steroid-injection-diabetes"
@@ -6325,7 +6325,7 @@ public enum EmbeddedKnowledge {
       "id": "blood-pressure-high",
       "level": "contact-provider",
       "sideEffect": "blood-pressure-rise",
-      "explanation": "A top blood pressure number of 160 to 179 should be discussed with your provider; a steroid can raise it for a few days.",
+      "explanation": "Tell your provider about a top blood pressure number of 160 to 179 mmHg. A steroid can raise it for a few days.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet"
       ],
@@ -6337,7 +6337,7 @@ public enum EmbeddedKnowledge {
       "id": "blood-pressure-low",
       "level": "contact-provider",
       "sideEffect": "vasovagal-reaction",
-      "explanation": "A top blood pressure number below 90 without other signs should be discussed with your provider.",
+      "explanation": "Tell your provider if the top blood pressure number is below 90 mmHg, even with no other signs.",
       "sources": [
         "sampson-2006-niaid-anaphylaxis-criteria"
       ],
@@ -6349,7 +6349,7 @@ public enum EmbeddedKnowledge {
       "id": "positional-headache",
       "level": "contact-provider",
       "sideEffect": "post-dural-puncture-headache",
-      "explanation": "A headache that is worse sitting or standing and better lying flat can be a spinal headache from a small leak of spinal fluid.",
+      "explanation": "A headache that is worse when you sit or stand, and better when you lie flat, can be a spinal headache. It comes from a small leak of spinal fluid.",
       "sources": [
         "spine-health-esi-risks",
         "asa-monitor-pdph",
@@ -6387,7 +6387,7 @@ public enum EmbeddedKnowledge {
       "id": "steroid-injections-over-limit",
       "level": "contact-provider",
       "sideEffect": "bone-soft-tissue-weakening",
-      "explanation": "More than 4 steroid injections in 12 months (counting this one) can weaken bones and affect hormones; discuss the limit with your provider.",
+      "explanation": "More than 4 steroid injections in 12 months, counting this one, can weaken bones and affect hormones. Talk with your provider about the limit.",
       "sources": [
         "mayo-clinic-esi-expert-answers",
         "core-institute-esi"
@@ -6407,7 +6407,7 @@ public enum EmbeddedKnowledge {
       "id": "fluid-retention",
       "level": "contact-provider",
       "sideEffect": "fluid-retention-weight-gain",
-      "explanation": "Swelling or weight gain after a steroid injection should be discussed with your provider.",
+      "explanation": "Tell your provider if you get swelling or weight gain after a steroid injection.",
       "sources": [
         "uw-radiology-nerve-root-block-slides",
         "center-for-pain-management-esi"
@@ -6480,7 +6480,7 @@ public enum EmbeddedKnowledge {
       "id": "mood-or-sleep-lasting",
       "level": "contact-provider",
       "sideEffect": "insomnia-mood",
-      "explanation": "Trouble sleeping or mood changes that last more than 5 days, or severe trouble sleeping, should be discussed with your provider.",
+      "explanation": "Tell your provider if trouble sleeping or mood changes last more than 5 days. Also tell them if your trouble sleeping is severe.",
       "productChoice": "Severe trouble sleeping is contact-provider (the contract names only severe mood change as urgent).",
       "selfCare": [],
       "sources": [
@@ -6547,7 +6547,7 @@ public enum EmbeddedKnowledge {
       "id": "menstrual-changes",
       "level": "contact-provider",
       "sideEffect": "menstrual-changes",
-      "explanation": "Changes to your periods after a steroid injection should be discussed with your provider.",
+      "explanation": "Tell your provider if your periods change after the steroid.",
       "sources": [
         "northern-care-alliance-steroid-injection-leaflet",
         "spine-health-esi-risks"
@@ -6598,7 +6598,7 @@ public enum EmbeddedKnowledge {
       "id": "anesthetic-toxicity-late-mild",
       "level": "contact-provider",
       "sideEffect": "local-anesthetic-toxicity",
-      "explanation": "A metal taste or ringing in the ears after the first 2 hours is unlikely to be the numbing medicine, but tell your provider.",
+      "explanation": "A metal taste or ringing in the ears after the first 2 hours is unlikely to come from the numbing medicine. Tell your provider about it.",
       "productChoice": "Ringing in the ears with a headache that eases lying down belongs to the spinal headache (also contact-provider).",
       "sources": [
         "medscape-local-anesthetic-toxicity",
@@ -6691,7 +6691,7 @@ public enum EmbeddedKnowledge {
       "id": "pain-flare-lasting",
       "level": "contact-provider",
       "sideEffect": "pain-flare",
-      "explanation": "Back or leg pain that is new or still flaring more than 5 days after the injection should be discussed with your provider.",
+      "explanation": "Tell your provider if back or leg pain is new, or still flaring, more than 5 days after the injection.",
       "selfCare": [],
       "sources": [
         "verywell-cortisone-flare",
@@ -6763,7 +6763,7 @@ public enum EmbeddedKnowledge {
       "id": "site-soreness",
       "level": "self-care",
       "sideEffect": "injection-site-pain",
-      "explanation": "Soreness where the needle went in is common and usually settles within 3 days.",
+      "explanation": "Soreness where the needle went in is common. It usually settles within 3 days.",
       "sources": [
         "newcastle-pain-spinal-injections",
         "baylor-scott-white-spinal-injection-care"
@@ -6913,7 +6913,7 @@ public enum EmbeddedKnowledge {
       "id": "expected-anesthetic-numbness",
       "level": "self-care",
       "sideEffect": "temporary-numbness-weakness",
-      "explanation": "Numbness or weakness near the injection is expected while the numbing medicine works; it wears off within about 8 hours.",
+      "explanation": "Numbness or weakness near the injection is expected while the numbing medicine works. It wears off within about 8 hours.",
       "productChoice": "Expected only when a local anaesthetic was given, within 8 hours, not worsening, and in a limb that matches the region (the contract's rule).",
       "sources": [
         "clinic-post-injection-instruction-sheets",
@@ -7124,7 +7124,7 @@ public enum EmbeddedKnowledge {
       "id": "drowsiness-after-sedation",
       "level": "self-care",
       "sideEffect": "nausea-vomiting",
-      "explanation": "Feeling sleepy in the first 8 hours after sedation is expected.",
+      "explanation": "You had medicine to make you sleepy (sedation). Feeling sleepy for up to 8 hours after it is expected.",
       "productChoice": "8 hours is the contract's number.",
       "sources": [
         "baylor-scott-white-spinal-injection-care"
@@ -7166,7 +7166,7 @@ public enum EmbeddedKnowledge {
       "parts": [
         {
           "id": "new-weakness",
-          "text": "New weakness, weakness still there 8 hours after the injection, or numbness or weakness that spreads or gets worse.",
+          "text": "New weakness, or weakness still there 8 hours after the injection. Numbness or weakness that spreads or gets worse.",
           "rules": [
             "weakness-not-expected",
             "worsening-numbness-or-weakness"
@@ -7198,7 +7198,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "numbness-blood-thinner",
-          "text": "Numbness or tingling still there 8 hours after the injection, because you take a blood thinner or bleed easily.",
+          "text": "Numbness or tingling still there 8 hours after the injection. It matters because you take a blood thinner or bleed easily.",
           "when": {
             "anyCondition": [
               "anticoagulant",
@@ -7268,7 +7268,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "allergy-with-dizziness",
-          "text": "Hives, itching or a rash together with dizziness, fainting or vomiting, in the first 6 hours.",
+          "text": "In the first 6 hours: hives, itching or a rash with dizziness, fainting or vomiting.",
           "rules": [
             "anaphylaxis"
           ]
@@ -7308,7 +7308,7 @@ public enum EmbeddedKnowledge {
       "parts": [
         {
           "id": "fever-with-danger-signs",
-          "text": "Fever or chills with a stiff neck, confusion, sensitivity to light, a severe or worsening headache, severe or rising back pain, or back pain with new numbness or weakness.",
+          "text": "Fever or chills with a stiff neck, confusion, light that hurts your eyes, or a headache that is severe or getting worse. Fever or chills with back pain that is severe or rising, or with new numbness or weakness.",
           "rules": [
             "fever-with-meningitis-signs",
             "fever-with-severe-headache",
@@ -7326,7 +7326,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "very-sleepy",
-          "text": "Being very sleepy or hard to wake, or sleepiness with vomiting, confusion or a headache.",
+          "text": "Being very sleepy or hard to wake. Sleepiness with vomiting, confusion or a headache.",
           "rules": [
             "drowsiness-severe",
             "drowsiness-with-danger-signs"
@@ -7373,7 +7373,7 @@ public enum EmbeddedKnowledge {
       "parts": [
         {
           "id": "sugar-with-signs",
-          "text": "Blood sugar of 300 mg/dL or more with vomiting, confusion, drowsiness or ketones, or below 70 mg/dL with confusion, drowsiness, fainting or a seizure.",
+          "text": "Blood sugar of 300 mg/dL or more with vomiting or a positive ketone test. Blood sugar below 70 mg/dL with a seizure or fainting. Either of these readings if you also feel confused or very sleepy.",
           "when": {
             "anyCondition": [
               "diabetes"
@@ -7398,7 +7398,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "pressure-with-signs",
-          "text": "Top blood pressure number of 180 or more with chest pain, a severe headache or stroke signs, or below 90 with dizziness or fainting.",
+          "text": "Top blood pressure number of 180 mmHg or more with chest pain, a severe headache or stroke signs. Or below 90 mmHg with dizziness or fainting.",
           "when": {
             "anyCondition": [
               "hypertension",
@@ -7489,7 +7489,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "severe-pain",
-          "text": "Back or leg pain that is severe or still getting worse after 2 days, or sudden severe back pain unlike your usual pain.",
+          "text": "Back or leg pain that is severe, or still getting worse after 2 days. Sudden severe back pain that is not like your usual pain.",
           "rules": [
             "severe-pain-flare",
             "severe-back-pain"
@@ -7497,7 +7497,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "late-back-pain",
-          "text": "Back pain that is new or still there more than 5 days after the injection, because you have diabetes or a weak immune system.",
+          "text": "Back pain that is new or still there more than 5 days after the injection. It matters because you have diabetes or a weak immune system.",
           "when": {
             "anyCondition": [
               "diabetes",
@@ -7545,7 +7545,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "headache-vomiting-after-sedation",
-          "text": "A mild headache with vomiting in the first 12 hours after sedation.",
+          "text": "A mild headache and vomiting in the first 12 hours after you had medicine to make you sleep.",
           "when": {
             "sedated": true
           },
@@ -7581,7 +7581,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "dizzy-sleepy-twitching",
-          "text": "Dizziness after the first hour, sleepiness that does not wear off, or a racing heart, twitching or numb lips after the first 2 hours.",
+          "text": "Dizziness after the first hour, or sleepiness that does not wear off. A racing heart, twitching or numb lips after the first 2 hours.",
           "rules": [
             "dizziness-later",
             "drowsiness-not-explained",
@@ -7591,7 +7591,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "mood-or-heavy-bleeding",
-          "text": "A severe change in mood, or very heavy menstrual bleeding.",
+          "text": "A severe change in mood, or very heavy bleeding with your period.",
           "rules": [
             "mood-changes-severe",
             "menstrual-bleeding-heavy"
@@ -7619,7 +7619,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "pressure-urgent",
-          "text": "Top blood pressure number of 180 or more.",
+          "text": "Top blood pressure number of 180 mmHg or more.",
           "when": {
             "anyCondition": [
               "hypertension",
@@ -7761,7 +7761,7 @@ public enum EmbeddedKnowledge {
         },
         {
           "id": "pressure-contact",
-          "text": "Top blood pressure number of 160 or more, or below 90.",
+          "text": "Top blood pressure number of 160 mmHg or more, or below 90 mmHg.",
           "when": {
             "anyCondition": [
               "hypertension",
