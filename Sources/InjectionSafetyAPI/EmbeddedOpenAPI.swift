@@ -885,7 +885,7 @@ components:
           required: [class, figures]
           properties:
             class: {$ref: '#/components/schemas/FrequencyClass'}
-            figures: {type: string}
+            figures: {type: string, description: 'For clinicians: the published rates behind the class (study groups, drug names, series sizes), or that none was found. Not written for patients.'}
         onset: {type: string}
         duration: {type: string}
         patientNotices: {type: array, items: {$ref: '#/components/schemas/Symptom'}}
@@ -897,7 +897,7 @@ components:
             text: {type: string}
         usualLevel: {$ref: '#/components/schemas/TriageLevel'}
         levelNote: {type: string}
-        selfCare: {type: array, items: {type: string}}
+        selfCare: {type: array, items: {type: string}, description: 'Advice that reads true for any reader: lines for everyone and lines addressed to a condition ("If you take a blood thinner, ..."). Lines withheld from some conditions (an anti-inflammatory painkiller) are given only by POST /v1/triage, which knows the patient''s conditions.'}
         seed: {type: boolean, description: Named in the original patient article.}
         sources: {$ref: '#/components/schemas/SourceIDs'}
     SideEffectPage:
@@ -1025,8 +1025,8 @@ components:
               sources: {type: array, items: {type: string}}
         possibleSideEffects: {type: array, items: {$ref: '#/components/schemas/SideEffectID'}}
         watchFor: {type: array, items: {type: string}}
-        selfCare: {type: array, items: {type: string}, description: 'Advice at self-care and contact-provider; at urgent only first aid a matched rule gives (e.g. fast sugar for a low blood sugar); empty at emergency.'}
-        followUp: {type: string}
+        selfCare: {type: array, items: {type: string}, description: 'Advice at self-care and contact-provider, for the request''s conditions (no anti-inflammatory painkiller with a blood thinner, a bleeding disorder, heart failure, pregnancy or high blood pressure); at urgent only first aid a matched rule gives (e.g. fast sugar for a low blood sugar); empty at emergency.'}
+        followUp: {type: string, description: 'What to do next; at self-care it names the steroid''s 3 to 10 days only when a corticosteroid was given.'}
         knowledgeBaseVersion: {type: string}
         disclaimer: {type: string}
     ChecklistItem:
