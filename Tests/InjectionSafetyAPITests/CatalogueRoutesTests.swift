@@ -61,6 +61,24 @@ struct CatalogueRoutesTests {
         #expect(evidence["wikipedia-post-dural-puncture-headache"] == "secondary-copy")
     }
 
+    /// Patients read the catalogue: no clinician note, and self-care as
+    /// strings that read true for anyone (the lines for a named condition say
+    /// so; a line withheld from some conditions is left out, since the
+    /// catalogue does not know the reader's).
+    @Test func catalogueLeavesOutClinicianNotesAndConditionalAdvice() throws {
+        for path in ["/v1/side-effects?limit=100", "/v1/injections"] {
+            let text = String(decoding: TestRouter.respond(.get, path).body, as: UTF8.self)
+            #expect(!text.contains("reviewNote"), "\(path)")
+        }
+        let body = try json(TestRouter.respond(.get, "/v1/side-effects/injection-site-pain"))
+        let advice = try #require(body["selfCare"] as? [String])
+        let effect = try #require(TestRouter.knowledgeBase.sideEffect(.injectionSitePain))
+        #expect(advice == effect.selfCare.filter(\.unlessConditions.isEmpty).map(\.text))
+        #expect(advice.contains { $0.hasPrefix("If you take a blood thinner") })
+        #expect(!advice.contains { $0.contains("you can try ibuprofen") })
+        #expect(effect.selfCare.contains { $0.text.contains("you can try ibuprofen") })
+    }
+
     @Test(arguments: ["/v1/side-effects/no-such-thing", "/v1/injections/spinal-tap"])
     func unknownIDIs404Problem(_ path: String) {
         let response = TestRouter.respond(.get, path)

@@ -141,6 +141,19 @@ struct ChecklistRoutesTests {
         #expect(response.header("Vary") == "Accept")
     }
 
+    /// The list a patient takes home says not to drive: 12 to 24 hours, or
+    /// 24 hours after sedation, under "Getting home".
+    @Test func handoutSaysNotToDrive() throws {
+        for (query, wording) in [("", "12 to 24 hours"), ("&sedation=true", "do not drive for 24 hours")] {
+            let response = TestRouter.respond(
+                .get, "/v1/checklists/post-procedure?injection=trigger-point\(query)", headers: [("Accept", "text/html")])
+            let html = String(decoding: response.body, as: UTF8.self)
+            let heading = try #require(html.range(of: "<h2>Getting home</h2>"), "\(query)")
+            let after = html[heading.upperBound...]
+            #expect(after.prefix(400).contains(wording), "\(query)")
+        }
+    }
+
     @Test func handoutEscapesText() {
         #expect(HTMLPage.escape("a<b & \"c\" 'd'") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;")
     }

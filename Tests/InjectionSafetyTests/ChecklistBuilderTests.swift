@@ -24,10 +24,14 @@ struct ChecklistBuilderTests {
             let list = Self.builder.checklist(phase, for: patient)
             let medications = Self.builder.medicationsGiven(patient)
             for item in Self.knowledgeBase.checklistItems where item.phase == phase {
-                let applies = item.appliesTo.isEveryone || item.appliesTo.injections.contains(patient.injection)
+                let excluded = item.appliesTo.unless.map {
+                    $0.injections.contains(patient.injection) || $0.medications.contains(where: medications.contains)
+                        || $0.conditions.contains(where: patient.conditions.contains) || ($0.sedation && patient.sedation)
+                } ?? false
+                let applies = !excluded && (item.appliesTo.isEveryone || item.appliesTo.injections.contains(patient.injection)
                     || item.appliesTo.medications.contains(where: medications.contains)
                     || item.appliesTo.conditions.contains(where: patient.conditions.contains)
-                    || (item.appliesTo.sedation && patient.sedation)
+                    || (item.appliesTo.sedation && patient.sedation))
                 let listed = list.first { $0.id == item.id }
                 #expect((listed != nil) == applies, "\(item.id) for \(patient)")
                 if let listed { #expect(listed.because.isEmpty == item.appliesTo.isEveryone, "\(item.id)") }
@@ -35,6 +39,69 @@ struct ChecklistBuilderTests {
             #expect(list.allSatisfy { $0.phase == phase })
             #expect(zip(list, list.dropFirst()).allSatisfy { $0.category <= $1.category })
         }
+    }
+
+    func ids(_ phase: ChecklistPhase, _ patient: Patient) -> [String] {
+        Self.builder.checklist(phase, for: patient).map(\.id)
+    }
+
+    /// Painkillers after the injection: paracetamol (acetaminophen) first for
+    /// everyone; an anti-inflammatory as the next step only for patients with
+    /// none of the conditions that make it unwise; a warning for those on a
+    /// blood thinner, who bleed easily or have heart failure.
+    @Test func painReliefFollowsTheConditions() {
+        let plain = ids(.postProcedure, Patient(injection: .epiduralSteroid))
+        #expect(plain.contains("pain-relief-paracetamol") && plain.contains("pain-relief-anti-inflammatory"))
+        #expect(!plain.contains("pain-relief-blood-thinner") && !plain.contains("pain-relief-heart-failure"))
+        for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
+            let list = ids(.postProcedure, Patient(injection: .epiduralSteroid, conditions: [condition]))
+            #expect(list.contains("pain-relief-paracetamol") && list.contains("pain-relief-blood-thinner"), "\(condition)")
+            #expect(!list.contains("pain-relief-anti-inflammatory"), "\(condition)")
+        }
+        let heart = ids(.postProcedure, Patient(injection: .facetJoint, conditions: [.heartFailure]))
+        #expect(heart.contains("pain-relief-heart-failure") && !heart.contains("pain-relief-anti-inflammatory"))
+        for condition in [Condition.pregnant, .hypertension] {
+            let list = ids(.postProcedure, Patient(injection: .facetJoint, conditions: [condition]))
+            #expect(list.contains("pain-relief-paracetamol") && !list.contains("pain-relief-anti-inflammatory"), "\(condition)")
+        }
+        let texts = Self.builder.checklist(.postProcedure, for: Patient(injection: .facetJoint)).map(\.text)
+        #expect(!texts.contains { $0.localizedStandardContains("over-the-counter") })
+        #expect(texts.contains { $0.contains("paracetamol (acetaminophen)") })
+    }
+
+    /// A medial branch block is a test: the record that counts is the pain
+    /// every hour in the first 6 to 8 hours, not a daily diary.
+    @Test func medialBranchBlockRecordsThePainHourly() throws {
+        let block = ids(.postProcedure, Patient(injection: .medialBranchBlock))
+        #expect(block.contains("pain-record-after-block") && !block.contains("pain-diary"))
+        let withSteroid = ids(.postProcedure, Patient(injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid]))
+        #expect(withSteroid.contains("pain-record-after-block") && !withSteroid.contains("pain-diary"))
+        for injection in InjectionType.allCases where injection != .medialBranchBlock {
+            let list = ids(.postProcedure, Patient(injection: injection))
+            #expect(list.contains("pain-diary") && !list.contains("pain-record-after-block"), "\(injection)")
+        }
+        let record = try #require(Self.knowledgeBase.checklistItems.first { $0.id == "pain-record-after-block" })
+        #expect(record.text.contains("every hour") && record.text.contains("6 to 8 hours"))
+        #expect(record.sources.contains("uw-health-medial-branch-block-care"))
+    }
+
+    /// No driving, on the day and on the list the patient takes home: 12 to
+    /// 24 hours, or 24 hours after sedation (the one item, not both).
+    @Test(arguments: [ChecklistPhase.dayOfProcedure, .postProcedure])
+    func drivingItemsFollowSedation(_ phase: ChecklistPhase) {
+        let (plain, sedated) = phase == .postProcedure
+            ? ("driving-after-injection", "driving-after-sedation") : ("no-driving", "no-driving-after-sedation")
+        for injection in InjectionType.allCases {
+            let awake = ids(phase, Patient(injection: injection))
+            #expect(awake.contains(plain) && !awake.contains(sedated), "\(injection)")
+            let asleep = ids(phase, Patient(injection: injection, sedation: true))
+            #expect(asleep.contains(sedated) && !asleep.contains(plain), "\(injection)")
+        }
+        let texts = Self.builder.checklist(phase, for: Patient(injection: .facetJoint, sedation: true)).map(\.text)
+        #expect(texts.contains { $0.contains("do not drive for 24 hours") })
+        #expect(Self.builder.checklist(phase, for: Patient(injection: .facetJoint)).contains {
+            $0.category == .transport && $0.text.contains("12 to 24 hours")
+        })
     }
 
     @Test func conditionItemsSayWhichConditionPutThemThere() throws {
@@ -104,7 +171,7 @@ struct ChecklistBuilderTests {
 
     @Test func bloodThinnerAndHeartFailureSignsWhenTheyApply() {
         let backPain = "Severe back pain, because you take a blood thinner or bleed easily."
-        let numbness = "Numbness or tingling still there 8 hours after the injection, because you take a blood thinner or bleed easily."
+        let numbness = "Numbness or tingling still there 8 hours after the injection. It matters because you take a blood thinner or bleed easily."
         #expect(!signs(Patient(injection: .epiduralSteroid)).contains(backPain))
         for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
             #expect(signs(Patient(injection: .epiduralSteroid, conditions: [condition])).contains(backPain), "\(condition)")

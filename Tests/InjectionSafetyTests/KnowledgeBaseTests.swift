@@ -206,11 +206,13 @@ struct KnowledgeBaseTests {
         }
     }
 
-    /// Every source says what kind of publication it is; the FDA's own communication is the one regulator.
+    /// Every source says what kind of publication it is; the FDA's own communications are the regulator's.
     @Test func everySourceHasAnEvidenceKind() throws {
         let knowledgeBase = try KnowledgeBase.bundled()
-        #expect(knowledgeBase.sources.count == 57)
-        #expect(knowledgeBase.sources.filter { $0.evidence == .regulator }.map(\.id) == ["fda-2014-epidural-steroid-warning"])
+        #expect(knowledgeBase.sources.count == 63)
+        #expect(
+            knowledgeBase.sources.filter { $0.evidence == .regulator }.map(\.id)
+                == ["fda-2014-epidural-steroid-warning", "fda-2015-nsaid-heart-attack-stroke"])
         for id in ["fda-2014-warning-copy-event-list", "fda-2015-neurologic-events-risk-assessment", "asra-2018-bleeding-risk-table"] {
             #expect(knowledgeBase.sources.first { $0.id == id }?.evidence == .secondaryCopy, "\(id) is a copy")
         }
@@ -446,6 +448,41 @@ struct KnowledgeBaseTests {
         ])
         #expect(JSONText.members("request", ofElementsOf: "none", in: Array(text.utf8)) == [])
         #expect(JSONText.members("request", ofElementsOf: "rows", in: Array("[]".utf8)) == [])
+    }
+
+    /// Self-care lines are a string (everyone) or an object naming the
+    /// conditions they are for or not for; a line for some conditions says
+    /// whom it is for, because the catalogue shows it to every reader.
+    @Test func selfCareLinesByConditionAreDecodedAndChecked() throws {
+        let knowledgeBase = try KnowledgeBase.bundled()
+        let soreness = try #require(knowledgeBase.sideEffect(.injectionSitePain))
+        #expect(soreness.selfCare.contains { $0.conditions.isEmpty && $0.unlessConditions.isEmpty })
+        #expect(soreness.selfCare.contains { $0.conditions.contains(.anticoagulant) })
+        #expect(soreness.selfCare.contains { $0.unlessConditions.contains(.heartFailure) })
+        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { effect in
+            effect["selfCare"] = [
+                ["text": "Do not take ibuprofen.", "conditions": ["anticoagulant"]],
+                ["text": "If you take a blood thinner, ask first.", "conditions": ["anticoagulant"], "unlessConditions": ["pregnant"]],
+                ["text": " ", "unlessConditions": ["pregnant"]],
+            ]
+        }
+        let problems = try Self.problems(files)
+        #expect(problems.contains { $0.contains("a selfCare line for some conditions begins 'If you") })
+        #expect(problems.contains { $0.contains("names both conditions and unlessConditions") })
+        #expect(problems.contains { $0.contains("a selfCare line is empty") })
+    }
+
+    @Test func emptyChecklistExclusionAndReviewNoteAreReported() throws {
+        var files = try Self.editingFirst("checklist-items.json", key: "items") { item in
+            var applies = item["appliesTo"] as? [String: Any] ?? [:]
+            applies["unless"] = [String: Any]()
+            item["appliesTo"] = applies
+        }
+        var problems = try Self.problems(files)
+        #expect(problems.contains { $0.contains("appliesTo.unless excludes no one") })
+        files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["reviewNote"] = " " }
+        problems = try Self.problems(files)
+        #expect(problems.contains { $0.contains("reviewNote is empty") })
     }
 
     @Test func kebabCase() {

@@ -188,6 +188,63 @@ struct TriageEngineTests {
         #expect(noSteroid.watchFor.contains { $0.contains("Slurred speech") })
     }
 
+    /// "The steroid can take 3 to 10 days" only when a steroid was given.
+    @Test func selfCareFollowUpNamesTheSteroidOnlyWhenOneWasGiven() {
+        let steroid = Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 2))
+        #expect(steroid.level == .selfCare)
+        #expect(steroid.followUp.contains("steroid") && steroid.followUp.contains("3 to 10 days"))
+        for request in [
+            TriageRequest(injection: .medialBranchBlock, hoursSinceInjection: 2),
+            TriageRequest(injection: .triggerPoint, hoursSinceInjection: 2),
+            TriageRequest(injection: .epiduralSteroid, medications: [.localAnesthetic, .contrast], hoursSinceInjection: 2),
+        ] {
+            let result = Self.engine.triage(request)
+            #expect(result.level == .selfCare)
+            #expect(!result.followUp.contains("steroid"), "\(request.injection)")
+        }
+        let added = Self.engine.triage(
+            TriageRequest(injection: .triggerPoint, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 2))
+        #expect(added.followUp.contains("steroid"))
+        #expect(TriageEngine.followUp(for: .urgent, corticosteroidGiven: true) == TriageEngine.followUp(for: .urgent, corticosteroidGiven: false))
+    }
+
+    /// Painkiller advice follows the patient's conditions: paracetamol
+    /// (acetaminophen) first for everyone; an anti-inflammatory only without a
+    /// blood thinner, a bleeding disorder, heart failure, pregnancy or high
+    /// blood pressure; a warning line for those it applies to.
+    @Test func painkillerAdviceFollowsTheConditions() throws {
+        let soreness = [Report(.injectionSitePain)]
+        func advice(_ conditions: Set<Condition>) -> [String] {
+            let result = Self.engine.triage(
+                TriageRequest(injection: .facetJoint, hoursSinceInjection: 2, symptoms: soreness, conditions: conditions))
+            #expect(result.level == .selfCare)
+            return result.selfCare
+        }
+        let effect = try #require(Self.engine.knowledgeBase.sideEffect(.injectionSitePain))
+        let paracetamol = try #require(effect.selfCare.first { $0.text.contains("paracetamol (acetaminophen) first") }).text
+        let antiInflammatory = try #require(effect.selfCare.first { !$0.unlessConditions.isEmpty }).text
+        let bloodThinner = try #require(effect.selfCare.first { $0.conditions.contains(.anticoagulant) }).text
+        let heartFailure = try #require(effect.selfCare.first { $0.conditions.contains(.heartFailure) }).text
+        let none = advice([])
+        #expect(none.contains(paracetamol) && none.contains(antiInflammatory))
+        #expect(!none.contains(bloodThinner) && !none.contains(heartFailure))
+        for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
+            let lines = advice([condition])
+            #expect(lines.contains(paracetamol) && lines.contains(bloodThinner) && !lines.contains(antiInflammatory), "\(condition)")
+        }
+        let heart = advice([.heartFailure])
+        #expect(heart.contains(heartFailure) && !heart.contains(antiInflammatory) && !heart.contains(bloodThinner))
+        #expect(!advice([.pregnant]).contains(antiInflammatory) && !advice([.hypertension]).contains(antiInflammatory))
+        #expect(advice([.diabetes]).contains(antiInflammatory))
+        // The same lines after a flare and with a headache, said once when both match.
+        let both = Self.engine.triage(TriageRequest(
+            injection: .facetJoint, hoursSinceInjection: 2, symptoms: [Report(.increasedBackPain), Report(.headache, severity: .mild)],
+            conditions: [.anticoagulant]))
+        #expect(both.selfCare.filter { $0 == paracetamol }.count == 1 && both.selfCare.contains(bloodThinner))
+        let all = Self.engine.knowledgeBase.sideEffects.flatMap(\.selfCare).map(\.text)
+        #expect(!all.contains { $0.localizedStandardContains("over-the-counter") })
+    }
+
     // MARK: - Properties over generated requests (fixed seed)
 
     struct SplitMix64: RandomNumberGenerator {

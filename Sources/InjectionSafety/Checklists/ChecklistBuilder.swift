@@ -88,6 +88,12 @@ public struct ChecklistBuilder: Sendable {
                 if item.appliesTo.sedation && patient.sedation { because.append("sedation") }
                 if because.isEmpty { continue }
             }
+            if let unless = item.appliesTo.unless, unless.excludes(
+                injection: patient.injection, medications: medications, conditions: patient.conditions,
+                sedation: patient.sedation)
+            {
+                continue
+            }
             items.append(
                 PersonalisedItem(
                     id: item.id, phase: item.phase, category: item.category, text: item.text, because: because,

@@ -25,6 +25,17 @@ public struct InjectionEntry: Sendable, Codable, Hashable {
     public var bleedingRisk: BleedingRisk
     public var bleedingRiskNote: String?
     public var sources: [String]
+    /// For clinicians and reviewers, never sent to patients: what the
+    /// patient text rests on where the sources are silent or a class is
+    /// derived (``forPatients`` leaves it out).
+    public var reviewNote: String?
+
+    /// The entry as patients are sent it: without ``reviewNote``.
+    public var forPatients: InjectionEntry {
+        var entry = self
+        entry.reviewNote = nil
+        return entry
+    }
 }
 
 /// A symptom code with the words a patient would use.
@@ -79,8 +90,105 @@ public struct SideEffect: Sendable, Codable, Hashable {
     public var usualLevel: TriageLevel
     /// When the level changes, in plain language.
     public var levelNote: String
-    public var selfCare: [String]
+    /// Advice, for everyone or by the patient's conditions (``SelfCareAdvice``).
+    public var selfCare: [SelfCareAdvice]
     /// Named in the original patient article the service started from.
     public var seed: Bool
     public var sources: [String]
+    /// For clinicians and reviewers, never sent to patients: what the patient
+    /// text rests on where the sources are silent (an onset or a duration no
+    /// source gives). The catalogue leaves it out.
+    public var reviewNote: String?
+
+    /// The advice for a patient with these conditions, in data order.
+    public func selfCare(for conditions: Set<Condition>) -> [String] {
+        selfCare.filter { $0.applies(to: conditions) }.map(\.text)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, description, causes, requiresCorticosteroid, injections, frequency, onset, duration,
+            patientNotices, seriousWhen, usualLevel, levelNote, selfCare, seed, sources, reviewNote
+    }
+
+    /// As the catalogue sends it to anyone, whose conditions it does not know:
+    /// `selfCare` is the texts that read true for every reader (for everyone,
+    /// or addressed to a named condition, "If you take a blood thinner, ...";
+    /// not those given only to patients without some condition), and
+    /// ``reviewNote`` is left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(description, forKey: .description)
+        try container.encode(causes, forKey: .causes)
+        try container.encode(requiresCorticosteroid, forKey: .requiresCorticosteroid)
+        try container.encode(injections, forKey: .injections)
+        try container.encode(frequency, forKey: .frequency)
+        try container.encode(onset, forKey: .onset)
+        try container.encode(duration, forKey: .duration)
+        try container.encode(patientNotices, forKey: .patientNotices)
+        try container.encode(seriousWhen, forKey: .seriousWhen)
+        try container.encode(usualLevel, forKey: .usualLevel)
+        try container.encode(levelNote, forKey: .levelNote)
+        try container.encode(selfCare.filter(\.readsTrueForAnyone).map(\.text), forKey: .selfCare)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(sources, forKey: .sources)
+    }
+}
+
+/// One line of self-care advice. In the data it is a string (for everyone) or
+/// an object: `{"text": …, "conditions": [...]}` is only for patients with one
+/// of the conditions, `{"text": …, "unlessConditions": [...]}` only for
+/// patients with none of them (an anti-inflammatory painkiller is not offered
+/// to someone on a blood thinner or with heart failure).
+public struct SelfCareAdvice: Sendable, Codable, Hashable {
+    public var text: String
+    /// For patients with at least one of these (empty: no such test).
+    public var conditions: [Condition]
+    /// Not for patients with any of these (empty: no such test).
+    public var unlessConditions: [Condition]
+
+    public init(_ text: String, conditions: [Condition] = [], unlessConditions: [Condition] = []) {
+        self.text = text
+        self.conditions = conditions
+        self.unlessConditions = unlessConditions
+    }
+
+    /// Whether the line is for a patient with these conditions.
+    public func applies(to patientConditions: Set<Condition>) -> Bool {
+        (conditions.isEmpty || conditions.contains(where: patientConditions.contains))
+            && !unlessConditions.contains(where: patientConditions.contains)
+    }
+
+    /// Whether the line may be shown when the reader's conditions are unknown:
+    /// a line for some conditions names whom it is for; one withheld from some
+    /// conditions may not be shown.
+    public var readsTrueForAnyone: Bool { unlessConditions.isEmpty }
+
+    private enum CodingKeys: String, CodingKey { case text, conditions, unlessConditions }
+
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            self.init(text)
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            try container.decode(String.self, forKey: .text),
+            conditions: try container.decodeIfPresent([Condition].self, forKey: .conditions) ?? [],
+            unlessConditions: try container.decodeIfPresent([Condition].self, forKey: .unlessConditions) ?? [])
+    }
+
+    /// A string when it is for everyone, as in the data.
+    public func encode(to encoder: any Encoder) throws {
+        if conditions.isEmpty && unlessConditions.isEmpty {
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+            return
+        }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(text, forKey: .text)
+        if !conditions.isEmpty { try container.encode(conditions, forKey: .conditions) }
+        if !unlessConditions.isEmpty { try container.encode(unlessConditions, forKey: .unlessConditions) }
+    }
 }

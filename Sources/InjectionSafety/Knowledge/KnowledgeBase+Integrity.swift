@@ -217,6 +217,20 @@ extension KnowledgeBase {
                 problem(location, "\(field) is empty")
             }
             if effect.patientNotices.isEmpty { problem(location, "lists nothing the patient notices") }
+            for advice in effect.selfCare {
+                if advice.text.allSatisfy({ $0 == " " }) { problem(location, "a selfCare line is empty") }
+                if !advice.conditions.isEmpty && !advice.unlessConditions.isEmpty {
+                    problem(location, "a selfCare line names both conditions and unlessConditions")
+                }
+                // The catalogue shows a line for some conditions to every reader: it says whom it is for.
+                if !advice.conditions.isEmpty && !advice.text.hasPrefix("If you ") {
+                    problem(location, "a selfCare line for some conditions begins 'If you …' (the catalogue shows it to everyone)")
+                }
+            }
+            if let note = effect.reviewNote, note.allSatisfy({ $0 == " " }) { problem(location, "reviewNote is empty") }
+        }
+        for item in checklistItems where item.appliesTo.unless?.isEmpty == true {
+            problem("checklist-items.json: \(item.id)", "appliesTo.unless excludes no one")
         }
         for injection in injections where sideEffects(for: injection.id).isEmpty {
             problem("injections.json: \(injection.id.rawValue)", "no side effect applies to it")

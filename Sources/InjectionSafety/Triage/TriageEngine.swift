@@ -78,13 +78,17 @@ public struct TriageEngine: Sendable {
 
     /// Told with every triage answer.
     public static let disclaimer =
-        "This information does not replace advice from a doctor or nurse. If you are worried, contact your clinic, "
-        + "and in an emergency call your local emergency number."
+        "This information does not replace advice from a doctor or nurse. If you are worried, contact your clinic. "
+        + "In an emergency, call your local emergency number."
 
     private static let symptomCount = Symptom.allCases.count
 
     /// The reason id for symptoms no rule explains.
     public static let unexplainedSymptomRuleID = "unexplained-symptom"
+
+    /// Why a symptom no rule explains needs the provider, for the patient.
+    public static let unexplainedSymptomExplanation =
+        "We cannot tell if this symptom comes from the injection. Ask your provider about it."
 
     public init(knowledgeBase: KnowledgeBase) {
         self.knowledgeBase = knowledgeBase
@@ -150,8 +154,7 @@ public struct TriageEngine: Sendable {
             reasons.append(
                 TriageResult.Reason(
                     ruleID: Self.unexplainedSymptomRuleID, level: .contactProvider, symptoms: unexplained, facts: [],
-                    explanation: "No rule of this service explains this symptom after this injection, so it should be "
-                        + "discussed with your provider.",
+                    explanation: Self.unexplainedSymptomExplanation,
                     sideEffect: nil, sources: []))
         }
         reasons.sort { ($0.level, $0.ruleID) < ($1.level, $1.ruleID) }
@@ -180,9 +183,11 @@ public struct TriageEngine: Sendable {
             if open { watchFor.append(sign.part.text) }
         }
         // Advice of each matched rule, most urgent rule first: at self-care and
-        // contact-provider, its own or its side effect's; at urgent, only the
-        // first aid a rule gives itself (a low blood sugar is treated now, while
-        // waiting for the clinic); at emergency, none (the action says it all).
+        // contact-provider, its own or its side effect's (the lines for this
+        // patient's conditions: no anti-inflammatory painkiller on a blood
+        // thinner); at urgent, only the first aid a rule gives itself (a low
+        // blood sugar is treated now, while waiting for the clinic); at
+        // emergency, none (the action says it all).
         var selfCare: [String] = []
         if level != .emergency {
             matchedRules.sort { ($0.level, $0.entry.index) < ($1.level, $1.entry.index) }
@@ -191,14 +196,16 @@ public struct TriageEngine: Sendable {
                 if level == .urgent {
                     advice = entry.rule.selfCare ?? []
                 } else {
-                    advice = entry.rule.selfCare ?? entry.rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare } ?? []
+                    advice = entry.rule.selfCare
+                        ?? entry.rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare(for: request.conditions) } ?? []
                 }
                 for line in advice where !selfCare.contains(line) { selfCare.append(line) }
             }
         }
         return TriageResult(
             level: level, action: Self.action(for: level), reasons: reasons, possibleSideEffects: possible,
-            watchFor: watchFor, selfCare: selfCare, followUp: Self.followUp(for: level),
+            watchFor: watchFor, selfCare: selfCare,
+            followUp: Self.followUp(for: level, corticosteroidGiven: request.medicationsGiven.contains(.corticosteroid)),
             knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
     }
 
@@ -221,31 +228,36 @@ public struct TriageEngine: Sendable {
         }
     }
 
-    /// One plain sentence per level.
+    /// One plain sentence per level (the contract's `action`).
     public static func action(for level: TriageLevel) -> String {
         switch level {
         case .emergency:
-            "Call your local emergency number now, or go to the nearest emergency department."
+            "Call your local emergency number or go to an emergency room now."
         case .urgent:
-            "Contact your clinic or the on-call provider today, within hours; if you cannot reach them, go to urgent care or the emergency department."
+            "Call your clinic or the on-call team within hours; if you cannot reach them, go to urgent care or an emergency room."
         case .contactProvider:
             "Contact your provider during office hours within the next one to two days."
         case .selfCare:
-            "This is an expected effect that usually passes by itself; look after yourself at home and watch for the warning signs."
+            "This is expected and usually passes on its own: rest at home and watch for the warning signs."
         }
     }
 
-    static func followUp(for level: TriageLevel) -> String {
+    /// What to do next, for the patient. At self-care, the steroid's slow
+    /// start is told only when a corticosteroid was given (a medial branch
+    /// block or a trigger point injection usually has none).
+    public static func followUp(for level: TriageLevel, corticosteroidGiven: Bool) -> String {
         switch level {
         case .emergency:
-            "Get emergency care first; tell the team which injection you had and when."
+            "Get emergency care first. Tell the team which injection you had and when."
         case .urgent:
-            "If you cannot speak to someone today, or you get worse, go to urgent care or the emergency department."
+            "If you cannot speak to someone today, or you get worse, go to urgent care or an emergency room."
         case .contactProvider:
             "If it gets worse before you speak to your provider, or a warning sign appears, call sooner."
         case .selfCare:
-            "Most effects settle within a few days; the steroid can take 3 to 10 days to ease your pain. "
-                + "Call your provider if things are not improving after a few days."
+            corticosteroidGiven
+                ? "Most effects settle within a few days. The steroid can take 3 to 10 days to ease your pain. "
+                    + "Call your provider if things are not getting better after a few days."
+                : "Most effects settle within a few days. Call your provider if things are not getting better after a few days."
         }
     }
 

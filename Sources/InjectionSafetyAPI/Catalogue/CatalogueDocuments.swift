@@ -62,8 +62,11 @@ struct CatalogueDocuments: Sendable {
         func cached<Value: Encodable>(_ value: Value) throws -> CachedResponse {
             CachedResponse(body: Array(try encoder.encode(value)))
         }
+        // Patients read the catalogue: clinician notes stay out (reviewNote;
+        // a side effect leaves it out of its own encoding, with the advice
+        // withheld from some conditions, which the catalogue does not know).
         let injectionDocuments = knowledgeBase.injections.map {
-            InjectionDocument(entry: $0, sideEffects: knowledgeBase.sideEffects(for: $0.id).map(\.id))
+            InjectionDocument(entry: $0.forPatients, sideEffects: knowledgeBase.sideEffects(for: $0.id).map(\.id))
         }
         injections = try cached(ListDocument(items: injectionDocuments, knowledgeBaseVersion: version))
         var injectionsByID: [InjectionType: CachedResponse] = [:]
