@@ -5,7 +5,7 @@ let package = Package(
     name: "injection-safety-fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "injection-safety", path: ".."),
+        .package(name: "injection-safety", path: "..")
     ],
     targets: [
         .target(name: "FuzzSupport"),

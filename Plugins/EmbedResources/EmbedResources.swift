@@ -18,7 +18,9 @@ struct EmbedResources: BuildToolPlugin {
     }
 
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
-        guard let target = target as? SourceModuleTarget, let embedding = Self.embedding(of: target.name) else { return [] }
+        guard let target = target as? SourceModuleTarget, let embedding = Self.embedding(of: target.name) else {
+            return []
+        }
         let folder = target.directoryURL.appending(path: embedding.folder)
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { ["json", "yaml"].contains($0.pathExtension) }
@@ -29,7 +31,10 @@ struct EmbedResources: BuildToolPlugin {
             .buildCommand(
                 displayName: "Embedding \(target.name)'s data files",
                 executable: URL(fileURLWithPath: "/bin/sh"),
-                arguments: [script.path(percentEncoded: false), embedding.name, embedding.access, output.path(percentEncoded: false)]
+                arguments: [
+                    script.path(percentEncoded: false), embedding.name, embedding.access,
+                    output.path(percentEncoded: false),
+                ]
                     + files.map { $0.path(percentEncoded: false) },
                 inputFiles: files + [script],
                 outputFiles: [output])

@@ -8,7 +8,8 @@ public enum Application {
     ///   - readiness: what `GET /readyz` reports; mark it draining when a shutdown begins.
     ///   - metrics: what `GET /metrics` serves; give its `server` part to the `HTTPServer`.
     public static func makeRouter(
-        knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness(), metrics: ApplicationMetrics = ApplicationMetrics()
+        knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness(),
+        metrics: ApplicationMetrics = ApplicationMetrics()
     ) throws -> Router {
         var router = Router()
         HealthRoutes.register(in: &router, readiness: readiness)
@@ -22,7 +23,8 @@ public enum Application {
 
     /// What the server runs: the router, inside the CORS policy when one is configured.
     public static func makeResponder(
-        knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness(), metrics: ApplicationMetrics = ApplicationMetrics(),
+        knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness(),
+        metrics: ApplicationMetrics = ApplicationMetrics(),
         cors: CORSPolicy = CORSPolicy()
     ) throws -> any HTTPResponder {
         let router = try makeRouter(knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics)

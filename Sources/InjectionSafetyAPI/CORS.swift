@@ -60,7 +60,8 @@ public struct CORSPolicy: Sendable, Equatable {
         }
         guard !hostAndPort.isEmpty else { return false }
         return hostAndPort.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "[")
                 || byte == UInt8(ascii: "]") || byte == UInt8(ascii: ":")
         }
@@ -100,12 +101,14 @@ struct CORSResponder: HTTPResponder {
         // The router answers OPTIONS on a known path with its methods in Allow (404 otherwise).
         let options = router.respond(to: request, context: &context)
         guard options.status == .ok, let allow = options.header("Allow") else { return options }
-        var response = HTTPResponse(status: .noContent, headers: [
-            ("Access-Control-Allow-Origin", allowOrigin),
-            ("Access-Control-Allow-Methods", allow),
-            ("Access-Control-Allow-Headers", CORSPolicy.allowedRequestHeaders),
-            ("Access-Control-Max-Age", String(CORSPolicy.maxAgeSeconds)),
-        ])
+        var response = HTTPResponse(
+            status: .noContent,
+            headers: [
+                ("Access-Control-Allow-Origin", allowOrigin),
+                ("Access-Control-Allow-Methods", allow),
+                ("Access-Control-Allow-Headers", CORSPolicy.allowedRequestHeaders),
+                ("Access-Control-Max-Age", String(CORSPolicy.maxAgeSeconds)),
+            ])
         response.headers.append(("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"))
         return response
     }

@@ -14,7 +14,8 @@ enum HealthRoutes {
             guard readiness.isReady else {
                 return .problem(.serviceUnavailable, detail: "The server is shutting down and takes no new work.")
             }
-            return HTTPResponse(status: .ok, contentType: "application/json", headers: [("Cache-Control", "no-store")], body: readyBody)
+            return HTTPResponse(
+                status: .ok, contentType: "application/json", headers: [("Cache-Control", "no-store")], body: readyBody)
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import FoundationEssentials
-
 import Glibc
 
 /// `injection-safety-server healthcheck`: asks a running server on this host
@@ -97,12 +96,14 @@ struct HealthcheckCommand: ParsableCommand {
             throw HealthcheckError(message: "--host / HOST '\(host)' is not an IPv4 or IPv6 address")
         }
         #if canImport(Glibc)
-        let streamType = Int32(SOCK_STREAM.rawValue)
+            let streamType = Int32(SOCK_STREAM.rawValue)
         #else
-        let streamType = SOCK_STREAM
+            let streamType = SOCK_STREAM
         #endif
         let socketDescriptor = socket(family, streamType, 0)
-        guard socketDescriptor >= 0 else { throw HealthcheckError(message: "socket: \(String(cString: strerror(errno)))") }
+        guard socketDescriptor >= 0 else {
+            throw HealthcheckError(message: "socket: \(String(cString: strerror(errno)))")
+        }
         defer { close(socketDescriptor) }
         // One deadline bounds connect, send and every receive.
         var wait = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
@@ -114,10 +115,14 @@ struct HealthcheckCommand: ParsableCommand {
         guard connected == 0 else {
             throw HealthcheckError(message: "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
         }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: injection-safety-healthcheck\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array(
+            "GET \(path) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: injection-safety-healthcheck\r\nConnection: close\r\n\r\n"
+                .utf8)
         var sent = 0
         while sent < request.count {
-            let count = request.withUnsafeBytes { send(socketDescriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let count = request.withUnsafeBytes {
+                send(socketDescriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { throw HealthcheckError(message: "send failed: \(String(cString: strerror(errno)))") }
             sent += count
         }
@@ -134,7 +139,8 @@ struct HealthcheckCommand: ParsableCommand {
                 throw HealthcheckError(message: "no answer within \(timeout) s: \(String(cString: strerror(errno)))")
             }
         }
-        let statusLine = String(decoding: received.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        let statusLine = String(
+            decoding: received.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
             throw HealthcheckError(message: "not an HTTP answer: '\(statusLine.prefix(80))'")

@@ -59,7 +59,10 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Most responses waiting to be written per connection. (env: MAX_PIPELINED_REQUESTS; default: 16)")
     var maxPipelinedRequests: Int?
 
-    @Option(help: "Kernel send buffer per connection in bytes; a client that stops reading meets the write timeout once it is full. (env: SEND_BUFFER_BYTES; default: 262144)")
+    @Option(
+        help:
+            "Kernel send buffer per connection in bytes; a client that stops reading meets the write timeout once it is full. (env: SEND_BUFFER_BYTES; default: 262144)"
+    )
     var sendBufferBytes: Int?
 
     @Option(help: "Most open connections. (env: MAX_CONNECTIONS; default: open-file limit less 64)")
@@ -68,13 +71,22 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Seconds a graceful shutdown waits for in-flight requests. (env: DRAIN_TIMEOUT; default: 10)")
     var drainTimeout: Double?
 
-    @Option(help: "Comma-separated browser origins allowed by CORS (https://portal.example.org), or *. (env: CORS_ALLOWED_ORIGINS; default: none, CORS off)")
+    @Option(
+        help:
+            "Comma-separated browser origins allowed by CORS (https://portal.example.org), or *. (env: CORS_ALLOWED_ORIGINS; default: none, CORS off)"
+    )
     var corsAllowedOrigins: String?
 
-    @Option(help: "Once listening, write '<host> <port>' and a newline to this file, replacing it in one step, so a script or test knows the server is ready and where (with --port 0, the port it picked). (env: READY_FILE; default: none)")
+    @Option(
+        help:
+            "Once listening, write '<host> <port>' and a newline to this file, replacing it in one step, so a script or test knows the server is ready and where (with --port 0, the port it picked). (env: READY_FILE; default: none)"
+    )
     var readyFile: String?
 
-    @Option(help: "Comma-separated proxy addresses or ranges (10.0.0.0/8, ::1) whose X-Forwarded-For / Forwarded give the logged client address. (env: TRUSTED_PROXIES; default: none)")
+    @Option(
+        help:
+            "Comma-separated proxy addresses or ranges (10.0.0.0/8, ::1) whose X-Forwarded-For / Forwarded give the logged client address. (env: TRUSTED_PROXIES; default: none)"
+    )
     var trustedProxies: String?
 
     /// Invalid configuration (an unknown flag, a bad value) exits with 2 after
@@ -133,7 +145,8 @@ struct ServerCommand: ParsableCommand {
             output.flush()
             throw ExitCode(1)
         }
-        let server = HTTPServer(configuration: settings.server, responder: responder, logger: logger, metrics: metrics.server)
+        let server = HTTPServer(
+            configuration: settings.server, responder: responder, logger: logger, metrics: metrics.server)
         // Before listening: a SIGTERM sent as soon as "listening" appears must not be lost.
         SignalHandling.installShutdownHandlers(
             server: server, logger: logger, readiness: readiness, beforeExit: output.flush)
@@ -155,7 +168,8 @@ struct ServerCommand: ParsableCommand {
         output.flush()  // whoever waits for "listening" sees it now
         if let path = settings.readyFile {
             do {
-                try Data("\(server.boundHost) \(server.port)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data("\(server.boundHost) \(server.port)\n".utf8).write(
+                    to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
                 logger.critical("cannot write the ready file", metadata: ["error": "\(error)"])
                 output.flush()

@@ -25,7 +25,9 @@ struct Settings {
         let port = try reader.integer(command.port, "PORT", name: "--port", in: 0...65535) ?? 8080
         let levelText = try reader.string(command.logLevel, "LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
-            throw ValidationError("--log-level / LOG_LEVEL: '\(levelText)' is not one of trace, debug, info, notice, warning, error, critical.")
+            throw ValidationError(
+                "--log-level / LOG_LEVEL: '\(levelText)' is not one of trace, debug, info, notice, warning, error, critical."
+            )
         }
         logLevel = level
         if let formatText = try reader.string(command.logFormat, "LOG_FORMAT") {
@@ -37,28 +39,44 @@ struct Settings {
             logFormat = isatty(STDOUT_FILENO) == 1 ? .text : .json
         }
         let positive = 1...Int.max
-        if let value = try reader.integer(command.maxRequestTargetBytes, "MAX_REQUEST_TARGET_BYTES", name: "--max-request-target-bytes", in: positive) {
+        if let value = try reader.integer(
+            command.maxRequestTargetBytes, "MAX_REQUEST_TARGET_BYTES", name: "--max-request-target-bytes", in: positive)
+        {
             limits.maxRequestTargetBytes = value
         }
-        if let value = try reader.integer(command.maxHeaderBytes, "MAX_HEADER_BYTES", name: "--max-header-bytes", in: positive) {
+        if let value = try reader.integer(
+            command.maxHeaderBytes, "MAX_HEADER_BYTES", name: "--max-header-bytes", in: positive)
+        {
             limits.maxHeaderBytes = value
         }
-        if let value = try reader.integer(command.maxHeaderFields, "MAX_HEADER_FIELDS", name: "--max-header-fields", in: positive) {
+        if let value = try reader.integer(
+            command.maxHeaderFields, "MAX_HEADER_FIELDS", name: "--max-header-fields", in: positive)
+        {
             limits.maxHeaderFields = value
         }
-        if let value = try reader.integer(command.maxBodyBytes, "MAX_BODY_BYTES", name: "--max-body-bytes", in: 0...Int.max) {
+        if let value = try reader.integer(
+            command.maxBodyBytes, "MAX_BODY_BYTES", name: "--max-body-bytes", in: 0...Int.max)
+        {
             limits.maxBodyBytes = value
         }
-        if let value = try reader.integer(command.maxPipelinedRequests, "MAX_PIPELINED_REQUESTS", name: "--max-pipelined-requests", in: positive) {
+        if let value = try reader.integer(
+            command.maxPipelinedRequests, "MAX_PIPELINED_REQUESTS", name: "--max-pipelined-requests", in: positive)
+        {
             limits.maxPipelinedRequests = value
         }
-        if let value = try reader.integer(command.sendBufferBytes, "SEND_BUFFER_BYTES", name: "--send-buffer-bytes", in: 4096...(64 << 20)) {
+        if let value = try reader.integer(
+            command.sendBufferBytes, "SEND_BUFFER_BYTES", name: "--send-buffer-bytes", in: 4096...(64 << 20))
+        {
             limits.sendBufferBytes = value
         }
-        if let value = try reader.integer(command.maxConnections, "MAX_CONNECTIONS", name: "--max-connections", in: positive) {
+        if let value = try reader.integer(
+            command.maxConnections, "MAX_CONNECTIONS", name: "--max-connections", in: positive)
+        {
             limits.maxConnections = value
         }
-        if let value = try reader.seconds(command.headerReadTimeout, "HEADER_READ_TIMEOUT", name: "--header-read-timeout") {
+        if let value = try reader.seconds(
+            command.headerReadTimeout, "HEADER_READ_TIMEOUT", name: "--header-read-timeout")
+        {
             limits.headerReadTimeout = value
         }
         if let value = try reader.seconds(command.bodyReadTimeout, "BODY_READ_TIMEOUT", name: "--body-read-timeout") {
@@ -101,14 +119,17 @@ struct Settings {
         func integer(_ flag: Int?, _ variable: String, name: String, in range: ClosedRange<Int>) throws -> Int? {
             var value = flag
             if value == nil, let text = environment[variable], !text.isEmpty {
-                guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let parsed = Int(text) else {
+                guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                    let parsed = Int(text)
+                else {
                     throw ValidationError("\(name) / \(variable): '\(text)' is not a whole number.")
                 }
                 value = parsed
             }
             guard let value else { return nil }
             guard range.contains(value) else {
-                throw ValidationError("\(name) / \(variable): \(value) is out of range \(range.lowerBound)...\(range.upperBound).")
+                throw ValidationError(
+                    "\(name) / \(variable): \(value) is out of range \(range.lowerBound)...\(range.upperBound).")
             }
             return value
         }

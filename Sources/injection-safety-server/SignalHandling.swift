@@ -27,15 +27,18 @@ enum SignalHandling {
             source.setEventHandler {
                 logger.notice(
                     "shutting down",
-                    metadata: ["signal": "\(signalNumber == SIGTERM ? "SIGTERM" : "SIGINT")",
-                               "open_connections": "\(server.openConnectionCount)"])
+                    metadata: [
+                        "signal": "\(signalNumber == SIGTERM ? "SIGTERM" : "SIGINT")",
+                        "open_connections": "\(server.openConnectionCount)",
+                    ])
                 readiness.markDraining()
                 server.shutdown { outcome in
                     let drained = server.drainStatistics
                     var metadata: Logger.Metadata = [
                         "connections_at_start": "\(drained.connectionsAtStart)",
                         "requests_answered": "\(drained.requestsAnswered)",
-                        "drain_ms": "\(drained.elapsed.components.seconds * 1000 + drained.elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                        "drain_ms":
+                            "\(drained.elapsed.components.seconds * 1000 + drained.elapsed.components.attoseconds / 1_000_000_000_000_000)",
                     ]
                     switch outcome {
                     case .drained:

@@ -48,7 +48,9 @@ struct ClientAddressTests {
         #expect(IPNetwork("::/0")!.contains(IPAddress("2001:db8::1")!))
     }
 
-    @Test(arguments: ["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8", "proxy.local", "10.0.0.0/ 8"])
+    @Test(arguments: [
+        "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8", "proxy.local", "10.0.0.0/ 8",
+    ])
     func rejectsMalformedRanges(text: String) {
         #expect(IPNetwork(text) == nil)
     }
@@ -72,7 +74,10 @@ struct ClientAddressTests {
         #expect(client(peer: "198.51.100.7", [("X-Forwarded-For", "203.0.113.9")]) == "198.51.100.7")
         #expect(client(peer: "198.51.100.7", [("Forwarded", "for=203.0.113.9")]) == "198.51.100.7")
         let none = TrustedProxies()
-        #expect(none.clientAddress(peer: IPAddress("127.0.0.1"), headers: HTTPHeaders([("X-Forwarded-For", "203.0.113.9")]))?.description == "127.0.0.1")
+        #expect(
+            none.clientAddress(
+                peer: IPAddress("127.0.0.1"), headers: HTTPHeaders([("X-Forwarded-For", "203.0.113.9")]))?.description
+                == "127.0.0.1")
     }
 
     @Test func aTrustedProxyNamesTheClient() {
@@ -85,7 +90,9 @@ struct ClientAddressTests {
     /// proxy is the client; the forged part to its left is ignored.
     @Test func aForgedHopLeftOfTheRealClientIsIgnored() {
         #expect(client(peer: "127.0.0.1", [("X-Forwarded-For", "1.1.1.1, 203.0.113.9")]) == "203.0.113.9")
-        #expect(client(peer: "127.0.0.1", [("X-Forwarded-For", "1.1.1.1"), ("X-Forwarded-For", "203.0.113.9")]) == "203.0.113.9")
+        #expect(
+            client(peer: "127.0.0.1", [("X-Forwarded-For", "1.1.1.1"), ("X-Forwarded-For", "203.0.113.9")])
+                == "203.0.113.9")
     }
 
     @Test func trustedHopsAreWalkedThrough() {
@@ -105,10 +112,15 @@ struct ClientAddressTests {
     }
 
     @Test func forwardedIsReadWhenXForwardedForIsAbsent() {
-        #expect(client(peer: "127.0.0.1", [("Forwarded", #"for=192.0.2.60;proto=http;by=203.0.113.43"#)]) == "192.0.2.60")
-        #expect(client(peer: "127.0.0.1", [("Forwarded", #"for=1.1.1.1, For="[2001:db8:cafe::17]:4711""#)]) == "2001:db8:cafe::17")
+        #expect(
+            client(peer: "127.0.0.1", [("Forwarded", #"for=192.0.2.60;proto=http;by=203.0.113.43"#)]) == "192.0.2.60")
+        #expect(
+            client(peer: "127.0.0.1", [("Forwarded", #"for=1.1.1.1, For="[2001:db8:cafe::17]:4711""#)])
+                == "2001:db8:cafe::17")
         #expect(client(peer: "127.0.0.1", [("Forwarded", "for=_hidden")]) == "127.0.0.1")
         // nginx sets X-Forwarded-For and passes a client's Forwarded through untouched: X-Forwarded-For wins.
-        #expect(client(peer: "127.0.0.1", [("Forwarded", "for=1.1.1.1"), ("X-Forwarded-For", "203.0.113.9")]) == "203.0.113.9")
+        #expect(
+            client(peer: "127.0.0.1", [("Forwarded", "for=1.1.1.1"), ("X-Forwarded-For", "203.0.113.9")])
+                == "203.0.113.9")
     }
 }

@@ -37,7 +37,9 @@ struct ConnectionStateMachineTests {
 
     @Test func bodyTimeoutStartsWhenTheHeadIsComplete() {
         var machine = ConnectionStateMachine(limits: Self.limits, now: 0)
-        machine.update(now: 5 * Self.second, requestCompleted: false, hasPartialRequest: true, isReadingBody: true, outputPending: false)
+        machine.update(
+            now: 5 * Self.second, requestCompleted: false, hasPartialRequest: true, isReadingBody: true,
+            outputPending: false)
         #expect(machine.phase == .readingBody)
         #expect(machine.timerFired(now: 34 * Self.second) == .none)
         #expect(machine.timerFired(now: 35 * Self.second) == .respondRequestTimeoutAndClose)
@@ -45,18 +47,26 @@ struct ConnectionStateMachineTests {
 
     @Test func idleTimeoutRestartsAfterEachRequest() {
         var machine = ConnectionStateMachine(limits: Self.limits, now: 0)
-        machine.update(now: 1 * Self.second, requestCompleted: true, hasPartialRequest: false, isReadingBody: false, outputPending: false)
+        machine.update(
+            now: 1 * Self.second, requestCompleted: true, hasPartialRequest: false, isReadingBody: false,
+            outputPending: false)
         #expect(machine.phase == .idle)
         #expect(machine.timerFired(now: 76 * Self.second) == .close)
-        machine.update(now: 70 * Self.second, requestCompleted: true, hasPartialRequest: false, isReadingBody: false, outputPending: false)
+        machine.update(
+            now: 70 * Self.second, requestCompleted: true, hasPartialRequest: false, isReadingBody: false,
+            outputPending: false)
         #expect(machine.timerFired(now: 76 * Self.second) == .none)
         #expect(machine.timerFired(now: 145 * Self.second) == .close)
     }
 
     @Test func nextRequestAfterIdleGetsAFreshHeaderTimeout() {
         var machine = ConnectionStateMachine(limits: Self.limits, now: 0)
-        machine.update(now: 1 * Self.second, requestCompleted: true, hasPartialRequest: false, isReadingBody: false, outputPending: false)
-        machine.update(now: 50 * Self.second, requestCompleted: false, hasPartialRequest: true, isReadingBody: false, outputPending: false)
+        machine.update(
+            now: 1 * Self.second, requestCompleted: true, hasPartialRequest: false, isReadingBody: false,
+            outputPending: false)
+        machine.update(
+            now: 50 * Self.second, requestCompleted: false, hasPartialRequest: true, isReadingBody: false,
+            outputPending: false)
         #expect(machine.phase == .readingHead)
         #expect(machine.timerFired(now: 59 * Self.second) == .none)
         #expect(machine.timerFired(now: 60 * Self.second) == .respondRequestTimeoutAndClose)
@@ -64,7 +74,9 @@ struct ConnectionStateMachineTests {
 
     @Test func slowReaderIsClosedAtTheWriteTimeout() {
         var machine = ConnectionStateMachine(limits: Self.limits, now: 0)
-        machine.update(now: 1 * Self.second, requestCompleted: true, hasPartialRequest: false, isReadingBody: false, outputPending: true)
+        machine.update(
+            now: 1 * Self.second, requestCompleted: true, hasPartialRequest: false, isReadingBody: false,
+            outputPending: true)
         #expect(machine.phase == .writing)
         #expect(machine.timerFired(now: 20 * Self.second) == .none)
         #expect(machine.timerFired(now: 21 * Self.second) == .close)
@@ -74,7 +86,9 @@ struct ConnectionStateMachineTests {
         var machine = ConnectionStateMachine(limits: Self.limits, now: 0)
         machine.startLingering(now: Self.second)
         #expect(machine.phase == .lingering)
-        machine.update(now: 2 * Self.second, requestCompleted: true, hasPartialRequest: true, isReadingBody: false, outputPending: false)
+        machine.update(
+            now: 2 * Self.second, requestCompleted: true, hasPartialRequest: true, isReadingBody: false,
+            outputPending: false)
         #expect(machine.phase == .lingering)
         #expect(machine.timerFired(now: 3 * Self.second) == .close)
     }
@@ -82,11 +96,14 @@ struct ConnectionStateMachineTests {
     @Test func drainClosesIdleConnectionsAndLetsInFlightOnesFinish() {
         var machine = ConnectionStateMachine(limits: Self.limits, now: 0)
         #expect(machine.drainRequested(now: 2 * Self.second) == .close)
-        machine.update(now: 1, requestCompleted: false, hasPartialRequest: true, isReadingBody: false, outputPending: false)
+        machine.update(
+            now: 1, requestCompleted: false, hasPartialRequest: true, isReadingBody: false, outputPending: false)
         #expect(machine.drainRequested(now: 1) == .closeAfterResponse)
-        machine.update(now: 2, requestCompleted: false, hasPartialRequest: true, isReadingBody: true, outputPending: false)
+        machine.update(
+            now: 2, requestCompleted: false, hasPartialRequest: true, isReadingBody: true, outputPending: false)
         #expect(machine.drainRequested(now: 2) == .closeAfterResponse)
-        machine.update(now: 3, requestCompleted: true, hasPartialRequest: false, isReadingBody: false, outputPending: false)
+        machine.update(
+            now: 3, requestCompleted: true, hasPartialRequest: false, isReadingBody: false, outputPending: false)
         #expect(machine.drainRequested(now: 3) == .close)
     }
 
@@ -101,7 +118,8 @@ struct ConnectionStateMachineTests {
         // The request starts within the grace: the header timeout from the accept applies again.
         var started = ConnectionStateMachine(limits: Self.limits, now: 0)
         #expect(started.drainRequested(now: 1) == .closeAfterResponse)
-        started.update(now: 2, requestCompleted: false, hasPartialRequest: true, isReadingBody: false, outputPending: false)
+        started.update(
+            now: 2, requestCompleted: false, hasPartialRequest: true, isReadingBody: false, outputPending: false)
         #expect(started.phase == .readingHead)
         #expect(started.timerFired(now: grace) == .none)
         #expect(started.timerFired(now: 10 * Self.second) == .respondRequestTimeoutAndClose)

@@ -53,7 +53,9 @@ struct JSONStringTests {
 
     @Test func randomStringsRoundTrip() throws {
         var generator = SplitMix64(seed: 0x5EED)
-        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{7F}", "é", "漢", "🙂", "/", "~"]
+        let alphabet: [Character] = [
+            "a", "Z", "0", " ", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{7F}", "é", "漢", "🙂", "/", "~",
+        ]
         for _ in 0..<2000 {
             let length = Int.random(in: 0...40, using: &generator)
             let value = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })

@@ -3,15 +3,17 @@ import Testing
 @testable import HTTPServer
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct OutputQueueTests {
     static let date = Array("Sun, 06 Nov 1994 08:49:37 GMT".utf8)
 
     /// Bodies of every size class: empty, small (copied), at the threshold and large (referenced).
-    static let bodies: [[UInt8]] = [0, 10, OutputQueue.referencedBodyBytes - 1, OutputQueue.referencedBodyBytes, 24_000]
-        .enumerated().map { index, length in (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) } }
+    static let bodies: [[UInt8]] = [
+        0, 10, OutputQueue.referencedBodyBytes - 1, OutputQueue.referencedBodyBytes, 24_000,
+    ]
+    .enumerated().map { index, length in (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) } }
 
     static func responses(_ count: Int) -> [HTTPResponse] {
         (0..<count).map { HTTPResponse(headers: [("X-Index", "\($0)")], body: bodies[$0 % bodies.count]) }

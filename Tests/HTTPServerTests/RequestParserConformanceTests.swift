@@ -61,7 +61,8 @@ struct RequestParserConformanceTests {
             name: "hexadecimal Content-Length", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x10\r\n\r\n",
             expected: .invalidContentLength),
         Case(
-            name: "Content-Length with inner space", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5 5\r\n\r\n",
+            name: "Content-Length with inner space",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5 5\r\n\r\n",
             expected: .invalidContentLength),
         Case(
             name: "empty Content-Length", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n",
@@ -72,7 +73,8 @@ struct RequestParserConformanceTests {
             expected: .invalidContentLength),
         // RFC 9112 §6.3: the final coding must be chunked; others are not implemented.
         Case(
-            name: "Transfer-Encoding gzip only", request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
+            name: "Transfer-Encoding gzip only",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
             expected: .chunkedNotFinal),
         Case(
             name: "Transfer-Encoding chunked then gzip",
@@ -141,10 +143,16 @@ struct RequestParserConformanceTests {
         Case(
             name: "invalid field-name character", request: "GET / HTTP/1.1\r\nHost: a\r\nX(A): 1\r\n\r\n",
             expected: .invalidFieldName),
-        Case(name: "field without colon", request: "GET / HTTP/1.1\r\nHost: a\r\nXA\r\n\r\n", expected: .invalidFieldName),
-        Case(name: "empty field name", request: "GET / HTTP/1.1\r\nHost: a\r\n: 1\r\n\r\n", expected: .invalidFieldName),
-        Case(name: "bare CR in a field value", request: "GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", expected: .bareLineBreak),
-        Case(name: "bare CR in the request line", request: "GET /\r HTTP/1.1\r\nHost: a\r\n\r\n", expected: .bareLineBreak),
+        Case(
+            name: "field without colon", request: "GET / HTTP/1.1\r\nHost: a\r\nXA\r\n\r\n", expected: .invalidFieldName
+        ),
+        Case(
+            name: "empty field name", request: "GET / HTTP/1.1\r\nHost: a\r\n: 1\r\n\r\n", expected: .invalidFieldName),
+        Case(
+            name: "bare CR in a field value", request: "GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", expected: .bareLineBreak),
+        Case(
+            name: "bare CR in the request line", request: "GET /\r HTTP/1.1\r\nHost: a\r\n\r\n",
+            expected: .bareLineBreak),
         Case(name: "bare LF ending a field", request: "GET / HTTP/1.1\r\nHost: a\n\r\n", expected: .bareLineBreak),
         Case(name: "NUL in a field value", request: "GET / HTTP/1.1\r\nHost: a\u{0}b\r\n\r\n", expected: .nulInHead),
         Case(name: "NUL in the request line", request: "GET /\u{0} HTTP/1.1\r\nHost: a\r\n\r\n", expected: .nulInHead),
@@ -156,23 +164,32 @@ struct RequestParserConformanceTests {
             expected: .invalidFieldValue),
         // RFC 9112 §3: request line.
         Case(name: "DEL in the target", request: "GET /a\u{7F} HTTP/1.1\r\nHost: a\r\n\r\n", expected: .invalidTarget),
-        Case(name: "target not in origin form", request: "GET a/b HTTP/1.1\r\nHost: a\r\n\r\n", expected: .invalidTarget),
+        Case(
+            name: "target not in origin form", request: "GET a/b HTTP/1.1\r\nHost: a\r\n\r\n", expected: .invalidTarget),
         Case(name: "asterisk target for GET", request: "GET * HTTP/1.1\r\nHost: a\r\n\r\n", expected: .invalidTarget),
-        Case(name: "two spaces after the method", request: "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", expected: .invalidRequestLine),
-        Case(name: "space after the version", request: "GET / HTTP/1.1 \r\nHost: a\r\n\r\n", expected: .invalidRequestLine),
+        Case(
+            name: "two spaces after the method", request: "GET  / HTTP/1.1\r\nHost: a\r\n\r\n",
+            expected: .invalidRequestLine),
+        Case(
+            name: "space after the version", request: "GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
+            expected: .invalidRequestLine),
         Case(name: "missing version", request: "GET /\r\nHost: a\r\n\r\n", expected: .invalidRequestLine),
-        Case(name: "method with a non-token byte", request: "GE(T / HTTP/1.1\r\nHost: a\r\n\r\n", expected: .invalidMethod),
+        Case(
+            name: "method with a non-token byte", request: "GE(T / HTTP/1.1\r\nHost: a\r\n\r\n",
+            expected: .invalidMethod),
         Case(name: "unknown method", request: "BREW / HTTP/1.1\r\nHost: a\r\n\r\n", expected: .unknownMethod),
         Case(name: "lowercase method", request: "get / HTTP/1.1\r\nHost: a\r\n\r\n", expected: .unknownMethod),
         Case(name: "HTTP/2.0", request: "GET / HTTP/2.0\r\nHost: a\r\n\r\n", expected: .unsupportedVersion),
-        Case(name: "HTTP/0.9 style version", request: "GET / HTTP/0.9\r\nHost: a\r\n\r\n", expected: .unsupportedVersion),
+        Case(
+            name: "HTTP/0.9 style version", request: "GET / HTTP/0.9\r\nHost: a\r\n\r\n", expected: .unsupportedVersion),
         Case(name: "HTTP/1.2", request: "GET / HTTP/1.2\r\nHost: a\r\n\r\n", expected: .unsupportedVersion),
         Case(name: "lowercase version", request: "GET / http/1.1\r\nHost: a\r\n\r\n", expected: .invalidVersion),
         Case(name: "version without minor", request: "GET / HTTP/1\r\nHost: a\r\n\r\n", expected: .invalidVersion),
         Case(name: "two-digit minor version", request: "GET / HTTP/1.10\r\nHost: a\r\n\r\n", expected: .invalidVersion),
         // RFC 9110 §10.1.1
         Case(
-            name: "unknown expectation", request: "POST / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx",
+            name: "unknown expectation",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx",
             expected: .unsupportedExpectation),
         // Limits.
         Case(
@@ -192,7 +209,8 @@ struct RequestParserConformanceTests {
             expected: .headerSectionTooLarge, limits: smallLimits),
         Case(
             name: "many small fields over the size limit",
-            request: "GET / HTTP/1.1\r\nHost: a\r\n" + String(repeating: "X-A: " + String(repeating: "b", count: 60) + "\r\n", count: 5),
+            request: "GET / HTTP/1.1\r\nHost: a\r\n"
+                + String(repeating: "X-A: " + String(repeating: "b", count: 60) + "\r\n", count: 5),
             expected: .headerSectionTooLarge, limits: smallLimits),
         Case(
             name: "more fields than the limit",

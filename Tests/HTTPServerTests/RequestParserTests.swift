@@ -13,14 +13,18 @@ struct RequestParserTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "simple GET", bytes: "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", targets: ["/healthz"], bodies: [""]),
+        Case(
+            name: "simple GET", bytes: "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", targets: ["/healthz"],
+            bodies: [""]),
         Case(
             name: "POST with Content-Length",
-            bytes: "POST /v1/triage HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"a\":\"bc\"}\n",
+            bytes:
+                "POST /v1/triage HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"a\":\"bc\"}\n",
             targets: ["/v1/triage"], bodies: ["{\"a\":\"bc\"}\n"]),
         Case(
             name: "QUERY with a body",
-            bytes: "QUERY /v1/triage HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+            bytes:
+                "QUERY /v1/triage HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
             targets: ["/v1/triage"], bodies: ["{}"]),
         Case(
             name: "identical Content-Length fields",
@@ -37,11 +41,13 @@ struct RequestParserTests {
             targets: ["/"], bodies: ["0123456789"]),
         Case(
             name: "three pipelined requests",
-            bytes: "GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhiGET /c HTTP/1.1\r\nHost: a\r\n\r\n",
+            bytes:
+                "GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhiGET /c HTTP/1.1\r\nHost: a\r\n\r\n",
             targets: ["/a", "/b", "/c"], bodies: ["", "hi", ""]),
         Case(
             name: "pipelined after a chunked body",
-            bytes: "POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n",
+            bytes:
+                "POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n",
             targets: ["/a", "/b"], bodies: ["ok", ""]),
         Case(
             name: "empty lines before the request line",
@@ -75,7 +81,8 @@ struct RequestParserTests {
 
     @Test func headerLookupIsCaseInsensitive() throws {
         var parser = RequestParser(limits: ServerLimits())
-        parser.append(contentsOf: Array("GET / HTTP/1.1\r\nHOST: a\r\nContent-TYPE: text/plain\r\nX-A: 1\r\nX-a: 2\r\n\r\n".utf8))
+        parser.append(
+            contentsOf: Array("GET / HTTP/1.1\r\nHOST: a\r\nContent-TYPE: text/plain\r\nX-A: 1\r\nX-a: 2\r\n\r\n".utf8))
         guard case .request(let request) = parser.next() else {
             Issue.record("no request")
             return
@@ -114,7 +121,8 @@ struct RequestParserTests {
 
     @Test func expectContinueIsReportedOnceBeforeTheBody() {
         var parser = RequestParser(limits: ServerLimits())
-        parser.append(contentsOf: Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n".utf8))
+        parser.append(
+            contentsOf: Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n".utf8))
         #expect(isContinue(parser.next()))
         #expect(isNeedMoreData(parser.next()))
         parser.append(contentsOf: Array("ok".utf8))
@@ -127,7 +135,8 @@ struct RequestParserTests {
 
     @Test func expectContinueIsNotReportedWhenTheBodyAlreadyArrived() {
         var parser = RequestParser(limits: ServerLimits())
-        parser.append(contentsOf: Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok".utf8))
+        parser.append(
+            contentsOf: Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok".utf8))
         guard case .request = parser.next() else {
             Issue.record("expected the request at once")
             return
@@ -136,7 +145,9 @@ struct RequestParserTests {
 
     @Test func expectContinueWithChunkedBody() {
         var parser = RequestParser(limits: ServerLimits())
-        parser.append(contentsOf: Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+        parser.append(
+            contentsOf: Array(
+                "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
         #expect(isContinue(parser.next()))
         parser.append(contentsOf: Array("1\r\nx\r\n0\r\n\r\n".utf8))
         guard case .request(let request) = parser.next() else {
@@ -152,7 +163,8 @@ struct RequestParserTests {
         var limits = ServerLimits()
         limits.maxBodyBytes = 10
         var parser = RequestParser(limits: limits)
-        parser.append(contentsOf: Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n".utf8))
+        parser.append(
+            contentsOf: Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n".utf8))
         guard case .failure(.bodyTooLarge) = parser.next() else {
             Issue.record("expected bodyTooLarge")
             return
@@ -165,7 +177,8 @@ struct RequestParserTests {
         let fixed = ParserHarness.parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd", limits: limits)
         #expect(fixed.requests.count == 1 && fixed.error == nil)
         let chunked = ParserHarness.parse(
-            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n", limits: limits)
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n",
+            limits: limits)
         #expect(chunked.requests.count == 1 && chunked.error == nil)
     }
 

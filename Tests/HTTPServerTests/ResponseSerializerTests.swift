@@ -3,7 +3,8 @@ import Testing
 @testable import HTTPServer
 
 struct ResponseSerializerTests {
-    func serialize(_ response: HTTPResponse, isHead: Bool = false, close: Bool = false, http10: Bool = false) -> String {
+    func serialize(_ response: HTTPResponse, isHead: Bool = false, close: Bool = false, http10: Bool = false) -> String
+    {
         var output: [UInt8] = []
         ResponseSerializer.write(
             response, isHead: isHead, close: close, keepAliveForHTTP10: http10,

@@ -18,7 +18,8 @@ struct ServerSocketTests {
             let n = context.parameters["n"] ?? "?"
             return HTTPResponse(
                 contentType: "text/plain",
-                body: Array("page \(n):".utf8) + [UInt8](repeating: UInt8(ascii: "a") + UInt8(n.count % 26), count: 100_000))
+                body: Array("page \(n):".utf8)
+                    + [UInt8](repeating: UInt8(ascii: "a") + UInt8(n.count % 26), count: 100_000))
         }
         let server = try TestServer(limits: limits, router: router)
         let client = try RawClient(port: server.port, receiveTimeout: 10)
@@ -27,7 +28,8 @@ struct ServerSocketTests {
         #expect(RawClient.completeResponses(in: text) == 16)
         var searchFrom = text.startIndex
         for n in 0..<16 {
-            let found = try #require(text.range(of: "page \(n):", range: searchFrom..<text.endIndex), "page \(n) missing or out of order")
+            let found = try #require(
+                text.range(of: "page \(n):", range: searchFrom..<text.endIndex), "page \(n) missing or out of order")
             searchFrom = found.upperBound
         }
         #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 17)
@@ -53,7 +55,9 @@ struct ServerSocketTests {
         client.send("GET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: abc-123\r\n\r\n")
         #expect(client.receiveResponses(1).contains("\r\nX-Request-ID: abc-123\r\n"))
         let tooLong = String(repeating: "x", count: 129)
-        client.send("GET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: \(tooLong)\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: a b\r\n\r\n")
+        client.send(
+            "GET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: \(tooLong)\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\nX-Request-ID: a b\r\n\r\n"
+        )
         let text = client.receiveResponses(2)
         #expect(!text.contains(tooLong))
         let ids = Self.generatedRequestIDs(in: text)

@@ -8,14 +8,16 @@ struct CORSTests {
     static let portal = "https://portal.example.org"
 
     static func responder(_ origins: [String]) throws -> any HTTPResponder {
-        try Application.makeResponder(knowledgeBase: TestRouter.knowledgeBase, cors: CORSPolicy(allowedOrigins: origins))
+        try Application.makeResponder(
+            knowledgeBase: TestRouter.knowledgeBase, cors: CORSPolicy(allowedOrigins: origins))
     }
 
     static func send(
         _ responder: any HTTPResponder, _ method: HTTPMethod, _ target: String, _ headers: [(String, String)]
     ) -> HTTPResponse {
         var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
-        return responder.respond(to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)), context: &context)
+        return responder.respond(
+            to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)), context: &context)
     }
 
     @Test func anAllowedOriginGetsAccessAndReadableHeaders() throws {
@@ -38,10 +40,12 @@ struct CORSTests {
     }
 
     @Test func preflightFromAnAllowedOriginListsThePathsMethods() throws {
-        let response = Self.send(try Self.responder([Self.portal]), .options, "/v1/triage", [
-            ("Origin", Self.portal), ("Access-Control-Request-Method", "POST"),
-            ("Access-Control-Request-Headers", "content-type"),
-        ])
+        let response = Self.send(
+            try Self.responder([Self.portal]), .options, "/v1/triage",
+            [
+                ("Origin", Self.portal), ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "content-type"),
+            ])
         #expect(response.status == .noContent)
         #expect(response.body.isEmpty)
         #expect(response.header("Access-Control-Allow-Origin") == Self.portal)
@@ -51,17 +55,21 @@ struct CORSTests {
     }
 
     @Test func preflightForAnUnknownPathIs404() throws {
-        let response = Self.send(try Self.responder([Self.portal]), .options, "/v1/nothing", [
-            ("Origin", Self.portal), ("Access-Control-Request-Method", "GET"),
-        ])
+        let response = Self.send(
+            try Self.responder([Self.portal]), .options, "/v1/nothing",
+            [
+                ("Origin", Self.portal), ("Access-Control-Request-Method", "GET"),
+            ])
         #expect(response.status == .notFound)
         #expect(response.header("Access-Control-Allow-Methods") == nil)
     }
 
     @Test func preflightFromAnotherOriginIsAPlainOptionsAnswer() throws {
-        let response = Self.send(try Self.responder([Self.portal]), .options, "/v1/triage", [
-            ("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST"),
-        ])
+        let response = Self.send(
+            try Self.responder([Self.portal]), .options, "/v1/triage",
+            [
+                ("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST"),
+            ])
         #expect(response.status == .ok)
         #expect(response.header("Allow") == "POST, OPTIONS")
         #expect(response.header("Access-Control-Allow-Origin") == nil)
@@ -95,8 +103,10 @@ struct CORSTests {
         #expect(!policy.allowsAnyOrigin)
         #expect(try CORSPolicy.parse("").isEnabled == false)
         #expect(try CORSPolicy.parse("*").allowsAnyOrigin)
-        for bad in ["portal.example.org", "https://portal.example.org/", "https://Portal.example.org", "ftp://x.org",
-                    "https://x.org:0", "https://x.org:99999", "https://", "https://x.org/path"] {
+        for bad in [
+            "portal.example.org", "https://portal.example.org/", "https://Portal.example.org", "ftp://x.org",
+            "https://x.org:0", "https://x.org:99999", "https://", "https://x.org/path",
+        ] {
             #expect(throws: CORSPolicy.ParseError(entry: bad), "\(bad)") { try CORSPolicy.parse(bad) }
         }
     }

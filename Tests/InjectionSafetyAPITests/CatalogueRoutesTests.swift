@@ -53,7 +53,8 @@ struct CatalogueRoutesTests {
         for item in items {
             #expect(kinds.contains(item["evidence"] as? String ?? ""), "\(item["id"] ?? "?")")
         }
-        let evidence = Dictionary(uniqueKeysWithValues: items.map { ($0["id"] as? String ?? "", $0["evidence"] as? String) })
+        let evidence = Dictionary(
+            uniqueKeysWithValues: items.map { ($0["id"] as? String ?? "", $0["evidence"] as? String) })
         #expect(evidence["fda-2014-epidural-steroid-warning"] == "regulator")
         #expect(evidence["asra-2015-interventional-spine-anticoagulation"] == "guideline")
         #expect(evidence["laban-2007-epidural-hematoma"] == "peer-reviewed")
@@ -164,7 +165,8 @@ struct CatalogueRoutesTests {
 
     @Test(arguments: [
         ("injection=spinal-tap", "injection"), ("medication=aspirin", "medication"), ("frequency=often", "frequency"),
-        ("level=soon", "level"), ("seed=yes", "seed"), ("limit=0", "limit"), ("limit=101", "limit"), ("limit=+5", "limit"),
+        ("level=soon", "level"), ("seed=yes", "seed"), ("limit=0", "limit"), ("limit=101", "limit"),
+        ("limit=+5", "limit"),
         ("cursor=garbage", "cursor"), ("colour=red", "colour"), ("limit=5&limit=6", "limit"), ("q=%20", "q"),
         // Circled letter A: alphabetic, but a symbol (So), not a letter (L).
         ("q=%E2%92%B6", "q"),
@@ -181,7 +183,9 @@ struct CatalogueRoutesTests {
     }
 
     /// `q` as openapi.yaml has it: 1 to 200 code points with a letter or digit of any script.
-    @Test(arguments: ["q=%C3%A9", "q=%E6%BC%A2", "q=%C2%BD", "q=" + String(repeating: "a", count: 199) + "%20", "q=%20x%20"])
+    @Test(arguments: [
+        "q=%C3%A9", "q=%E6%BC%A2", "q=%C2%BD", "q=" + String(repeating: "a", count: 199) + "%20", "q=%20x%20",
+    ])
     func searchTextIsAccepted(query: String) {
         #expect(TestRouter.respond(.get, "/v1/side-effects?\(query)").status == .ok, "\(query)")
     }

@@ -11,7 +11,8 @@ struct ChecklistRoutesTests {
 
     @Test(arguments: ["pre-procedure", "day-of-procedure", "post-procedure"])
     func everyPhaseAnswers(_ phase: String) throws {
-        let response = TestRouter.respond(.get, "/v1/checklists/\(phase)?injection=epidural-steroid&conditions=diabetes,anticoagulant")
+        let response = TestRouter.respond(
+            .get, "/v1/checklists/\(phase)?injection=epidural-steroid&conditions=diabetes,anticoagulant")
         #expect(response.status == .ok)
         let body = try object(response)
         #expect(body["phase"] as? String == phase)
@@ -19,7 +20,8 @@ struct ChecklistRoutesTests {
         #expect((body["items"] as? [[String: Any]])?.isEmpty == false)
         #expect((body["disclaimer"] as? String)?.contains("does not replace") == true)
         #expect(body["knowledgeBaseVersion"] is String)
-        #expect((body["personalisedBy"] as? [String: Any])?["conditions"] as? [String] == ["diabetes", "anticoagulant"])
+        #expect(
+            (body["personalisedBy"] as? [String: Any])?["conditions"] as? [String] == ["diabetes", "anticoagulant"])
     }
 
     @Test func unknownPhaseIs404() {
@@ -27,7 +29,8 @@ struct ChecklistRoutesTests {
     }
 
     @Test(arguments: [
-        ("", "injection"), ("injection=spinal-tap", "injection"), ("injection=facet-joint&conditions=diabetic", "conditions"),
+        ("", "injection"), ("injection=spinal-tap", "injection"),
+        ("injection=facet-joint&conditions=diabetic", "conditions"),
         ("injection=facet-joint&medications=aspirin", "medications"), ("injection=facet-joint&colour=red", "colour"),
         ("injection=facet-joint&approach=caudal", "approach"), ("injection=facet-joint&sedation=maybe", "sedation"),
     ])
@@ -43,7 +46,8 @@ struct ChecklistRoutesTests {
     }
 
     @Test func reviewDecides() throws {
-        let postpone = try object(review(#"{"injection":"facet-joint","temperatureC":38.2,"conditions":["anticoagulant"]}"#))
+        let postpone = try object(
+            review(#"{"injection":"facet-joint","temperatureC":38.2,"conditions":["anticoagulant"]}"#))
         #expect(postpone["decision"] as? String == "postpone")
         #expect((postpone["reasons"] as? [[String: Any]])?.count ?? 0 >= 2)
         #expect((postpone["items"] as? [[String: Any]])?.isEmpty == false)
@@ -64,7 +68,10 @@ struct ChecklistRoutesTests {
         let answer = try object(response)
         #expect(answer["decision"] as? String == "postpone")
         let reasons = try #require(answer["reasons"] as? [[String: Any]])
-        #expect(reasons.contains { $0["ruleId"] as? String == "symptoms-need-care" && $0["decision"] as? String == "postpone" })
+        #expect(
+            reasons.contains {
+                $0["ruleId"] as? String == "symptoms-need-care" && $0["decision"] as? String == "postpone"
+            })
         let triage = try #require(answer["triage"] as? [String: Any])
         #expect(triage["level"] as? String == level)
         #expect((triage["action"] as? String)?.contains("emergency") == true)
@@ -75,7 +82,8 @@ struct ChecklistRoutesTests {
         }
         // The triage sits between the reasons and the items.
         let text = String(decoding: response.body, as: UTF8.self)
-        let reasonsAt = try #require(text.range(of: #""reasons":"#)), triageAt = try #require(text.range(of: #""triage":"#))
+        let reasonsAt = try #require(text.range(of: #""reasons":"#)),
+            triageAt = try #require(text.range(of: #""triage":"#))
         let itemsAt = try #require(text.range(of: #""items":"#))
         #expect(reasonsAt.lowerBound < triageAt.lowerBound && triageAt.lowerBound < itemsAt.lowerBound)
     }
@@ -83,28 +91,43 @@ struct ChecklistRoutesTests {
     @Test func highBloodPressurePostponesAndNoSymptomMeansNoTriage() throws {
         let high = try object(review(#"{"injection":"facet-joint","systolicBloodPressure":210}"#))
         #expect(high["decision"] as? String == "postpone")
-        #expect((high["reasons"] as? [[String: Any]])?.map { $0["ruleId"] as? String } == ["blood-pressure-high-postpone"])
+        #expect(
+            (high["reasons"] as? [[String: Any]])?.map { $0["ruleId"] as? String } == ["blood-pressure-high-postpone"])
         #expect(high["triage"] == nil)
-        #expect(try object(review(#"{"injection":"facet-joint","systolicBloodPressure":180}"#))["decision"] as? String == "postpone")
-        #expect(try object(review(#"{"injection":"facet-joint","systolicBloodPressure":179}"#))["decision"] as? String == "ready")
+        #expect(
+            try object(review(#"{"injection":"facet-joint","systolicBloodPressure":180}"#))["decision"] as? String
+                == "postpone")
+        #expect(
+            try object(review(#"{"injection":"facet-joint","systolicBloodPressure":179}"#))["decision"] as? String
+                == "ready")
         #expect(try object(review(#"{"injection":"facet-joint","symptoms":[]}"#))["triage"] == nil)
         #expect(review(#"{"injection":"facet-joint","systolicBloodPressure":301}"#).status == .unprocessableContent)
         #expect(review(#"{"injection":"facet-joint","systolicBloodPressure":"high"}"#).status == .unprocessableContent)
     }
 
-    @Test(arguments: [(69, "discuss-with-provider"), (70, "ready"), (199, "ready"), (200, "discuss-with-provider"),
-                      (299, "discuss-with-provider"), (300, "postpone")])
+    @Test(arguments: [
+        (69, "discuss-with-provider"), (70, "ready"), (199, "ready"), (200, "discuss-with-provider"),
+        (299, "discuss-with-provider"), (300, "postpone"),
+    ])
     func bloodSugarBoundaries(glucose: Int, decision: String) throws {
-        #expect(try object(review(#"{"injection":"facet-joint","bloodGlucoseMgDl":\#(glucose)}"#))["decision"] as? String == decision)
+        #expect(
+            try object(review(#"{"injection":"facet-joint","bloodGlucoseMgDl":\#(glucose)}"#))["decision"] as? String
+                == decision)
     }
 
     /// Without `hoursSinceInjection` the more urgent of early and late counts; with it, it is used.
     @Test(arguments: [
         (#"{"injection":"facet-joint","symptoms":["metallic-taste"]}"#, "postpone", "emergency"),
-        (#"{"injection":"facet-joint","symptoms":["metallic-taste"],"hoursSinceInjection":30}"#, "ready", "contact-provider"),
+        (
+            #"{"injection":"facet-joint","symptoms":["metallic-taste"],"hoursSinceInjection":30}"#, "ready",
+            "contact-provider"
+        ),
         (#"{"injection":"facet-joint","symptoms":["leg-weakness"]}"#, "postpone", "emergency"),
         (#"{"injection":"facet-joint","symptoms":["leg-weakness"],"hoursSinceInjection":2}"#, "ready", "self-care"),
-        (#"{"injection":"facet-joint","symptoms":["injection-site-pain"],"sedation":true}"#, "ready", "contact-provider"),
+        (
+            #"{"injection":"facet-joint","symptoms":["injection-site-pain"],"sedation":true}"#, "ready",
+            "contact-provider"
+        ),
     ])
     func hoursAbsentOrGiven(body: String, decision: String, level: String) throws {
         let answer = try object(review(body))
@@ -114,7 +137,8 @@ struct ChecklistRoutesTests {
 
     /// The route reads the hours the decoder saw: absent is not 0.
     @Test func theDecoderSaysWhetherHoursWereGiven() throws {
-        let absent = try TriageRequestDecoder.decodeWithSedation(Array(#"{"injection":"facet-joint"}"#.utf8), requireHours: false)
+        let absent = try TriageRequestDecoder.decodeWithSedation(
+            Array(#"{"injection":"facet-joint"}"#.utf8), requireHours: false)
         #expect(!absent.hoursGiven && absent.request.hoursSinceInjection == 0)
         let zero = try TriageRequestDecoder.decodeWithSedation(
             Array(#"{"injection":"facet-joint","hoursSinceInjection":0,"sedation":true}"#.utf8), requireHours: false)
@@ -126,7 +150,8 @@ struct ChecklistRoutesTests {
 
     @Test func handoutIsOnePrintableHTMLPageWithWarningSignsByLevel() throws {
         let response = TestRouter.respond(
-            .get, "/v1/checklists/post-procedure?injection=epidural-steroid", headers: [("Accept", "text/html,application/xhtml+xml")])
+            .get, "/v1/checklists/post-procedure?injection=epidural-steroid",
+            headers: [("Accept", "text/html,application/xhtml+xml")])
         #expect(response.status == .ok)
         #expect(response.contentType == "text/html; charset=utf-8")
         let html = String(decoding: response.body, as: UTF8.self)
@@ -146,7 +171,8 @@ struct ChecklistRoutesTests {
     @Test func handoutSaysNotToDrive() throws {
         for (query, wording) in [("", "12 to 24 hours"), ("&sedation=true", "do not drive for 24 hours")] {
             let response = TestRouter.respond(
-                .get, "/v1/checklists/post-procedure?injection=trigger-point\(query)", headers: [("Accept", "text/html")])
+                .get, "/v1/checklists/post-procedure?injection=trigger-point\(query)",
+                headers: [("Accept", "text/html")])
             let html = String(decoding: response.body, as: UTF8.self)
             let heading = try #require(html.range(of: "<h2>Getting home</h2>"), "\(query)")
             let after = html[heading.upperBound...]
@@ -184,8 +210,16 @@ struct FHIRQuestionnaireTests {
         #expect(pressure["type"] as? String == "decimal")
         let extensions = try #require(pressure["extension"] as? [[String: Any]])
         #expect(extensions.contains { ($0["valueCoding"] as? [String: Any])?["code"] as? String == "mm[Hg]" })
-        #expect(extensions.contains { $0["url"] as? String == "http://hl7.org/fhir/StructureDefinition/minValue" && $0["valueDecimal"] as? Int == 50 })
-        #expect(extensions.contains { $0["url"] as? String == "http://hl7.org/fhir/StructureDefinition/maxValue" && $0["valueDecimal"] as? Int == 300 })
+        #expect(
+            extensions.contains {
+                $0["url"] as? String == "http://hl7.org/fhir/StructureDefinition/minValue"
+                    && $0["valueDecimal"] as? Int == 50
+            })
+        #expect(
+            extensions.contains {
+                $0["url"] as? String == "http://hl7.org/fhir/StructureDefinition/maxValue"
+                    && $0["valueDecimal"] as? Int == 300
+            })
         let newSymptoms = try #require(items.first { $0["linkId"] as? String == "new-symptoms" })
         #expect(newSymptoms["type"] as? String == "boolean")
         let symptoms = try #require(items.first { $0["linkId"] as? String == "symptoms" })
@@ -193,11 +227,17 @@ struct FHIRQuestionnaireTests {
         #expect(symptoms["repeats"] as? Bool == true)
         let symptomsWhen = try #require((symptoms["enableWhen"] as? [[String: Any]])?.first)
         #expect(symptomsWhen["question"] as? String == "new-symptoms" && symptomsWhen["answerBoolean"] as? Bool == true)
-        let options = try #require(symptoms["answerOption"] as? [[String: Any]]).compactMap { $0["valueCoding"] as? [String: Any] }
+        let options = try #require(symptoms["answerOption"] as? [[String: Any]]).compactMap {
+            $0["valueCoding"] as? [String: Any]
+        }
         #expect(options.compactMap { $0["code"] as? String } == TestRouter.knowledgeBase.symptoms.map(\.code.rawValue))
         #expect(options.compactMap { $0["display"] as? String } == TestRouter.knowledgeBase.symptoms.map(\.label))
-        #expect(TestRouter.respond(.get, "/v1/checklists/pre-procedure?injection=facet-joint&format=fhir").contentType == "application/fhir+json")
-        #expect(TestRouter.respond(.get, "/v1/checklists/post-procedure?injection=facet-joint&format=fhir").status == .notAcceptable)
+        #expect(
+            TestRouter.respond(.get, "/v1/checklists/pre-procedure?injection=facet-joint&format=fhir").contentType
+                == "application/fhir+json")
+        #expect(
+            TestRouter.respond(.get, "/v1/checklists/post-procedure?injection=facet-joint&format=fhir").status
+                == .notAcceptable)
     }
 
     func review(_ body: String) -> HTTPResponse {
@@ -207,22 +247,27 @@ struct FHIRQuestionnaireTests {
     @Test func questionnaireResponseIsReviewed() throws {
         let answered = review(
             #"{"resourceType":"QuestionnaireResponse","status":"completed","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"epidural-steroid"}}]},"#
-                + #"{"linkId":"conditions","item":[{"linkId":"condition-anticoagulant","answer":[{"valueBoolean":true}]}]}]}"#)
+                + #"{"linkId":"conditions","item":[{"linkId":"condition-anticoagulant","answer":[{"valueBoolean":true}]}]}]}"#
+        )
         #expect(try object(answered)["decision"] as? String == "discuss-with-provider")
         let fever = review(
             #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},"#
-                + #"{"linkId":"fever","answer":[{"valueBoolean":true}]},{"linkId":"temperature","answer":[{"valueDecimal":37.2}]}]}"#)
+                + #"{"linkId":"fever","answer":[{"valueBoolean":true}]},{"linkId":"temperature","answer":[{"valueDecimal":37.2}]}]}"#
+        )
         #expect(try object(fever)["decision"] as? String == "postpone")
     }
 
     static let injectionItem = #"{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]}"#
 
     func answered(_ items: String...) -> HTTPResponse {
-        review(#"{"resourceType":"QuestionnaireResponse","item":["# + ([Self.injectionItem] + items).joined(separator: ",") + "]}")
+        review(
+            #"{"resourceType":"QuestionnaireResponse","item":["# + ([Self.injectionItem] + items).joined(separator: ",")
+                + "]}")
     }
 
     static func symptomsItem(_ codes: String...) -> String {
-        #"{"linkId":"symptoms","answer":["# + codes.map { #"{"valueCoding":{"code":"\#($0)"}}"# }.joined(separator: ",") + "]}"
+        #"{"linkId":"symptoms","answer":["# + codes.map { #"{"valueCoding":{"code":"\#($0)"}}"# }.joined(separator: ",")
+            + "]}"
     }
 
     static let newSymptomsYes = #"{"linkId":"new-symptoms","answer":[{"valueBoolean":true}]}"#
@@ -233,7 +278,9 @@ struct FHIRQuestionnaireTests {
         #expect((bladder["triage"] as? [String: Any])?["level"] as? String == "emergency")
         let chest = try object(answered(Self.newSymptomsYes, Self.symptomsItem("chest-pain", "difficulty-breathing")))
         #expect((chest["triage"] as? [String: Any])?["level"] as? String == "emergency")
-        #expect((chest["reasons"] as? [[String: Any]])?.contains { $0["ruleId"] as? String == "symptoms-need-care" } == true)
+        #expect(
+            (chest["reasons"] as? [[String: Any]])?.contains { $0["ruleId"] as? String == "symptoms-need-care" } == true
+        )
         // Without hours, leg weakness reads as late (not the numbing medicine).
         let weakness = try object(answered(Self.newSymptomsYes, Self.symptomsItem("leg-weakness")))
         #expect(weakness["decision"] as? String == "postpone")
@@ -242,19 +289,25 @@ struct FHIRQuestionnaireTests {
         #expect(pressure["triage"] == nil)
         let normal = try object(answered(#"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":179}]}"#))
         #expect(normal["decision"] as? String == "ready")
-        let none = try object(answered(#"{"linkId":"new-symptoms","answer":[{"valueBoolean":false}]}"#, #"{"linkId":"symptoms"}"#))
+        let none = try object(
+            answered(#"{"linkId":"new-symptoms","answer":[{"valueBoolean":false}]}"#, #"{"linkId":"symptoms"}"#))
         #expect(none["decision"] as? String == "ready")
         #expect(none["triage"] == nil)
         // A fever answered yes is a symptom, and chosen in the list too it counts once.
-        let fever = try object(answered(#"{"linkId":"fever","answer":[{"valueBoolean":true}]}"#, Self.newSymptomsYes, Self.symptomsItem("fever")))
+        let fever = try object(
+            answered(
+                #"{"linkId":"fever","answer":[{"valueBoolean":true}]}"#, Self.newSymptomsYes, Self.symptomsItem("fever")
+            ))
         #expect((fever["triage"] as? [String: Any])?["level"] as? String == "urgent")
     }
 
     @Test func theQuestionnaireResponseReaderFillsTheRequest() throws {
         let body = try FHIRQuestionnaire.reviewRequest(
-            from: Array((#"{"resourceType":"QuestionnaireResponse","item":["# + Self.injectionItem + ","
-                + #"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":150}]},"# + Self.newSymptomsYes + ","
-                + Self.symptomsItem("nausea", "hives") + "]}").utf8))
+            from: Array(
+                (#"{"resourceType":"QuestionnaireResponse","item":["# + Self.injectionItem + ","
+                    + #"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":150}]},"# + Self.newSymptomsYes
+                    + ","
+                    + Self.symptomsItem("nausea", "hives") + "]}").utf8))
         #expect(body.request.systolicBloodPressure == 150)
         #expect(body.request.symptoms.map(\.code) == [.nausea, .hives])
         #expect(!body.hoursGiven)
@@ -265,47 +318,84 @@ struct FHIRQuestionnaireTests {
         (symptomsItem("leg-weakness", "hiccup"), "/item/2/answer/1/valueCoding", "Unknown symptom"),
         (symptomsItem("nausea", "nausea"), "/item/2/answer/1/valueCoding", "more than once"),
         (#"{"linkId":"symptoms","answer":[]}"#, "/item/2/answer", "one or more"),
-        (#"{"linkId":"symptoms","answer":[{"valueCoding":{"code":"nausea"}},"nausea"]}"#, "/item/2/answer", "one or more"),
-        (#"{"linkId":"symptoms","answer":[{"valueString":"nausea"}]}"#, "/item/2/answer/0/valueCoding", "Unknown symptom"),
+        (
+            #"{"linkId":"symptoms","answer":[{"valueCoding":{"code":"nausea"}},"nausea"]}"#, "/item/2/answer",
+            "one or more"
+        ),
+        (
+            #"{"linkId":"symptoms","answer":[{"valueString":"nausea"}]}"#, "/item/2/answer/0/valueCoding",
+            "Unknown symptom"
+        ),
         (#"{"linkId":"symptoms","answer":{"valueCoding":{"code":"nausea"}}}"#, "/item/2/answer", "one or more"),
-        (#"{"linkId":"new-symptoms","answer":[{"valueBoolean":true},{"valueBoolean":false}]}"#, "/item/2/answer", "exactly one"),
-        (#"{"linkId":"new-symptoms","answer":[{"valueString":"yes"}]}"#, "/item/2/answer/0/valueBoolean", "true or false"),
-        (#"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":301}]}"#, "/item/2/answer/0/valueDecimal", "50.0 to 300.0"),
-        (#"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":49.5}]}"#, "/item/2/answer/0/valueDecimal", "50.0 to 300.0"),
-        (#"{"linkId":"systolic-blood-pressure","answer":[{"valueInteger":150}]}"#, "/item/2/answer/0/valueDecimal", "decimal"),
-        (#"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":150},{"valueDecimal":160}]}"#, "/item/2/answer", "exactly one"),
+        (
+            #"{"linkId":"new-symptoms","answer":[{"valueBoolean":true},{"valueBoolean":false}]}"#, "/item/2/answer",
+            "exactly one"
+        ),
+        (
+            #"{"linkId":"new-symptoms","answer":[{"valueString":"yes"}]}"#, "/item/2/answer/0/valueBoolean",
+            "true or false"
+        ),
+        (
+            #"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":301}]}"#, "/item/2/answer/0/valueDecimal",
+            "50.0 to 300.0"
+        ),
+        (
+            #"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":49.5}]}"#, "/item/2/answer/0/valueDecimal",
+            "50.0 to 300.0"
+        ),
+        (
+            #"{"linkId":"systolic-blood-pressure","answer":[{"valueInteger":150}]}"#, "/item/2/answer/0/valueDecimal",
+            "decimal"
+        ),
+        (
+            #"{"linkId":"systolic-blood-pressure","answer":[{"valueDecimal":150},{"valueDecimal":160}]}"#,
+            "/item/2/answer", "exactly one"
+        ),
         (#"{"linkId":"symptoms"},{"linkId":"symptoms"}"#, "/item/3/linkId", "more than once"),
     ])
     func badSymptomAndBloodPressureAnswersAre422(item: String, pointer: String, detail: String) throws {
         let response = answered(#"{"linkId":"sedation","answer":[{"valueBoolean":false}]}"#, item)
         #expect(response.status == .unprocessableContent, "\(item)")
         let errors = try #require(try object(response)["errors"] as? [[String: Any]])
-        #expect(errors.contains { $0["pointer"] as? String == pointer && ($0["detail"] as? String)?.contains(detail) == true }, "\(errors)")
+        #expect(
+            errors.contains {
+                $0["pointer"] as? String == pointer && ($0["detail"] as? String)?.contains(detail) == true
+            }, "\(errors)")
     }
 
     /// Answers that contradict each other are refused rather than settled by a guess.
     @Test func contradictoryAnswersAre422() throws {
         func pointers(_ response: HTTPResponse) throws -> [String] {
             #expect(response.status == .unprocessableContent)
-            return try #require(try object(response)["errors"] as? [[String: Any]]).compactMap { $0["pointer"] as? String }
+            return try #require(try object(response)["errors"] as? [[String: Any]]).compactMap {
+                $0["pointer"] as? String
+            }
         }
-        let saidNo = answered(#"{"linkId":"new-symptoms","answer":[{"valueBoolean":false}]}"#, Self.symptomsItem("nausea"))
+        let saidNo = answered(
+            #"{"linkId":"new-symptoms","answer":[{"valueBoolean":false}]}"#, Self.symptomsItem("nausea"))
         #expect(try pointers(saidNo) == ["/item/2/answer"])
         #expect(try pointers(answered(Self.newSymptomsYes)) == ["/item/1/answer/0/valueBoolean"])
-        #expect(try pointers(answered(Self.newSymptomsYes, #"{"linkId":"symptoms"}"#)) == ["/item/1/answer/0/valueBoolean"])
-        let fever = answered(#"{"linkId":"fever","answer":[{"valueBoolean":false}]}"#, Self.symptomsItem("nausea", "fever"))
+        #expect(
+            try pointers(answered(Self.newSymptomsYes, #"{"linkId":"symptoms"}"#)) == ["/item/1/answer/0/valueBoolean"])
+        let fever = answered(
+            #"{"linkId":"fever","answer":[{"valueBoolean":false}]}"#, Self.symptomsItem("nausea", "fever"))
         #expect(try pointers(fever) == ["/item/2/answer/1/valueCoding"])
         // Symptoms chosen without the yes/no are read: a reported symptom is not dropped.
         #expect(try object(answered(Self.symptomsItem("seizure")))["decision"] as? String == "postpone")
     }
 
     @Test func badQuestionnaireResponsesAre422WithPointers() throws {
-        let unknown = review(#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"shoe-size","answer":[{"valueInteger":9}]}]}"#)
+        let unknown = review(
+            #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"shoe-size","answer":[{"valueInteger":9}]}]}"#
+        )
         #expect(unknown.status == .unprocessableContent)
         #expect(String(decoding: unknown.body, as: UTF8.self).contains("/item/1/linkId"))
         #expect(review(#"{"resourceType":"Patient"}"#).status == .unprocessableContent)
         #expect(review(#"{"resourceType":"QuestionnaireResponse","item":[]}"#).status == .unprocessableContent)
-        #expect(review(#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"temperature","answer":[{"valueDecimal":99}]}]}"#).status == .unprocessableContent)
+        #expect(
+            review(
+                #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},{"linkId":"temperature","answer":[{"valueDecimal":99}]}]}"#
+            ).status == .unprocessableContent)
     }
 
     /// An answer the review would not read is refused, not dropped: a blood thinner

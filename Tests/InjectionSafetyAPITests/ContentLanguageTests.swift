@@ -1,6 +1,7 @@
 import HTTPServer
-@testable import InjectionSafetyAPI
 import Testing
+
+@testable import InjectionSafetyAPI
 
 /// Accept-Language is read; while English is the only language, every answer is
 /// English and says so.

@@ -42,11 +42,16 @@ struct FuzzRegressionTests {
     /// FuzzTriageJSON: a FHIR `valueInteger` too large for Int (1e19) trapped in
     /// the integer conversion before the range check and took the server down;
     /// now it is a 422 like any number outside 0–52.
-    @Test(arguments: ["1e19", "-1e19", "9223372036854775807", "9223372036854775808", "123456789012345678901234567890", "1e308", "52.5"])
+    @Test(arguments: [
+        "1e19", "-1e19", "9223372036854775807", "9223372036854775808", "123456789012345678901234567890", "1e308",
+        "52.5",
+    ])
     func hugeSteroidInjectionCountIs422(_ number: String) throws {
-        let body = #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},"#
+        let body =
+            #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"injection","answer":[{"valueCoding":{"code":"facet-joint"}}]},"#
             + #"{"linkId":"steroid-injections","answer":[{"valueInteger":\#(number)}]}]}"#
-        let response = post("/v1/checklists/pre-procedure/review", Array(body.utf8), contentType: "application/fhir+json")
+        let response = post(
+            "/v1/checklists/pre-procedure/review", Array(body.utf8), contentType: "application/fhir+json")
         #expect(response.status == .unprocessableContent)
         #expect(try pointers(response) == [Array("/item/1/answer/0/valueInteger".unicodeScalars)])
     }

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPServer
-@testable import InjectionSafetyAPI
 import Logging
 import Testing
+
+@testable import InjectionSafetyAPI
 
 /// The JSON log line: fixed members, metadata, and the access-log record flattened into members.
 struct JSONLogHandlerTests {
@@ -17,7 +18,8 @@ struct JSONLogHandlerTests {
         let record = AccessLogRecord(
             connection: 42, requestID: "req-\"1\"", client: "2001:db8::1", method: .post, route: "/v1/triage",
             status: 422, bytes: 1_234_567, durationNanoseconds: 1_234_567)
-        let object = try Self.line(message: "request", metadata: [AccessLogRecord.metadataKey: .stringConvertible(record)])
+        let object = try Self.line(
+            message: "request", metadata: [AccessLogRecord.metadataKey: .stringConvertible(record)])
         #expect(object["message"] as? String == "request")
         #expect(object["connection"] as? String == "42")
         #expect(object["request_id"] as? String == "req-\"1\"")
@@ -30,8 +32,10 @@ struct JSONLogHandlerTests {
         #expect(object[AccessLogRecord.metadataKey] == nil)
     }
 
-    @Test(arguments: [(UInt64(0), "0.00"), (9_999, "0.00"), (10_000, "0.01"), (999_999, "0.99"), (1_000_000, "1.00"),
-                      (123_456_789_000, "123456.78")])
+    @Test(arguments: [
+        (UInt64(0), "0.00"), (9_999, "0.00"), (10_000, "0.01"), (999_999, "0.99"), (1_000_000, "1.00"),
+        (123_456_789_000, "123456.78"),
+    ])
     func durationsHaveTwoDecimals(nanoseconds: UInt64, text: String) throws {
         let record = AccessLogRecord(
             connection: 0, requestID: "r", client: "c", method: .get, route: "/", status: 200, bytes: 0,

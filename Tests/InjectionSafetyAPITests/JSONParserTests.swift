@@ -22,12 +22,16 @@ struct JSONParserTests {
         (#""\/\b\f\n\r\t""#, "/\u{08}\u{0C}\n\r\t"),
         (#""plain then \n escaped""#, "plain then \n escaped"),
         (#""\u00e9\u6F22 \ud83d\ude42""#, "é漢 🙂"),
-        (#""a long plain string that is longer than sixteen bytes""#, "a long plain string that is longer than sixteen bytes"),
+        (
+            #""a long plain string that is longer than sixteen bytes""#,
+            "a long plain string that is longer than sixteen bytes"
+        ),
     ])
     func strings(json: String, expected: String) throws {
         #expect(try Self.parse(json) == .string(expected))
         // The same inside an object and an array, after whitespace.
-        #expect(try Self.parse(" {\"k\" :\t[ \(json) ]\n}") == .object([(key: "k", value: .array([.string(expected)]))]))
+        #expect(
+            try Self.parse(" {\"k\" :\t[ \(json) ]\n}") == .object([(key: "k", value: .array([.string(expected)]))]))
     }
 
     @Test func membersAreKeptInOrderWithDuplicates() throws {
@@ -39,19 +43,20 @@ struct JSONParserTests {
         #expect(members.map(\.key) == ["b", "a", "b"])
     }
 
-    @Test(arguments: [
-        // (input bytes, offset of the error)
-        (Array(#""abc"#.utf8), 4),  // unterminated
-        (Array(#""ab\"#.utf8), 4),  // unterminated after a backslash
-        ([0x22, 0x61, 0x62, 0x01, 0x63, 0x22], 3),  // a raw control character
-        ([0x22, 0x61, 0x5C, 0x6E, 0x0A, 0x22], 4),  // a raw control character after an escape
-        ([0x22, 0x61, 0xFF, 0x62, 0x22], 5),  // not UTF-8 (offset after the string)
-        ([0x22, 0x5C, 0x6E, 0xC3, 0x22], 5),  // not UTF-8 after an escape
-        (Array(#""\x""#.utf8), 3),  // invalid escape
-        (Array(#""\ud83d""#.utf8), 7),  // unpaired high surrogate
-        (Array(#""\ude42""#.utf8), 7),  // lone low surrogate
-        (Array(#"{"a" "b"}"#.utf8), 5),
-    ] as [([UInt8], Int)])
+    @Test(
+        arguments: [
+            // (input bytes, offset of the error)
+            (Array(#""abc"#.utf8), 4),  // unterminated
+            (Array(#""ab\"#.utf8), 4),  // unterminated after a backslash
+            ([0x22, 0x61, 0x62, 0x01, 0x63, 0x22], 3),  // a raw control character
+            ([0x22, 0x61, 0x5C, 0x6E, 0x0A, 0x22], 4),  // a raw control character after an escape
+            ([0x22, 0x61, 0xFF, 0x62, 0x22], 5),  // not UTF-8 (offset after the string)
+            ([0x22, 0x5C, 0x6E, 0xC3, 0x22], 5),  // not UTF-8 after an escape
+            (Array(#""\x""#.utf8), 3),  // invalid escape
+            (Array(#""\ud83d""#.utf8), 7),  // unpaired high surrogate
+            (Array(#""\ude42""#.utf8), 7),  // lone low surrogate
+            (Array(#"{"a" "b"}"#.utf8), 5),
+        ] as [([UInt8], Int)])
     func errorsKeepTheirOffsets(input: [UInt8], offset: Int) {
         switch Self.parse(bytes: input) {
         case .success(let value):

@@ -5,7 +5,7 @@ import Testing
 @testable import InjectionSafetyAPI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct LogOutputTests {

@@ -17,7 +17,8 @@ struct MetricsRoutesTests {
         var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
         let headers: [(String, String)] = body == nil ? [] : [("Content-Type", "application/json")]
         return router.respond(
-            to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers), body: Array((body ?? "").utf8)),
+            to: HTTPRequest(
+                method: method, target: target, headers: HTTPHeaders(headers), body: Array((body ?? "").utf8)),
             context: &context)
     }
 
@@ -63,7 +64,10 @@ struct MetricsRoutesTests {
     }
 
     @Test func reviewsAreCountedByDecision() {
-        #expect(send(.post, "/v1/checklists/pre-procedure/review", body: #"{"injection":"facet-joint","temperatureC":38.4}"#).status == .ok)
+        #expect(
+            send(
+                .post, "/v1/checklists/pre-procedure/review", body: #"{"injection":"facet-joint","temperatureC":38.4}"#
+            ).status == .ok)
         #expect(send(.post, "/v1/checklists/pre-procedure/review", body: #"{"injection":"facet-joint"}"#).status == .ok)
         let text = scrape()
         #expect(Self.value(of: #"checklist_reviews_total{decision="postpone"}"#, in: text) == 1)

@@ -38,7 +38,8 @@ struct OpenAPIContractTests {
         let spec = try Self.specOperations()
         #expect(!spec.isEmpty)
         #expect(routes.subtracting(spec).isEmpty, "routes missing from openapi.yaml: \(routes.subtracting(spec))")
-        #expect(spec.subtracting(routes).isEmpty, "operations in openapi.yaml with no route: \(spec.subtracting(routes))")
+        #expect(
+            spec.subtracting(routes).isEmpty, "operations in openapi.yaml with no route: \(spec.subtracting(routes))")
     }
 
     /// The served document is the repository's `openapi.yaml`, byte for byte

@@ -18,7 +18,9 @@ struct ReviewRuleTableTests {
         /// The body exactly as a client sends it.
         var body: [UInt8]
         var why: String
-        var testDescription: String { "row \(index): \(rule) \(fires ? "fires" : "does not fire") (\(decision.rawValue))" }
+        var testDescription: String {
+            "row \(index): \(rule) \(fires ? "fires" : "does not fire") (\(decision.rawValue))"
+        }
     }
 
     static let builder = ChecklistBuilder(knowledgeBase: TestRouter.knowledgeBase)
@@ -27,7 +29,9 @@ struct ReviewRuleTableTests {
     /// numbers as written: `38.0` stays `38.0`).
     static func rows() throws -> [Row] {
         TestRouter.knowledgeBase.reviewRuleTable.rows.enumerated().map { index, row in
-            Row(index: index, rule: row.rule, fires: row.fires, decision: row.outcome, body: Array(row.request.utf8), why: row.why)
+            Row(
+                index: index, rule: row.rule, fires: row.fires, decision: row.outcome, body: Array(row.request.utf8),
+                why: row.why)
         }
     }
 
@@ -40,12 +44,15 @@ struct ReviewRuleTableTests {
     func rowHolds(_ row: Row) throws {
         let input = try TriageRequestDecoder.decodeWithSedation(row.body, requireHours: false)
         let review = Self.builder.review(input.request, sedation: input.sedation, hoursGiven: input.hoursGiven)
-        #expect(review.reasons.contains { $0.ruleID == row.rule } == row.fires, "\(review.reasons.map(\.ruleID)): \(row.why)")
+        #expect(
+            review.reasons.contains { $0.ruleID == row.rule } == row.fires,
+            "\(review.reasons.map(\.ruleID)): \(row.why)")
         #expect(review.decision == row.decision, "\(review.reasons.map(\.ruleID)): \(row.why)")
         #expect(!row.why.isEmpty)
         // The route answers the same.
         let response = TestRouter.post(
-            "/v1/checklists/pre-procedure/review", String(decoding: row.body, as: UTF8.self), contentType: "application/json")
+            "/v1/checklists/pre-procedure/review", String(decoding: row.body, as: UTF8.self),
+            contentType: "application/json")
         #expect(response.status == .ok)
         let answer = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
         #expect(answer["decision"] as? String == row.decision.rawValue)

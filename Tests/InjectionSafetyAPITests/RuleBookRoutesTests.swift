@@ -12,7 +12,8 @@ struct RuleBookRoutesTests {
     static let knowledgeBase = TestRouter.knowledgeBase
 
     func page() -> (response: HTTPResponse, html: String) {
-        let response = TestRouter.respond(.get, "/v1/triage/rules", headers: [("Accept", "text/html,application/xhtml+xml")])
+        let response = TestRouter.respond(
+            .get, "/v1/triage/rules", headers: [("Accept", "text/html,application/xhtml+xml")])
         return (response, String(decoding: response.body, as: UTF8.self))
     }
 
@@ -24,7 +25,8 @@ struct RuleBookRoutesTests {
     /// The page's `<article>` of one rule.
     func article(_ html: String, _ id: String) throws -> Substring {
         let anchor = try #require(html.range(of: "id=\"rule-\(id)\""), "no article for \(id)")
-        let start = try #require(html.range(of: "<article ", options: .backwards, range: html.startIndex..<anchor.lowerBound))
+        let start = try #require(
+            html.range(of: "<article ", options: .backwards, range: html.startIndex..<anchor.lowerBound))
         let end = try #require(html.range(of: "</article>", range: anchor.upperBound..<html.endIndex))
         return html[start.lowerBound..<end.upperBound]
     }
@@ -41,7 +43,9 @@ struct RuleBookRoutesTests {
         #expect(html.contains("<style>"))
         #expect(!html.lowercased().contains("<script"))
         #expect(!html.lowercased().contains("<link"))
-        #expect(html.range(of: #"<[^>]*\son[a-z]+\s*="#, options: [.regularExpression, .caseInsensitive]) == nil, "no event handlers")
+        #expect(
+            html.range(of: #"<[^>]*\son[a-z]+\s*="#, options: [.regularExpression, .caseInsensitive]) == nil,
+            "no event handlers")
         #expect(html.hasSuffix("</html>\n"))
         #expect(html.contains("does not replace"))
     }
@@ -63,15 +67,19 @@ struct RuleBookRoutesTests {
             #expect(block.contains("class=\"rule \(rule.level.rawValue)\""), "\(rule.id)")
             #expect(block.contains("<dt>Looks at</dt><dd>\(reads.reads(rule.when.reading))</dd>"), "\(rule.id): reads")
             #expect(block.contains(HTMLPage.escape(rule.explanation)), "\(rule.id): explanation")
-            if let sign = rule.warningSign { #expect(block.contains(HTMLPage.escape(sign)), "\(rule.id): warning sign") }
+            if let sign = rule.warningSign {
+                #expect(block.contains(HTMLPage.escape(sign)), "\(rule.id): warning sign")
+            }
             if let choice = rule.productChoice {
-                #expect(block.contains("Product choice</dt><dd class=\"choice\">\(HTMLPage.escape(choice))"), "\(rule.id)")
+                #expect(
+                    block.contains("Product choice</dt><dd class=\"choice\">\(HTMLPage.escape(choice))"), "\(rule.id)")
             } else {
                 #expect(!block.contains("Product choice"), "\(rule.id)")
             }
             for id in rule.sources {
                 let source = try #require(Self.knowledgeBase.sources.first { $0.id == id })
-                #expect(block.contains("<a href=\"\(HTMLPage.escape(source.url))\">\(HTMLPage.escape(source.title))</a>"))
+                #expect(
+                    block.contains("<a href=\"\(HTMLPage.escape(source.url))\">\(HTMLPage.escape(source.title))</a>"))
                 #expect(block.contains(HTMLPage.escape(RuleBookPage.title(source.evidence))))
             }
         }
@@ -85,8 +93,12 @@ struct RuleBookRoutesTests {
         // Every rule once, and the table of contents points at every section.
         let articles = html.components(separatedBy: "<article ").count - 1
         #expect(articles == Self.knowledgeBase.triageRules.count + Self.knowledgeBase.reviewRules.count + 1)
-        for anchor in ["changelog", "levels", "node-types", "definitions", "pre-existing-symptoms", "triage-rules", "review-rules"]
-            + TriageLevel.allCases.map({ "level-\($0.rawValue)" }) + ["decision-postpone", "decision-discuss-with-provider"]
+        for anchor in [
+            "changelog", "levels", "node-types", "definitions", "pre-existing-symptoms", "triage-rules", "review-rules",
+        ]
+            + TriageLevel.allCases.map({ "level-\($0.rawValue)" }) + [
+                "decision-postpone", "decision-discuss-with-provider",
+            ]
         {
             #expect(html.contains("href=\"#\(anchor)\""), "\(anchor) not in the contents")
             #expect(html.contains("id=\"\(anchor)\""), "\(anchor) has no section")
@@ -101,7 +113,8 @@ struct RuleBookRoutesTests {
         #expect(rows.contains { $0.fires } && rows.contains { !$0.fires })
         #expect(glucose.components(separatedBy: "<td class=\"fires\">").count - 1 == rows.count)
         for row in rows {
-            let cells = "<tr class=\"\(row.fires ? "yes" : "no")\"><td class=\"fires\">\(row.fires ? "fires" : "does not fire")</td>"
+            let cells =
+                "<tr class=\"\(row.fires ? "yes" : "no")\"><td class=\"fires\">\(row.fires ? "fires" : "does not fire")</td>"
                 + "<td><span class=\"badge \(row.outcome.rawValue)\">\(RuleBookPage.title(row.outcome))</span></td>"
                 + "<td class=\"request\"><code>\(HTMLPage.escape(row.request))</code></td><td>\(HTMLPage.escape(row.why))</td></tr>"
             #expect(glucose.contains(cells), "\(row.why)")
@@ -157,11 +170,15 @@ struct RuleBookRoutesTests {
         let html = String(decoding: RuleBookPage.html(signed), as: UTF8.self)
         #expect(!html.contains("Not yet signed off"))
         #expect(html.contains("<h2>Signed off</h2>"))
-        #expect(html.contains("signed off by <strong>Dr A. Example &lt;pain medicine&gt;</strong> on <strong>2026-12-05</strong>"))
+        #expect(
+            html.contains(
+                "signed off by <strong>Dr A. Example &lt;pain medicine&gt;</strong> on <strong>2026-12-05</strong>"))
     }
 
     /// The shipped files with one of them edited as JSON.
-    static func editedKnowledgeBase(_ name: String, _ edit: (inout [String: Any]) throws -> Void) throws -> KnowledgeBase {
+    static func editedKnowledgeBase(_ name: String, _ edit: (inout [String: Any]) throws -> Void) throws
+        -> KnowledgeBase
+    {
         var files = try KnowledgeBase.bundledFiles()
         var object = try #require(try JSONSerialization.jsonObject(with: files[name]!) as? [String: Any])
         try edit(&object)
@@ -186,12 +203,16 @@ struct RuleBookRoutesTests {
         let otherTag = TestRouter.respond(.get, "/v1/triage/rules", headers: [("If-None-Match", htmlTag)])
         #expect(otherTag.status == .ok)
         #expect(otherTag.header("ETag") == jsonTag)
-        #expect(TestRouter.respond(.get, "/v1/triage/rules", headers: [("Accept", "application/json")]).header("ETag") == jsonTag)
+        #expect(
+            TestRouter.respond(.get, "/v1/triage/rules", headers: [("Accept", "application/json")]).header("ETag")
+                == jsonTag)
     }
 
     @Test func aQueryIsRefusedInBothRepresentations() {
         #expect(TestRouter.respond(.get, "/v1/triage/rules?x=1").status == .unprocessableContent)
-        #expect(TestRouter.respond(.get, "/v1/triage/rules?x=1", headers: [("Accept", "text/html")]).status == .unprocessableContent)
+        #expect(
+            TestRouter.respond(.get, "/v1/triage/rules?x=1", headers: [("Accept", "text/html")]).status
+                == .unprocessableContent)
     }
 
     // MARK: - JSON
@@ -201,7 +222,10 @@ struct RuleBookRoutesTests {
         let versions = try #require(object["changelog"] as? [[String: Any]])
         #expect(versions.map { $0["version"] as? String } == Self.knowledgeBase.changelog.versions.map(\.version))
         #expect(versions.first?["version"] as? String == KnowledgeBase.contentVersion)
-        #expect(versions.allSatisfy { ($0["date"] as? String)?.count == 10 && ($0["changes"] as? [String])?.isEmpty == false })
+        #expect(
+            versions.allSatisfy {
+                ($0["date"] as? String)?.count == 10 && ($0["changes"] as? [String])?.isEmpty == false
+            })
         let signOff = try #require(object["signOff"] as? [String: Any])
         #expect(signOff.keys.sorted() == ["reviewedBy", "reviewedOn"])
         #expect(signOff["reviewedBy"] is NSNull && signOff["reviewedOn"] is NSNull)
@@ -226,7 +250,8 @@ struct RuleBookRoutesTests {
                 #expect(row["fires"] as? Bool == expected.fires && row["level"] as? String == expected.outcome.rawValue)
                 #expect(row["why"] as? String == expected.why)
                 let request = try #require(row["request"] as? [String: Any])
-                let written = try #require(try JSONSerialization.jsonObject(with: Data(expected.request.utf8)) as? NSDictionary)
+                let written = try #require(
+                    try JSONSerialization.jsonObject(with: Data(expected.request.utf8)) as? NSDictionary)
                 #expect(NSDictionary(dictionary: request).isEqual(written), "\(id): \(expected.request)")
             }
         }
@@ -240,7 +265,9 @@ struct RuleBookRoutesTests {
         }
         let symptomTriage = try #require(review["symptomTriage"] as? [String: Any])
         #expect(symptomTriage["ruleId"] as? String == "symptoms-need-care")
-        #expect((symptomTriage["rows"] as? [[String: Any]])?.count == Self.knowledgeBase.reviewRuleTable.rows(for: "symptoms-need-care").count)
+        #expect(
+            (symptomTriage["rows"] as? [[String: Any]])?.count
+                == Self.knowledgeBase.reviewRuleTable.rows(for: "symptoms-need-care").count)
         let fever = try #require(rules.first { $0["id"] as? String == "fever-postpone" }?["rows"] as? [[String: Any]])
         #expect((fever.first?["request"] as? [String: Any])?["temperatureC"] as? Double == 38.0)
     }

@@ -26,11 +26,16 @@ struct TriageRoutesTests {
 
     @Test(arguments: [nil, "text/plain", "application/jsonx", "multipart/form-data"])
     func nonJSONContentTypeIs415(_ contentType: String?) {
-        #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":2}"#, contentType: contentType).status == .unsupportedMediaType)
+        #expect(
+            post(#"{"injection":"facet-joint","hoursSinceInjection":2}"#, contentType: contentType).status
+                == .unsupportedMediaType)
     }
 
     @Test func charsetAndCaseAreAccepted() {
-        #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":2}"#, contentType: "Application/JSON; charset=utf-8").status == .ok)
+        #expect(
+            post(
+                #"{"injection":"facet-joint","hoursSinceInjection":2}"#, contentType: "Application/JSON; charset=utf-8"
+            ).status == .ok)
     }
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\":01}", "{\"injection\":\"facet-joint\"} x", "nul", "\"\\ud800\""])
@@ -86,13 +91,20 @@ struct TriageRoutesTests {
         #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":87600}"#).status == .ok)
         #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":87600.5}"#).status == .unprocessableContent)
         #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":1,"temperatureC":45}"#).status == .ok)
-        #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":1,"temperatureC":24.9}"#).status == .unprocessableContent)
-        #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":1,"bloodGlucoseMgDl":2001}"#).status == .unprocessableContent)
-        #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":1,"steroidInjectionsPast12Months":53}"#).status == .unprocessableContent)
+        #expect(
+            post(#"{"injection":"facet-joint","hoursSinceInjection":1,"temperatureC":24.9}"#).status
+                == .unprocessableContent)
+        #expect(
+            post(#"{"injection":"facet-joint","hoursSinceInjection":1,"bloodGlucoseMgDl":2001}"#).status
+                == .unprocessableContent)
+        #expect(
+            post(#"{"injection":"facet-joint","hoursSinceInjection":1,"steroidInjectionsPast12Months":53}"#).status
+                == .unprocessableContent)
     }
 
     @Test func identicalDuplicateSymptomsAreAccepted() {
-        #expect(post(#"{"injection":"facet-joint","hoursSinceInjection":2,"symptoms":["nausea","nausea"]}"#).status == .ok)
+        #expect(
+            post(#"{"injection":"facet-joint","hoursSinceInjection":2,"symptoms":["nausea","nausea"]}"#).status == .ok)
     }
 
     @Test func wrongTopLevelTypeIs422() throws {
@@ -120,16 +132,20 @@ struct TriageContractV2RoutesTests {
     }
 
     @Test func newFalseReachesTheEngine() throws {
-        let old = #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":false}]}"#
+        let old =
+            #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":false}]}"#
         #expect(try level(old) == "contact-provider")
-        let fresh = #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":true}]}"#
+        let fresh =
+            #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":true}]}"#
         #expect(try level(fresh) == "emergency")
-        let worse = #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":false,"worsening":true}]}"#
+        let worse =
+            #"{"injection":"medial-branch-block","region":"lumbar","hoursSinceInjection":36,"symptoms":[{"code":"leg-weakness","new":false,"worsening":true}]}"#
         #expect(try level(worse) == "emergency")
     }
 
     @Test func newMustBeABoolean() throws {
-        let errors = try problems(#"{"injection":"facet-joint","hoursSinceInjection":3,"symptoms":[{"code":"nausea","new":"no"}]}"#)
+        let errors = try problems(
+            #"{"injection":"facet-joint","hoursSinceInjection":3,"symptoms":[{"code":"nausea","new":"no"}]}"#)
         #expect(errors.contains { $0["pointer"] as? String == "/symptoms/0/new" })
     }
 
@@ -140,7 +156,8 @@ struct TriageContractV2RoutesTests {
     }
 
     @Test func sedationReachesTheEngine() throws {
-        let body = #"{"injection":"sacroiliac-joint","hoursSinceInjection":5,"symptoms":[{"code":"drowsiness","severity":"mild"}]"#
+        let body =
+            #"{"injection":"sacroiliac-joint","hoursSinceInjection":5,"symptoms":[{"code":"drowsiness","severity":"mild"}]"#
         #expect(try level(body + #","sedation":true}"#) == "self-care")
         #expect(try level(body + #","sedation":false}"#) == "urgent")
         #expect(try level(body + "}") == "urgent")
@@ -158,8 +175,12 @@ struct TriageContractV2RoutesTests {
     }
 
     @Test func aSacralRegionIsFineWithEither() throws {
-        #expect(try level(#"{"injection":"sacroiliac-joint","region":"sacral","hoursSinceInjection":3}"#) == "self-care")
-        #expect(try level(#"{"injection":"epidural-steroid","approach":"caudal","region":"sacral","hoursSinceInjection":3}"#) == "self-care")
+        #expect(
+            try level(#"{"injection":"sacroiliac-joint","region":"sacral","hoursSinceInjection":3}"#) == "self-care")
+        #expect(
+            try level(
+                #"{"injection":"epidural-steroid","approach":"caudal","region":"sacral","hoursSinceInjection":3}"#)
+                == "self-care")
     }
 
     @Test func theRuleBookReadsEveryNodeTypeAndDefinition() throws {
@@ -167,14 +188,19 @@ struct TriageContractV2RoutesTests {
         #expect(response.status == .ok)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
         let nodes = Set((object["nodeTypes"] as? [[String: Any]] ?? []).compactMap { $0["node"] as? String })
-        for node in ["medicationNotGiven", "regionIs", "regionIsNot", "glucoseBelow", "systolicBelow", "sedated", "hoursAtMost", "definition"] {
+        for node in [
+            "medicationNotGiven", "regionIs", "regionIsNot", "glucoseBelow", "systolicBelow", "sedated", "hoursAtMost",
+            "definition",
+        ] {
             #expect(nodes.contains(node), "\(node) not explained")
         }
         let definitions = object["definitions"] as? [[String: Any]] ?? []
         #expect(definitions.contains { $0["name"] as? String == "weakness-not-expected" })
         let rules = object["items"] as? [[String: Any]] ?? []
         let drowsiness = try #require(rules.first { $0["id"] as? String == "drowsiness-after-sedation" })
-        #expect(drowsiness["reads"] as? String == "drowsiness reported and not severe and sedated and within 8 hours of the injection")
+        #expect(
+            drowsiness["reads"] as? String
+                == "drowsiness reported and not severe and sedated and within 8 hours of the injection")
         let low = try #require(rules.first { $0["id"] as? String == "glucose-low" })
         #expect(low["reads"] as? String == "blood glucose below 70 mg/dL")
         #expect(rules.allSatisfy { ($0["reads"] as? String)?.isEmpty == false })

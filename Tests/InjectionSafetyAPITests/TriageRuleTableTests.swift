@@ -31,7 +31,9 @@ struct TriageRuleTableTests {
 
     static func rows() throws -> [Row] {
         knowledgeBase.triageRuleTable.rows.enumerated().map { index, row in
-            Row(index: index, rule: row.rule, fires: row.fires, level: row.outcome, body: Array(row.request.utf8), why: row.why)
+            Row(
+                index: index, rule: row.rule, fires: row.fires, level: row.outcome, body: Array(row.request.utf8),
+                why: row.why)
         }
     }
 
@@ -51,11 +53,13 @@ struct TriageRuleTableTests {
             let fired = result.reasons.contains { $0.ruleID == row.rule }
             #expect(
                 fired == row.fires,
-                "\(row.name) — the rule \(fired ? "fires" : "does not fire"), the table says it \(row.fires ? "fires" : "does not")")
+                "\(row.name) — the rule \(fired ? "fires" : "does not fire"), the table says it \(row.fires ? "fires" : "does not")"
+            )
             let reasons = result.reasons.map { "\($0.ruleID) \($0.level.rawValue)" }.joined(separator: ", ")
             #expect(
                 result.level == row.level,
-                "\(row.name) — the answer is \(result.level.rawValue), the table says \(row.level.rawValue); reasons: \(reasons)")
+                "\(row.name) — the answer is \(result.level.rawValue), the table says \(row.level.rawValue); reasons: \(reasons)"
+            )
         }
     }
 

@@ -18,20 +18,26 @@ struct ChecklistBuilderTests {
             Patient(injection: .facetJoint),
             Patient(injection: .epiduralSteroid, approach: .transforaminal, conditions: [.diabetes, .anticoagulant]),
             Patient(injection: .triggerPoint, conditions: [.pregnant], sedation: true),
-            Patient(injection: .medialBranchBlock, medications: [.localAnesthetic], conditions: [.glaucoma, .heartFailure]),
+            Patient(
+                injection: .medialBranchBlock, medications: [.localAnesthetic], conditions: [.glaucoma, .heartFailure]),
         ]
         for patient in patients {
             let list = Self.builder.checklist(phase, for: patient)
             let medications = Self.builder.medicationsGiven(patient)
             for item in Self.knowledgeBase.checklistItems where item.phase == phase {
-                let excluded = item.appliesTo.unless.map {
-                    $0.injections.contains(patient.injection) || $0.medications.contains(where: medications.contains)
-                        || $0.conditions.contains(where: patient.conditions.contains) || ($0.sedation && patient.sedation)
-                } ?? false
-                let applies = !excluded && (item.appliesTo.isEveryone || item.appliesTo.injections.contains(patient.injection)
-                    || item.appliesTo.medications.contains(where: medications.contains)
-                    || item.appliesTo.conditions.contains(where: patient.conditions.contains)
-                    || (item.appliesTo.sedation && patient.sedation))
+                let excluded =
+                    item.appliesTo.unless.map {
+                        $0.injections.contains(patient.injection)
+                            || $0.medications.contains(where: medications.contains)
+                            || $0.conditions.contains(where: patient.conditions.contains)
+                            || ($0.sedation && patient.sedation)
+                    } ?? false
+                let applies =
+                    !excluded
+                    && (item.appliesTo.isEveryone || item.appliesTo.injections.contains(patient.injection)
+                        || item.appliesTo.medications.contains(where: medications.contains)
+                        || item.appliesTo.conditions.contains(where: patient.conditions.contains)
+                        || (item.appliesTo.sedation && patient.sedation))
                 let listed = list.first { $0.id == item.id }
                 #expect((listed != nil) == applies, "\(item.id) for \(patient)")
                 if let listed { #expect(listed.because.isEmpty == item.appliesTo.isEveryone, "\(item.id)") }
@@ -55,14 +61,17 @@ struct ChecklistBuilderTests {
         #expect(!plain.contains("pain-relief-blood-thinner") && !plain.contains("pain-relief-heart-failure"))
         for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
             let list = ids(.postProcedure, Patient(injection: .epiduralSteroid, conditions: [condition]))
-            #expect(list.contains("pain-relief-paracetamol") && list.contains("pain-relief-blood-thinner"), "\(condition)")
+            #expect(
+                list.contains("pain-relief-paracetamol") && list.contains("pain-relief-blood-thinner"), "\(condition)")
             #expect(!list.contains("pain-relief-anti-inflammatory"), "\(condition)")
         }
         let heart = ids(.postProcedure, Patient(injection: .facetJoint, conditions: [.heartFailure]))
         #expect(heart.contains("pain-relief-heart-failure") && !heart.contains("pain-relief-anti-inflammatory"))
         for condition in [Condition.pregnant, .hypertension] {
             let list = ids(.postProcedure, Patient(injection: .facetJoint, conditions: [condition]))
-            #expect(list.contains("pain-relief-paracetamol") && !list.contains("pain-relief-anti-inflammatory"), "\(condition)")
+            #expect(
+                list.contains("pain-relief-paracetamol") && !list.contains("pain-relief-anti-inflammatory"),
+                "\(condition)")
         }
         let texts = Self.builder.checklist(.postProcedure, for: Patient(injection: .facetJoint)).map(\.text)
         #expect(!texts.contains { $0.localizedStandardContains("over-the-counter") })
@@ -74,7 +83,8 @@ struct ChecklistBuilderTests {
     @Test func medialBranchBlockRecordsThePainHourly() throws {
         let block = ids(.postProcedure, Patient(injection: .medialBranchBlock))
         #expect(block.contains("pain-record-after-block") && !block.contains("pain-diary"))
-        let withSteroid = ids(.postProcedure, Patient(injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid]))
+        let withSteroid = ids(
+            .postProcedure, Patient(injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid]))
         #expect(withSteroid.contains("pain-record-after-block") && !withSteroid.contains("pain-diary"))
         for injection in InjectionType.allCases where injection != .medialBranchBlock {
             let list = ids(.postProcedure, Patient(injection: injection))
@@ -89,7 +99,8 @@ struct ChecklistBuilderTests {
     /// 24 hours, or 24 hours after sedation (the one item, not both).
     @Test(arguments: [ChecklistPhase.dayOfProcedure, .postProcedure])
     func drivingItemsFollowSedation(_ phase: ChecklistPhase) {
-        let (plain, sedated) = phase == .postProcedure
+        let (plain, sedated) =
+            phase == .postProcedure
             ? ("driving-after-injection", "driving-after-sedation") : ("no-driving", "no-driving-after-sedation")
         for injection in InjectionType.allCases {
             let awake = ids(phase, Patient(injection: injection))
@@ -99,9 +110,10 @@ struct ChecklistBuilderTests {
         }
         let texts = Self.builder.checklist(phase, for: Patient(injection: .facetJoint, sedation: true)).map(\.text)
         #expect(texts.contains { $0.contains("do not drive for 24 hours") })
-        #expect(Self.builder.checklist(phase, for: Patient(injection: .facetJoint)).contains {
-            $0.category == .transport && $0.text.contains("12 to 24 hours")
-        })
+        #expect(
+            Self.builder.checklist(phase, for: Patient(injection: .facetJoint)).contains {
+                $0.category == .transport && $0.text.contains("12 to 24 hours")
+            })
     }
 
     @Test func conditionItemsSayWhichConditionPutThemThere() throws {
@@ -121,9 +133,13 @@ struct ChecklistBuilderTests {
         let parts = Set(Self.knowledgeBase.warningSigns.flatMap(\.parts).map(\.text))
         #expect(!warnings.isEmpty)
         #expect(warnings.allSatisfy { item in !item.signs.isEmpty && item.signs.allSatisfy(parts.contains) })
-        #expect(warnings.allSatisfy { $0.text == ChecklistBuilder.warningLead($0.warningLevel!) + " " + $0.signs.joined(separator: " ") })
+        #expect(
+            warnings.allSatisfy {
+                $0.text == ChecklistBuilder.warningLead($0.warningLevel!) + " " + $0.signs.joined(separator: " ")
+            })
         #expect(warnings.contains { $0.text.hasPrefix("Call your local emergency number now") })
-        #expect(Self.knowledgeBase.checklistItems.allSatisfy { $0.category != .whenToCall || $0.phase != .postProcedure })
+        #expect(
+            Self.knowledgeBase.checklistItems.allSatisfy { $0.category != .whenToCall || $0.phase != .postProcedure })
     }
 
     static let conditionSets: [Set<Condition>] = [[]] + Condition.allCases.map { [$0] } + [Set(Condition.allCases)]
@@ -140,7 +156,9 @@ struct ChecklistBuilderTests {
                         let patient = Patient(
                             injection: injection, region: region, medications: medications, conditions: conditions,
                             sedation: sedation)
-                        let warnings = Self.builder.checklist(.postProcedure, for: patient).filter { $0.category == .whenToCall }
+                        let warnings = Self.builder.checklist(.postProcedure, for: patient).filter {
+                            $0.category == .whenToCall
+                        }
                         #expect(warnings.count <= 15, "\(warnings.count) items for \(patient)")
                         let signs = warnings.flatMap(\.signs)
                         #expect(Set(signs).count == signs.count, "a sign twice for \(patient)")
@@ -161,7 +179,9 @@ struct ChecklistBuilderTests {
         #expect(signs(Patient(injection: .facetJoint, region: .cervical)).contains(lung))
         #expect(signs(Patient(injection: .triggerPoint, region: .thoracic)).contains(lung))
         #expect(signs(Patient(injection: .triggerPoint)).contains(lung))  // region not given: the riskier one
-        for patient in [Patient(injection: .facetJoint, region: .lumbar), Patient(injection: .sacroiliacJoint, region: .sacral)] {
+        for patient in [
+            Patient(injection: .facetJoint, region: .lumbar), Patient(injection: .sacroiliacJoint, region: .sacral),
+        ] {
             let list = signs(patient)
             #expect(!list.contains(lung), "\(patient)")
             #expect(list.contains("Chest pain.") && list.contains { $0.hasPrefix("Severe chest pain") }, "\(patient)")
@@ -171,21 +191,27 @@ struct ChecklistBuilderTests {
 
     @Test func bloodThinnerAndHeartFailureSignsWhenTheyApply() {
         let backPain = "Severe back pain, because you take a blood thinner or bleed easily."
-        let numbness = "Numbness or tingling still there 8 hours after the injection. It matters because you take a blood thinner or bleed easily."
+        let numbness =
+            "Numbness or tingling still there 8 hours after the injection. It matters because you take a blood thinner or bleed easily."
         #expect(!signs(Patient(injection: .epiduralSteroid)).contains(backPain))
         for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
-            #expect(signs(Patient(injection: .epiduralSteroid, conditions: [condition])).contains(backPain), "\(condition)")
+            #expect(
+                signs(Patient(injection: .epiduralSteroid, conditions: [condition])).contains(backPain), "\(condition)")
         }
         #expect(signs(Patient(injection: .epiduralSteroid, conditions: [.anticoagulant])).contains(numbness))
         #expect(!signs(Patient(injection: .epiduralSteroid, conditions: [.antiplatelet])).contains(numbness))
         // The urgent numbness sign does not also claim the 8 hours for them.
-        #expect(!signs(Patient(injection: .epiduralSteroid, conditions: [.anticoagulant])).contains {
-            $0.hasPrefix("Numbness or tingling that is new, or still there 8 hours")
-        })
+        #expect(
+            !signs(Patient(injection: .epiduralSteroid, conditions: [.anticoagulant])).contains {
+                $0.hasPrefix("Numbness or tingling that is new, or still there 8 hours")
+            })
         let heartFailure = "Swelling or weight gain that gets worse, because you have heart failure."
         #expect(signs(Patient(injection: .facetJoint, conditions: [.heartFailure])).contains(heartFailure))
         #expect(!signs(Patient(injection: .facetJoint)).contains(heartFailure))
-        #expect(signs(Patient(injection: .facetJoint, conditions: [.heartFailure])).contains { $0.hasPrefix("Trouble breathing") })
+        #expect(
+            signs(Patient(injection: .facetJoint, conditions: [.heartFailure])).contains {
+                $0.hasPrefix("Trouble breathing")
+            })
     }
 
     /// Every emergency and urgent rule a patient could notice at home has a
@@ -199,7 +225,8 @@ struct ChecklistBuilderTests {
         for rule in Self.knowledgeBase.triageRules where rule.level == .emergency || rule.level == .urgent {
             if notAtHome.contains(rule.id) { continue }
             #expect(levelOfSign[rule.id]?.isEmpty == false, "\(rule.id) has no warning sign")
-            #expect(levelOfSign[rule.id]?.allSatisfy { $0 == rule.level } == true, "\(rule.id) is signed at another level")
+            #expect(
+                levelOfSign[rule.id]?.allSatisfy { $0 == rule.level } == true, "\(rule.id) is signed at another level")
             #expect(rule.warningSign != nil)
         }
         #expect(notAtHome == ["fainting-at-clinic"])
@@ -208,18 +235,21 @@ struct ChecklistBuilderTests {
     // MARK: - Review
 
     func decision(
-        _ injection: InjectionType = .facetJoint, temperature: Double? = nil, glucose: Double? = nil, systolic: Double? = nil,
+        _ injection: InjectionType = .facetJoint, temperature: Double? = nil, glucose: Double? = nil,
+        systolic: Double? = nil,
         steroids: Int? = nil, conditions: Set<Condition> = [], symptoms: [Symptom] = []
     ) -> ReviewDecision {
         review(
-            injection, temperature: temperature, glucose: glucose, systolic: systolic, steroids: steroids, conditions: conditions,
+            injection, temperature: temperature, glucose: glucose, systolic: systolic, steroids: steroids,
+            conditions: conditions,
             symptoms: symptoms
         ).decision
     }
 
     /// A review without `hoursSinceInjection`, unless `hours` is given.
     func review(
-        _ injection: InjectionType = .facetJoint, temperature: Double? = nil, glucose: Double? = nil, systolic: Double? = nil,
+        _ injection: InjectionType = .facetJoint, temperature: Double? = nil, glucose: Double? = nil,
+        systolic: Double? = nil,
         steroids: Int? = nil, conditions: Set<Condition> = [], symptoms: [Symptom] = [], hours: Double? = nil
     ) -> ChecklistBuilder.Review {
         Self.builder.review(
@@ -261,7 +291,8 @@ struct ChecklistBuilderTests {
 
     @Test func theMostCautiousDecisionWins() {
         let review = Self.builder.review(
-            TriageRequest(injection: .facetJoint, hoursSinceInjection: 0, temperatureC: 38.5, conditions: [.anticoagulant]))
+            TriageRequest(
+                injection: .facetJoint, hoursSinceInjection: 0, temperatureC: 38.5, conditions: [.anticoagulant]))
         #expect(review.decision == .postpone)
         #expect(review.reasons.contains { $0.decision == .discussWithProvider })
         #expect(review.reasons.first?.decision == .postpone)
@@ -287,7 +318,8 @@ struct ChecklistBuilderTests {
 
         let reason = try #require(bladder.reasons.first)
         let data = Self.knowledgeBase.reviewSymptomTriage
-        #expect(reason.decision == .postpone && reason.explanation == data.explanation && reason.sources == data.sources)
+        #expect(
+            reason.decision == .postpone && reason.explanation == data.explanation && reason.sources == data.sources)
     }
 
     @Test func systolicOf180OrMorePostponesWithoutATriage() {
@@ -297,7 +329,8 @@ struct ChecklistBuilderTests {
         #expect(high.triage == nil)
         #expect(decision(systolic: 180) == .postpone)
         #expect(decision(systolic: 179) == .ready)
-        #expect(decision(systolic: 179, conditions: [.hypertension]) == .discussWithProvider)  // a steroid with hypertension
+        // A steroid with hypertension.
+        #expect(decision(systolic: 179, conditions: [.hypertension]) == .discussWithProvider)
     }
 
     @Test func bloodSugarBoundaries() {
@@ -311,7 +344,10 @@ struct ChecklistBuilderTests {
         #expect(ruleIDs(review(glucose: 300)) == ["glucose-very-high-postpone"])
         #expect(decision(glucose: 300) == .postpone)
         // Whatever the conditions: with diabetes the monitoring plan is added, nothing lost.
-        #expect(Set(ruleIDs(review(glucose: 69, conditions: [.diabetes]))) == ["glucose-low-discuss", "diabetes-monitoring-plan"])
+        #expect(
+            Set(ruleIDs(review(glucose: 69, conditions: [.diabetes]))) == [
+                "glucose-low-discuss", "diabetes-monitoring-plan",
+            ])
     }
 
     /// Without hours, the symptoms are triaged early and late and the more urgent answer counts.
@@ -368,7 +404,8 @@ struct ChecklistBuilderTests {
     /// The review's sedation is the coming procedure's: drowsiness is not read as its after-effect.
     @Test func theReviewsSedationIsNotReadByTriage() throws {
         let request = TriageRequest(
-            injection: .facetJoint, sedation: true, hoursSinceInjection: 2, symptoms: [.init(.drowsiness, severity: .mild)])
+            injection: .facetJoint, sedation: true, hoursSinceInjection: 2,
+            symptoms: [.init(.drowsiness, severity: .mild)])
         let review = Self.builder.review(request, sedation: true, hoursGiven: true)
         #expect(review.triage?.level == .urgent)
         #expect(review.decision == .postpone)
@@ -380,11 +417,13 @@ struct ChecklistBuilderTests {
     /// (the triage rules' policy), except loss of bladder or bowel control.
     @Test func preExistingSymptomsFollowTheTriagePolicy() {
         let old = Self.builder.review(
-            TriageRequest(injection: .facetJoint, hoursSinceInjection: 0, symptoms: [.init(.legWeakness, isNew: false)]))
+            TriageRequest(injection: .facetJoint, hoursSinceInjection: 0, symptoms: [.init(.legWeakness, isNew: false)])
+        )
         #expect(old.decision == .ready)
         #expect(old.triage?.level == .contactProvider)
         let bladder = Self.builder.review(
-            TriageRequest(injection: .facetJoint, hoursSinceInjection: 0, symptoms: [.init(.bowelBladderLoss, isNew: false)]))
+            TriageRequest(
+                injection: .facetJoint, hoursSinceInjection: 0, symptoms: [.init(.bowelBladderLoss, isNew: false)]))
         #expect(bladder.decision == .postpone)
     }
 }

@@ -48,9 +48,13 @@ struct KnowledgeBaseTests {
             .triggerPoint: [.localAnesthetic],
         ]
         for (injection, medications) in expected {
-            #expect(Set(try #require(knowledgeBase.injection(injection)).defaultMedications) == medications, "\(injection)")
+            #expect(
+                Set(try #require(knowledgeBase.injection(injection)).defaultMedications) == medications, "\(injection)")
         }
-        #expect(try #require(knowledgeBase.injection(.epiduralSteroid)).approaches == [.interlaminar, .transforaminal, .caudal])
+        #expect(
+            try #require(knowledgeBase.injection(.epiduralSteroid)).approaches == [
+                .interlaminar, .transforaminal, .caudal,
+            ])
         #expect(try #require(knowledgeBase.injection(.triggerPoint)).optionalMedications.contains(.corticosteroid))
     }
 
@@ -139,15 +143,24 @@ struct KnowledgeBaseTests {
             let nausea = try #require(rules.firstIndex { $0["id"] as? String == "nausea" })
             rules[nausea]["when"] = ["anySymptom": ["nausea"]]
             let flare = try #require(rules.firstIndex { $0["id"] as? String == "pain-flare" })
-            rules[flare]["when"] = ["any": [["all": [["anySymptom": ["leg-pain"]], ["hoursAtMost": 120]]], ["anySymptom": ["increased-back-pain"]]]]
+            rules[flare]["when"] = [
+                "any": [
+                    ["all": [["anySymptom": ["leg-pain"]], ["hoursAtMost": 120]]],
+                    ["anySymptom": ["increased-back-pain"]],
+                ]
+            ]
             let vomiting = try #require(rules.firstIndex { $0["id"] as? String == "vomiting" })
             rules[vomiting]["when"] = ["anyNotSevere": ["vomiting"]]
             object["rules"] = rules
         }
         let problems = try Self.problems(files)
-        #expect(problems.contains("triage-rules.json: nausea: a self-care rule needs a window that ends (hoursAtMost)"), "\(problems)")
-        #expect(problems.contains("triage-rules.json: pain-flare: a self-care rule needs a window that ends (hoursAtMost)"))
-        #expect(problems.contains("triage-rules.json: vomiting: anySteady and anyNotSevere belong in self-care rules only"))
+        #expect(
+            problems.contains("triage-rules.json: nausea: a self-care rule needs a window that ends (hoursAtMost)"),
+            "\(problems)")
+        #expect(
+            problems.contains("triage-rules.json: pain-flare: a self-care rule needs a window that ends (hoursAtMost)"))
+        #expect(
+            problems.contains("triage-rules.json: vomiting: anySteady and anyNotSevere belong in self-care rules only"))
         #expect(problems.count == 3, "\(problems)")
     }
 
@@ -162,11 +175,20 @@ struct KnowledgeBaseTests {
             object["items"] = items
         }
         let problems = try Self.problems(files)
-        #expect(problems.contains("warning-signs.json: new-weakness: rule 'fever' is urgent, the item is emergency"), "\(problems)")
+        #expect(
+            problems.contains("warning-signs.json: new-weakness: rule 'fever' is urgent, the item is emergency"),
+            "\(problems)")
         #expect(problems.contains("warning-signs.json: new-weakness: names unknown rule 'no-such-rule'"))
-        #expect(problems.contains { $0.hasPrefix("warning-signs.json: saddle-bladder-bowel: when and unless test only") })
-        #expect(problems.contains("triage-rules.json: severe-back-pain-with-nerve-sign: an emergency rule needs a warning sign (warning-signs.json) or a notAtHome reason"))
-        #expect(problems.contains("triage-rules.json: weakness-not-expected: an emergency rule needs a warning sign (warning-signs.json) or a notAtHome reason"))
+        #expect(
+            problems.contains { $0.hasPrefix("warning-signs.json: saddle-bladder-bowel: when and unless test only") })
+        #expect(
+            problems.contains(
+                "triage-rules.json: severe-back-pain-with-nerve-sign: an emergency rule needs a warning sign (warning-signs.json) or a notAtHome reason"
+            ))
+        #expect(
+            problems.contains(
+                "triage-rules.json: weakness-not-expected: an emergency rule needs a warning sign (warning-signs.json) or a notAtHome reason"
+            ))
     }
 
     @Test func unknownOrLaterDefinitionFailsToLoad() throws {
@@ -183,7 +205,9 @@ struct KnowledgeBaseTests {
     }
 
     @Test func unknownSymptomCodeFailsToLoadNamingTheField() throws {
-        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["patientNotices"] = ["no-such-symptom"] }
+        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") {
+            $0["patientNotices"] = ["no-such-symptom"]
+        }
         #expect {
             _ = try KnowledgeBase(files: files)
         } throws: { error in
@@ -213,7 +237,10 @@ struct KnowledgeBaseTests {
         #expect(
             knowledgeBase.sources.filter { $0.evidence == .regulator }.map(\.id)
                 == ["fda-2014-epidural-steroid-warning", "fda-2015-nsaid-heart-attack-stroke"])
-        for id in ["fda-2014-warning-copy-event-list", "fda-2015-neurologic-events-risk-assessment", "asra-2018-bleeding-risk-table"] {
+        for id in [
+            "fda-2014-warning-copy-event-list", "fda-2015-neurologic-events-risk-assessment",
+            "asra-2018-bleeding-risk-table",
+        ] {
             #expect(knowledgeBase.sources.first { $0.id == id }?.evidence == .secondaryCopy, "\(id) is a copy")
         }
     }
@@ -239,7 +266,9 @@ struct KnowledgeBaseTests {
     }
 
     @Test func danglingSourceIsReported() throws {
-        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { $0["sources"] = ["no-such-source"] }
+        let files = try Self.editingFirst("side-effects.json", key: "sideEffects") {
+            $0["sources"] = ["no-such-source"]
+        }
         #expect(try Self.problems(files).contains { $0.contains("cites unknown source 'no-such-source'") })
     }
 
@@ -278,7 +307,9 @@ struct KnowledgeBaseTests {
         let files = try Self.editing("side-effects.json") { object in
             var list = try #require(object["sideEffects"] as? [[String: Any]])
             for index in list.indices {
-                list[index]["injections"] = (list[index]["injections"] as? [String] ?? []).filter { $0 != "trigger-point" }
+                list[index]["injections"] = (list[index]["injections"] as? [String] ?? []).filter {
+                    $0 != "trigger-point"
+                }
             }
             object["sideEffects"] = list.filter { !($0["injections"] as? [String] ?? []).isEmpty }
         }
@@ -310,7 +341,9 @@ struct KnowledgeBaseTests {
         try problems(try editing("changelog.json", edit)).filter { $0.hasPrefix("changelog.json") }
     }
 
-    static func editingVersions(_ edit: @escaping (inout [[String: Any]]) -> Void) -> (inout [String: Any]) throws -> Void {
+    static func editingVersions(_ edit: @escaping (inout [[String: Any]]) -> Void) -> (inout [String: Any]) throws ->
+        Void
+    {
         { object in
             var versions = try #require(object["versions"] as? [[String: Any]])
             edit(&versions)
@@ -320,34 +353,47 @@ struct KnowledgeBaseTests {
 
     @Test func newestVersionMustBeTheContentVersion() throws {
         let problems = try Self.changelogProblems(Self.editingVersions { $0[0]["version"] = "2026.12.2" })
-        #expect(problems == ["changelog.json: the newest version is '2026.12.2', but the knowledge base's content version is '2026.12.1'"])
+        #expect(
+            problems == [
+                "changelog.json: the newest version is '2026.12.2', but the knowledge base's content version is '2026.12.1'"
+            ])
         let empty = try Self.changelogProblems { $0["versions"] = [[String: Any]]() }
-        #expect(empty == ["changelog.json: the newest version is 'none', but the knowledge base's content version is '2026.12.1'"])
+        #expect(
+            empty == [
+                "changelog.json: the newest version is 'none', but the knowledge base's content version is '2026.12.1'"
+            ])
     }
 
     @Test func versionsMustBeUniqueAndNewestFirst() throws {
         let repeated = try Self.changelogProblems(Self.editingVersions { $0[1]["version"] = "2026.12.1" })
         #expect(repeated == ["changelog.json: 2026.12.1: version listed more than once"])
-        let older = try Self.changelogProblems(Self.editingVersions { versions in
-            var next = versions[1]
-            next["version"] = "2026.11.2"
-            versions.append(next)
-        })
+        let older = try Self.changelogProblems(
+            Self.editingVersions { versions in
+                var next = versions[1]
+                next["version"] = "2026.11.2"
+                versions.append(next)
+            })
         #expect(older == ["changelog.json: 2026.11.2: versions are not newest first (2026.11.1 is listed before it)"])
         let badlyNamed = try Self.changelogProblems(Self.editingVersions { $0[1]["version"] = "November" })
         #expect(badlyNamed == ["changelog.json: November: version is not YEAR.MONTH.N"])
         let earlierDate = try Self.changelogProblems(Self.editingVersions { $0[0]["date"] = "2026-11-01" })
-        #expect(earlierDate == ["changelog.json: 2026.11.1: dates are not newest first (2026.12.1 is dated 2026-11-01, before 2026-11-28)"])
+        #expect(
+            earlierDate == [
+                "changelog.json: 2026.11.1: dates are not newest first (2026.12.1 is dated 2026-11-01, before 2026-11-28)"
+            ])
     }
 
     @Test func eachVersionNeedsADateAndAChange() throws {
-        let problems = try Self.changelogProblems(Self.editingVersions { versions in
-            versions[1]["date"] = "2026-02-30"
-            versions[1]["changes"] = [String]()
-        })
-        #expect(problems == [
-            "changelog.json: 2026.11.1: date '2026-02-30' is not a date (YYYY-MM-DD)", "changelog.json: 2026.11.1: lists no change",
-        ])
+        let problems = try Self.changelogProblems(
+            Self.editingVersions { versions in
+                versions[1]["date"] = "2026-02-30"
+                versions[1]["changes"] = [String]()
+            })
+        #expect(
+            problems == [
+                "changelog.json: 2026.11.1: date '2026-02-30' is not a date (YYYY-MM-DD)",
+                "changelog.json: 2026.11.1: lists no change",
+            ])
         let blank = try Self.changelogProblems(Self.editingVersions { $0[0]["changes"] = ["Something.", " "] })
         #expect(blank == ["changelog.json: 2026.12.1: a change is empty"])
         let missing = try Self.editing("changelog.json", Self.editingVersions { $0[0]["date"] = nil })
@@ -365,23 +411,37 @@ struct KnowledgeBaseTests {
         #expect(try signOff("Dr A. Example, pain medicine", "2026-12-05") == [])
         #expect(try signOff(NSNull(), NSNull()) == [])
         #expect(try signOff("", "") == [])
-        #expect(try signOff("Dr A. Example", NSNull()) == ["changelog.json: signOff: reviewedBy is set but reviewedOn is empty"])
-        #expect(try signOff(NSNull(), "2026-12-05") == ["changelog.json: signOff: reviewedOn is set but reviewedBy is empty"])
-        #expect(try signOff("Dr A. Example", "5 December 2026") == [
-            "changelog.json: signOff: reviewedOn '5 December 2026' is not a date (YYYY-MM-DD)",
-        ])
-        #expect(try signOff("Dr A. Example", "2026-12-03") == [
-            "changelog.json: signOff: reviewedOn 2026-12-03 is before the newest version 2026.12.1 (2026-12-04)",
-        ])
-        let signed = try KnowledgeBase(files: try Self.editing("changelog.json") {
-            $0["signOff"] = ["reviewedBy": "Dr A. Example", "reviewedOn": "2026-12-04"]
-        })
+        #expect(
+            try signOff("Dr A. Example", NSNull()) == [
+                "changelog.json: signOff: reviewedBy is set but reviewedOn is empty"
+            ])
+        #expect(
+            try signOff(NSNull(), "2026-12-05") == [
+                "changelog.json: signOff: reviewedOn is set but reviewedBy is empty"
+            ])
+        #expect(
+            try signOff("Dr A. Example", "5 December 2026") == [
+                "changelog.json: signOff: reviewedOn '5 December 2026' is not a date (YYYY-MM-DD)"
+            ])
+        #expect(
+            try signOff("Dr A. Example", "2026-12-03") == [
+                "changelog.json: signOff: reviewedOn 2026-12-03 is before the newest version 2026.12.1 (2026-12-04)"
+            ])
+        let signed = try KnowledgeBase(
+            files: try Self.editing("changelog.json") {
+                $0["signOff"] = ["reviewedBy": "Dr A. Example", "reviewedOn": "2026-12-04"]
+            })
         #expect(signed.changelog.signOff.isSigned)
     }
 
     @Test func datesAndVersionNumbers() {
-        for good in ["2026-12-04", "2024-02-29", "2000-02-29", "1999-12-31"] { #expect(Changelog.isDate(good), "\(good)") }
-        for bad in ["", "2026-1-04", "2026-13-01", "2026-00-10", "2026-04-31", "2023-02-29", "1900-02-29", "2026/12/04", "２026-12-04", "2026-12-04T00:00"] {
+        for good in ["2026-12-04", "2024-02-29", "2000-02-29", "1999-12-31"] {
+            #expect(Changelog.isDate(good), "\(good)")
+        }
+        for bad in [
+            "", "2026-1-04", "2026-13-01", "2026-00-10", "2026-04-31", "2023-02-29", "1900-02-29", "2026/12/04",
+            "２026-12-04", "2026-12-04T00:00",
+        ] {
             #expect(!Changelog.isDate(bad), "\(bad)")
         }
         #expect(Changelog.versionNumbers("2026.12.1") == [2026, 12, 1])
@@ -397,7 +457,9 @@ struct KnowledgeBaseTests {
         #expect(knowledgeBase.triageRuleTable.rows.count >= 2 * knowledgeBase.triageRules.count)
         let first = try #require(knowledgeBase.triageRuleTable.rows.first)
         #expect(first.rule == "cauda-equina-signs" && first.fires && first.outcome == .emergency)
-        #expect(first.request == #"{"injection":"epidural-steroid","hoursSinceInjection":30,"symptoms":["saddle-numbness"]}"#)
+        #expect(
+            first.request
+                == #"{"injection":"epidural-steroid","hoursSinceInjection":30,"symptoms":["saddle-numbness"]}"#)
         let fever = try #require(knowledgeBase.reviewRuleTable.rows(for: "fever-postpone").first)
         #expect(fever.request == #"{"injection":"facet-joint","temperatureC":38.0}"#)
         #expect(fever.outcome == .postpone)
@@ -410,15 +472,18 @@ struct KnowledgeBaseTests {
             rows[3]["why"] = " "
             object["rows"] = rows
         }
-        #expect(try Self.problems(files) == [
-            "triage-rule-table.json: rows[2]: names unknown rule 'no-such-rule'", "triage-rule-table.json: rows[3]: why is empty",
-        ])
+        #expect(
+            try Self.problems(files) == [
+                "triage-rule-table.json: rows[2]: names unknown rule 'no-such-rule'",
+                "triage-rule-table.json: rows[3]: why is empty",
+            ])
         let review = try Self.editing("review-rule-table.json") { object in
             var rows = try #require(object["rows"] as? [[String: Any]])
             rows[0]["rule"] = "cauda-equina-signs"
             object["rows"] = rows
         }
-        #expect(try Self.problems(review) == ["review-rule-table.json: rows[0]: names unknown rule 'cauda-equina-signs'"])
+        #expect(
+            try Self.problems(review) == ["review-rule-table.json: rows[0]: names unknown rule 'cauda-equina-signs'"])
     }
 
     @Test func ruleTableRowWithAWrongFieldFailsToLoadNamingIt() throws {
@@ -435,17 +500,28 @@ struct KnowledgeBaseTests {
                 return "\(error)"
             }
         }
-        #expect(try loadError("triage-rule-table.json") { $0["level"] = "soon" }.hasPrefix("triage-rule-table.json: rows[1].level: "))
-        #expect(try loadError("review-rule-table.json") { $0["level"] = $0.removeValue(forKey: "decision") } == "review-rule-table.json: rows[1].level: not a field of a row (the fields are rule, fires, decision, request, why)")
-        #expect(try loadError("triage-rule-table.json") { $0["request"] = "{}" }.hasPrefix("triage-rule-table.json: rows[1].request: "))
-        #expect(try loadError("triage-rule-table.json") { $0["fires"] = nil } == "triage-rule-table.json: rows[1].fires: missing")
+        #expect(
+            try loadError("triage-rule-table.json") { $0["level"] = "soon" }.hasPrefix(
+                "triage-rule-table.json: rows[1].level: "))
+        #expect(
+            try loadError("review-rule-table.json") { $0["level"] = $0.removeValue(forKey: "decision") }
+                == "review-rule-table.json: rows[1].level: not a field of a row (the fields are rule, fires, decision, request, why)"
+        )
+        #expect(
+            try loadError("triage-rule-table.json") { $0["request"] = "{}" }.hasPrefix(
+                "triage-rule-table.json: rows[1].request: "))
+        #expect(
+            try loadError("triage-rule-table.json") { $0["fires"] = nil }
+                == "triage-rule-table.json: rows[1].fires: missing")
     }
 
     @Test func jsonTextKeepsMembersNumbersAndStringsAsWritten() {
-        let text = #"{"about": "x", "rows": [ {"request": { "a" : 38.0, "b": [1 , "s p\"a{c}e" ], "c": {}}, "why": "w"}, {"why": 1}, 7 ], "z": []}"#
-        #expect(JSONText.members("request", ofElementsOf: "rows", in: Array(text.utf8)) == [
-            #"{"a":38.0,"b":[1,"s p\"a{c}e"],"c":{}}"#, nil, nil,
-        ])
+        let text =
+            #"{"about": "x", "rows": [ {"request": { "a" : 38.0, "b": [1 , "s p\"a{c}e" ], "c": {}}, "why": "w"}, {"why": 1}, 7 ], "z": []}"#
+        #expect(
+            JSONText.members("request", ofElementsOf: "rows", in: Array(text.utf8)) == [
+                #"{"a":38.0,"b":[1,"s p\"a{c}e"],"c":{}}"#, nil, nil,
+            ])
         #expect(JSONText.members("request", ofElementsOf: "none", in: Array(text.utf8)) == [])
         #expect(JSONText.members("request", ofElementsOf: "rows", in: Array("[]".utf8)) == [])
     }
@@ -462,7 +538,10 @@ struct KnowledgeBaseTests {
         let files = try Self.editingFirst("side-effects.json", key: "sideEffects") { effect in
             effect["selfCare"] = [
                 ["text": "Do not take ibuprofen.", "conditions": ["anticoagulant"]],
-                ["text": "If you take a blood thinner, ask first.", "conditions": ["anticoagulant"], "unlessConditions": ["pregnant"]],
+                [
+                    "text": "If you take a blood thinner, ask first.", "conditions": ["anticoagulant"],
+                    "unlessConditions": ["pregnant"],
+                ],
                 ["text": " ", "unlessConditions": ["pregnant"]],
             ]
         }

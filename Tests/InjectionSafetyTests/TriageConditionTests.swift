@@ -17,7 +17,8 @@ struct TriageConditionTests {
             injection: injection, approach: approach, region: region, sedation: sedation, medications: medications,
             hoursSinceInjection: hours, symptoms: symptoms, bloodGlucoseMgDl: glucose, systolicBloodPressure: systolic)
         let defaults: [InjectionType: [Medication]] = [
-            .medialBranchBlock: [.localAnesthetic, .contrast], .sacroiliacJoint: [.corticosteroid, .localAnesthetic, .contrast],
+            .medialBranchBlock: [.localAnesthetic, .contrast],
+            .sacroiliacJoint: [.corticosteroid, .localAnesthetic, .contrast],
             .epiduralSteroid: [.corticosteroid, .localAnesthetic, .contrast],
         ]
         request.resolveMedications(defaults: defaults[injection] ?? [])
@@ -43,7 +44,8 @@ struct TriageConditionTests {
         }
         #expect(TriageCondition.regionIs([.sacral]).holds(for: Self.request(.sacroiliacJoint)))
         #expect(TriageCondition.regionIs([.sacral]).holds(for: Self.request(.epiduralSteroid, approach: .caudal)))
-        #expect(!TriageCondition.regionIs([.sacral]).holds(for: Self.request(.epiduralSteroid, approach: .interlaminar)))
+        #expect(
+            !TriageCondition.regionIs([.sacral]).holds(for: Self.request(.epiduralSteroid, approach: .interlaminar)))
         // The "may be" test stays: an unknown region may be the riskier one.
         #expect(TriageCondition.regionMayBe([.thoracic]).holds(for: Self.request()))
         #expect(!TriageCondition.regionIs([.thoracic]).holds(for: Self.request()))
@@ -108,10 +110,13 @@ struct TriageConditionTests {
     }
 
     static let everyNode: [TriageCondition] = [
-        .all([]), .any([]), .anySymptom([.nausea]), .allSymptoms([.nausea]), .anySevere([.nausea]), .anyWorsening([.nausea]),
-        .anySevereOrWorsening([.nausea]), .anySteady([.nausea]), .anyNotSevere([.nausea]), .hoursAtMost(1), .hoursAbove(1),
+        .all([]), .any([]), .anySymptom([.nausea]), .allSymptoms([.nausea]), .anySevere([.nausea]),
+        .anyWorsening([.nausea]),
+        .anySevereOrWorsening([.nausea]), .anySteady([.nausea]), .anyNotSevere([.nausea]), .hoursAtMost(1),
+        .hoursAbove(1),
         .temperatureAtLeast(38), .glucoseAtLeast(300), .glucoseBelow(70), .systolicAtLeast(180), .systolicBelow(90),
-        .steroidInjectionsAbove(4), .anyCondition([.diabetes]), .medicationGiven([.contrast]), .medicationNotGiven([.contrast]),
+        .steroidInjectionsAbove(4), .anyCondition([.diabetes]), .medicationGiven([.contrast]),
+        .medicationNotGiven([.contrast]),
         .injectionIn([.facetJoint]), .approachIn([.caudal]), .regionMayBe([.cervical]), .regionIs([.cervical]),
         .regionIsNot([.cervical]), .sedated(true), .definition(NamedCondition("fever")),
     ]

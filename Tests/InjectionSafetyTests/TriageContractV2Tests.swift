@@ -40,7 +40,9 @@ struct TriageContractV2Tests {
         let weak = [Report(.armWeakness)]
         #expect(Self.level(region: .lumbar, hours: 2, weak) == .emergency)
         #expect(Self.level(.sacroiliacJoint, hours: 2, weak) == .emergency)
-        #expect(Self.level(.facetJoint, region: .cervical, medications: [.corticosteroid, .contrast], hours: 2, weak) == .emergency)
+        #expect(
+            Self.level(.facetJoint, region: .cervical, medications: [.corticosteroid, .contrast], hours: 2, weak)
+                == .emergency)
         // The one place arm weakness is expected: a cervical injection with local anaesthetic, within 8 h.
         #expect(Self.level(.facetJoint, region: .cervical, hours: 2, weak) == .selfCare)
     }
@@ -78,11 +80,14 @@ struct TriageContractV2Tests {
 
     @Test func steroidEffectsNeedASteroid() {
         for symptom in [Symptom.facialFlushing, .insomnia, .hiccups] {
-            let withSteroid = Self.triage(.medialBranchBlock, medications: [.localAnesthetic, .corticosteroid], hours: 10, [Report(symptom)])
+            let withSteroid = Self.triage(
+                .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid], hours: 10, [Report(symptom)])
             #expect(withSteroid.level == .selfCare, "\(symptom) after a steroid")
             let without = Self.triage(.medialBranchBlock, hours: 10, [Report(symptom)])
             #expect(without.level == .contactProvider, "\(symptom) without a steroid")
-            #expect(without.reasons.map(\.ruleID) == [TriageEngine.unexplainedSymptomRuleID], "\(symptom): \(without.reasons.map(\.ruleID))")
+            #expect(
+                without.reasons.map(\.ruleID) == [TriageEngine.unexplainedSymptomRuleID],
+                "\(symptom): \(without.reasons.map(\.ruleID))")
         }
     }
 
@@ -123,7 +128,8 @@ struct TriageContractV2Tests {
         #expect(Self.level(hours: 0.5, [Report(.fainting)], glucose: 70) == .urgent)
         // The advice of ADA level 1 comes with the contact-provider answer, and
         // with the urgent one below 54 mg/dL, but not with an emergency.
-        #expect(Self.triage(hours: 10, glucose: 61).selfCare.contains { $0.contains("15 g") && $0.contains("15 minutes") })
+        #expect(
+            Self.triage(hours: 10, glucose: 61).selfCare.contains { $0.contains("15 g") && $0.contains("15 minutes") })
         let veryLow = Self.triage(hours: 10, [Report(.injectionSitePain)], glucose: 50)
         #expect(veryLow.level == .urgent)
         #expect(veryLow.selfCare.count == 1 && veryLow.selfCare[0].contains("15 g"), "\(veryLow.selfCare)")
@@ -159,7 +165,8 @@ struct TriageContractV2Tests {
         #expect(Self.level(.triggerPoint, hours: 2.01, [Report(.metallicTaste)]) == .contactProvider)
         #expect(Self.level(.triggerPoint, hours: 2.01, [Report(.ringingEars)]) == .contactProvider)
         // Whatever the medications say.
-        #expect(Self.level(.facetJoint, medications: [.corticosteroid], hours: 1, [Report(.metallicTaste)]) == .emergency)
+        #expect(
+            Self.level(.facetJoint, medications: [.corticosteroid], hours: 1, [Report(.metallicTaste)]) == .emergency)
     }
 
     @Test func allergyWindowsAreSixAndTwentyFourHours() {
@@ -180,8 +187,11 @@ struct TriageContractV2Tests {
         #expect(Self.level(sedation: true, hours: 12.01, headacheAndVomiting) == .emergency)
         #expect(Self.level(sedation: false, hours: 3, headacheAndVomiting) == .emergency)
         #expect(Self.level(hours: 3, headacheAndVomiting) == .emergency)
-        #expect(Self.level(sedation: true, hours: 3, [Report(.headache, worsening: true), Report(.vomiting)]) == .emergency)
-        #expect(Self.level(sedation: true, hours: 3, [Report(.headache), Report(.vomiting, severity: .severe)]) == .emergency)
+        #expect(
+            Self.level(sedation: true, hours: 3, [Report(.headache, worsening: true), Report(.vomiting)]) == .emergency)
+        #expect(
+            Self.level(sedation: true, hours: 3, [Report(.headache), Report(.vomiting, severity: .severe)])
+                == .emergency)
         // A positional headache with vomiting is not by itself an emergency.
         #expect(Self.level(hours: 30, [Report(.positionalHeadache), Report(.vomiting)]) == .contactProvider)
         #expect(Self.level(hours: 49, [Report(.positionalHeadache), Report(.vomiting)]) == .urgent)
@@ -227,9 +237,14 @@ struct TriageContractV2Tests {
 
     @Test func lateBackPainWithInfectionRisk() {
         #expect(Self.level(hours: 121, [Report(.increasedBackPain, severity: .mild)]) == .contactProvider)
-        #expect(Self.level(hours: 121, [Report(.increasedBackPain, severity: .mild)], conditions: [.diabetes]) == .urgent)
-        #expect(Self.level(hours: 120, [Report(.increasedBackPain, severity: .mild)], conditions: [.immunosuppressed]) == .selfCare)
-        #expect(Self.level(hours: 121, [Report(.increasedBackPain, severity: .mild)], conditions: [.immunosuppressed]) == .urgent)
+        #expect(
+            Self.level(hours: 121, [Report(.increasedBackPain, severity: .mild)], conditions: [.diabetes]) == .urgent)
+        #expect(
+            Self.level(hours: 120, [Report(.increasedBackPain, severity: .mild)], conditions: [.immunosuppressed])
+                == .selfCare)
+        #expect(
+            Self.level(hours: 121, [Report(.increasedBackPain, severity: .mild)], conditions: [.immunosuppressed])
+                == .urgent)
     }
 
     @Test func bleedingBruisingAndSwelling() {
@@ -238,7 +253,9 @@ struct TriageContractV2Tests {
         #expect(Self.level(hours: 48, [Report(.injectionSiteSwelling, severity: .severe)]) == .urgent)
         #expect(Self.level(hours: 1, [Report(.injectionSiteBleeding, severity: .severe)]) == .urgent)
         #expect(Self.level(hours: 1, [Report(.injectionSiteBleeding)]) == .contactProvider)
-        #expect(Self.level(hours: 30, [Report(.increasedBackPain, severity: .severe)], conditions: [.antiplatelet]) == .emergency)
+        #expect(
+            Self.level(hours: 30, [Report(.increasedBackPain, severity: .severe)], conditions: [.antiplatelet])
+                == .emergency)
         #expect(Self.level(hours: 30, [Report(.severeBackPain)]) == .urgent)
         #expect(Self.level(region: .lumbar, hours: 9, [Report(.severeBackPain), Report(.legTingling)]) == .emergency)
         #expect(Self.level(region: .lumbar, hours: 3, [Report(.severeBackPain), Report(.legTingling)]) == .urgent)
@@ -261,7 +278,9 @@ struct TriageContractV2Tests {
         #expect(Self.level(hours: 30, [Report(.menstrualChanges, severity: .severe)]) == .urgent)
         #expect(Self.level(hours: 30, [Report(.fluidRetention)], conditions: [.heartFailure]) == .contactProvider)
         #expect(Self.level(hours: 30, [Report(.weightGain, worsening: true)], conditions: [.heartFailure]) == .urgent)
-        #expect(Self.level(hours: 30, [Report(.fluidRetention), Report(.difficultyBreathing)], conditions: [.heartFailure]) == .emergency)
+        #expect(
+            Self.level(hours: 30, [Report(.fluidRetention), Report(.difficultyBreathing)], conditions: [.heartFailure])
+                == .emergency)
         #expect(Self.level(hours: 30, [Report(.ketones)]) == .contactProvider)
         #expect(Self.level(hours: 30, [Report(.ketones)], conditions: [.diabetes]) == .urgent)
         #expect(Self.level(hours: 30, [Report(.ketones), Report(.drowsiness)]) == .emergency)
@@ -275,7 +294,8 @@ struct TriageContractV2Tests {
         #expect(old.reasons.contains { $0.ruleID == "weakness-not-expected" && $0.level == .contactProvider })
         #expect(Self.level(region: .lumbar, hours: 36, [Report(.legWeakness, isNew: false)]) == .contactProvider)
         // Worse than before is new.
-        #expect(Self.level(region: .lumbar, hours: 36, [Report(.legWeakness, worsening: true, isNew: false)]) == .emergency)
+        #expect(
+            Self.level(region: .lumbar, hours: 36, [Report(.legWeakness, worsening: true, isNew: false)]) == .emergency)
         // These count whatever their history.
         #expect(Self.level(hours: 36, [Report(.saddleNumbness, isNew: false)]) == .emergency)
         #expect(Self.level(hours: 36, [Report(.bowelBladderLoss, isNew: false)]) == .emergency)
@@ -283,10 +303,17 @@ struct TriageContractV2Tests {
         // when a new symptom or a reading is part of the same rule.
         let feverOldStiffNeck = Self.triage(hours: 30, [Report(.fever), Report(.stiffNeck, isNew: false)])
         #expect(feverOldStiffNeck.level == .urgent)  // the fever's own level
-        #expect(feverOldStiffNeck.reasons.contains { $0.ruleID == "fever-with-meningitis-signs" && $0.level == .contactProvider })
+        #expect(
+            feverOldStiffNeck.reasons.contains {
+                $0.ruleID == "fever-with-meningitis-signs" && $0.level == .contactProvider
+            })
         #expect(Self.level(hours: 30, [Report(.dizziness, isNew: false)], systolic: 80) == .contactProvider)
-        #expect(Self.level(hours: 4, [Report(.headache, severity: .mild), Report(.stiffNeck, isNew: false)]) == .contactProvider)
-        #expect(Self.level(hours: 30, [Report(.stiffNeck, isNew: false), Report(.headache, isNew: false)]) == .contactProvider)
+        #expect(
+            Self.level(hours: 4, [Report(.headache, severity: .mild), Report(.stiffNeck, isNew: false)])
+                == .contactProvider)
+        #expect(
+            Self.level(hours: 30, [Report(.stiffNeck, isNew: false), Report(.headache, isNew: false)])
+                == .contactProvider)
         // A rule that matches without the old symptom keeps its level.
         #expect(Self.level(hours: 30, [Report(.fever), Report(.stiffNeck)]) == .emergency)
         #expect(Self.level(hours: 30, [Report(.dizziness)], systolic: 80) == .emergency)
@@ -296,7 +323,8 @@ struct TriageContractV2Tests {
 
     @Test func watchForLeavesOutSignsWhoseContextCannotHold() {
         let lung = "Chest pain or shortness of breath."
-        let toxicity = "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours."
+        let toxicity =
+            "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours."
         #expect(Self.triage(.triggerPoint, hours: 1).watchFor.contains(lung))
         #expect(!Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor.contains(lung))
         #expect(Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor.contains(toxicity))

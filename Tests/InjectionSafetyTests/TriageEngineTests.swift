@@ -11,7 +11,8 @@ struct TriageEngineTests {
     }()
 
     func level(
-        _ injection: InjectionType = .epiduralSteroid, hours: Double = 24, _ symptoms: [TriageRequest.SymptomReport] = [],
+        _ injection: InjectionType = .epiduralSteroid, hours: Double = 24,
+        _ symptoms: [TriageRequest.SymptomReport] = [],
         temperature: Double? = nil, glucose: Double? = nil, systolic: Double? = nil, steroids: Int? = nil,
         conditions: Set<Condition> = [], region: SpinalRegion? = nil
     ) -> TriageLevel {
@@ -29,8 +30,9 @@ struct TriageEngineTests {
         _ symptoms: [Report], temperature: Double? = nil, glucose: Double? = nil, systolic: Double? = nil,
         conditions: Set<Condition> = [], region: SpinalRegion? = nil
     ) -> TriageLevel {
-        level(.epiduralSteroid, hours: 24, symptoms, temperature: temperature, glucose: glucose, systolic: systolic,
-              conditions: conditions, region: region)
+        level(
+            .epiduralSteroid, hours: 24, symptoms, temperature: temperature, glucose: glucose, systolic: systolic,
+            conditions: conditions, region: region)
     }
 
     // MARK: - Thresholds of domain.md, both sides of each boundary
@@ -147,7 +149,10 @@ struct TriageEngineTests {
         let result = Self.engine.triage(
             TriageRequest(injection: .facetJoint, hoursSinceInjection: 30, symptoms: [Report(.lightSensitivity)]))
         #expect(result.level == .contactProvider)
-        #expect(result.reasons.contains { $0.ruleID == TriageEngine.unexplainedSymptomRuleID && $0.symptoms == [.lightSensitivity] })
+        #expect(
+            result.reasons.contains {
+                $0.ruleID == TriageEngine.unexplainedSymptomRuleID && $0.symptoms == [.lightSensitivity]
+            })
     }
 
     @Test func emergencyActionSaysCallTheEmergencyNumber() {
@@ -165,7 +170,8 @@ struct TriageEngineTests {
         let result = Self.engine.triage(
             TriageRequest(injection: .facetJoint, hoursSinceInjection: 30, symptoms: [Report(.injectionSiteRedness)]))
         #expect(result.level == .urgent)
-        let emergencySigns = Set(Self.engine.knowledgeBase.triageRules.filter { $0.level == .emergency }.compactMap(\.warningSign))
+        let emergencySigns = Set(
+            Self.engine.knowledgeBase.triageRules.filter { $0.level == .emergency }.compactMap(\.warningSign))
         #expect(!result.watchFor.isEmpty)
         #expect(result.watchFor.allSatisfy { emergencySigns.contains($0) })
     }
@@ -177,12 +183,17 @@ struct TriageEngineTests {
         #expect(steroid.watchFor.contains(steroidEffects))
         #expect(!noSteroid.watchFor.contains(steroidEffects))
         let withSteroid = Self.engine.triage(
-            TriageRequest(injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 24))
+            TriageRequest(
+                injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 24
+            ))
         #expect(withSteroid.watchFor.contains(steroidEffects))
         // High blood sugar follows a steroid: for a patient with diabetes, the
         // sign of a very high reading only with one (a very low one always).
         let sugar = "Blood sugar of 300 mg/dL or more or below 54 mg/dL, or a positive ketone test."
-        #expect(Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24, conditions: [.diabetes])).watchFor.contains(sugar))
+        #expect(
+            Self.engine.triage(
+                TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24, conditions: [.diabetes])
+            ).watchFor.contains(sugar))
         #expect(!steroid.watchFor.contains(sugar))  // no diabetes
         // Stroke signs stay for every injection.
         #expect(noSteroid.watchFor.contains { $0.contains("Slurred speech") })
@@ -196,16 +207,20 @@ struct TriageEngineTests {
         for request in [
             TriageRequest(injection: .medialBranchBlock, hoursSinceInjection: 2),
             TriageRequest(injection: .triggerPoint, hoursSinceInjection: 2),
-            TriageRequest(injection: .epiduralSteroid, medications: [.localAnesthetic, .contrast], hoursSinceInjection: 2),
+            TriageRequest(
+                injection: .epiduralSteroid, medications: [.localAnesthetic, .contrast], hoursSinceInjection: 2),
         ] {
             let result = Self.engine.triage(request)
             #expect(result.level == .selfCare)
             #expect(!result.followUp.contains("steroid"), "\(request.injection)")
         }
         let added = Self.engine.triage(
-            TriageRequest(injection: .triggerPoint, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 2))
+            TriageRequest(
+                injection: .triggerPoint, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 2))
         #expect(added.followUp.contains("steroid"))
-        #expect(TriageEngine.followUp(for: .urgent, corticosteroidGiven: true) == TriageEngine.followUp(for: .urgent, corticosteroidGiven: false))
+        #expect(
+            TriageEngine.followUp(for: .urgent, corticosteroidGiven: true)
+                == TriageEngine.followUp(for: .urgent, corticosteroidGiven: false))
     }
 
     /// Painkiller advice follows the patient's conditions: paracetamol
@@ -216,12 +231,14 @@ struct TriageEngineTests {
         let soreness = [Report(.injectionSitePain)]
         func advice(_ conditions: Set<Condition>) -> [String] {
             let result = Self.engine.triage(
-                TriageRequest(injection: .facetJoint, hoursSinceInjection: 2, symptoms: soreness, conditions: conditions))
+                TriageRequest(
+                    injection: .facetJoint, hoursSinceInjection: 2, symptoms: soreness, conditions: conditions))
             #expect(result.level == .selfCare)
             return result.selfCare
         }
         let effect = try #require(Self.engine.knowledgeBase.sideEffect(.injectionSitePain))
-        let paracetamol = try #require(effect.selfCare.first { $0.text.contains("paracetamol (acetaminophen) first") }).text
+        let paracetamol = try #require(effect.selfCare.first { $0.text.contains("paracetamol (acetaminophen) first") })
+            .text
         let antiInflammatory = try #require(effect.selfCare.first { !$0.unlessConditions.isEmpty }).text
         let bloodThinner = try #require(effect.selfCare.first { $0.conditions.contains(.anticoagulant) }).text
         let heartFailure = try #require(effect.selfCare.first { $0.conditions.contains(.heartFailure) }).text
@@ -230,16 +247,20 @@ struct TriageEngineTests {
         #expect(!none.contains(bloodThinner) && !none.contains(heartFailure))
         for condition in [Condition.anticoagulant, .antiplatelet, .bleedingDisorder] {
             let lines = advice([condition])
-            #expect(lines.contains(paracetamol) && lines.contains(bloodThinner) && !lines.contains(antiInflammatory), "\(condition)")
+            #expect(
+                lines.contains(paracetamol) && lines.contains(bloodThinner) && !lines.contains(antiInflammatory),
+                "\(condition)")
         }
         let heart = advice([.heartFailure])
         #expect(heart.contains(heartFailure) && !heart.contains(antiInflammatory) && !heart.contains(bloodThinner))
         #expect(!advice([.pregnant]).contains(antiInflammatory) && !advice([.hypertension]).contains(antiInflammatory))
         #expect(advice([.diabetes]).contains(antiInflammatory))
         // The same lines after a flare and with a headache, said once when both match.
-        let both = Self.engine.triage(TriageRequest(
-            injection: .facetJoint, hoursSinceInjection: 2, symptoms: [Report(.increasedBackPain), Report(.headache, severity: .mild)],
-            conditions: [.anticoagulant]))
+        let both = Self.engine.triage(
+            TriageRequest(
+                injection: .facetJoint, hoursSinceInjection: 2,
+                symptoms: [Report(.increasedBackPain), Report(.headache, severity: .mild)],
+                conditions: [.anticoagulant]))
         #expect(both.selfCare.filter { $0 == paracetamol }.count == 1 && both.selfCare.contains(bloodThinner))
         let all = Self.engine.knowledgeBase.sideEffects.flatMap(\.selfCare).map(\.text)
         #expect(!all.contains { $0.localizedStandardContains("over-the-counter") })
@@ -262,10 +283,15 @@ struct TriageEngineTests {
         let symptoms = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
             Report(
                 Symptom.allCases.randomElement(using: &generator)!,
-                severity: Bool.random(using: &generator) ? TriageRequest.Severity.allCases.randomElement(using: &generator) : nil,
-                worsening: Int.random(in: 0..<4, using: &generator) == 0, isNew: Int.random(in: 0..<4, using: &generator) != 0)
+                severity: Bool.random(using: &generator)
+                    ? TriageRequest.Severity.allCases.randomElement(using: &generator) : nil,
+                worsening: Int.random(in: 0..<4, using: &generator) == 0,
+                isNew: Int.random(in: 0..<4, using: &generator) != 0)
         }
-        let conditions = Set((0..<Int.random(in: 0...2, using: &generator)).map { _ in Condition.allCases.randomElement(using: &generator)! })
+        let conditions = Set(
+            (0..<Int.random(in: 0...2, using: &generator)).map { _ in
+                Condition.allCases.randomElement(using: &generator)!
+            })
         let injection = InjectionType.allCases.randomElement(using: &generator)!
         let medications: [Medication]? =
             Bool.random(using: &generator) ? nil : Medication.allCases.filter { _ in Bool.random(using: &generator) }
@@ -277,13 +303,17 @@ struct TriageEngineTests {
             sedation: [nil, true, false].randomElement(using: &generator)!,
             medications: medications,
             // Both sides of every window of the rules.
-            hoursSinceInjection: [0, 0.5, 1, 1.5, 2, 2.5, 3, 6, 6.5, 8, 8.5, 12, 12.5, 24, 24.5, 48, 49, 72, 73, 120, 121, 200,
-                                  336, 337, 5000].randomElement(using: &generator)!,
+            hoursSinceInjection: [
+                0, 0.5, 1, 1.5, 2, 2.5, 3, 6, 6.5, 8, 8.5, 12, 12.5, 24, 24.5, 48, 49, 72, 73, 120, 121, 200,
+                336, 337, 5000,
+            ].randomElement(using: &generator)!,
             symptoms: symptoms,
             temperatureC: Bool.random(using: &generator) ? Double.random(in: 35...41, using: &generator) : nil,
             bloodGlucoseMgDl: Bool.random(using: &generator) ? Double.random(in: 20...500, using: &generator) : nil,
-            systolicBloodPressure: Bool.random(using: &generator) ? Double.random(in: 60...220, using: &generator) : nil,
-            steroidInjectionsPast12Months: Bool.random(using: &generator) ? Int.random(in: 0...8, using: &generator) : nil,
+            systolicBloodPressure: Bool.random(using: &generator)
+                ? Double.random(in: 60...220, using: &generator) : nil,
+            steroidInjectionsPast12Months: Bool.random(using: &generator)
+                ? Int.random(in: 0...8, using: &generator) : nil,
             conditions: conditions)
     }
 
@@ -327,7 +357,8 @@ struct TriageEngineTests {
             lowerGlucose.bloodGlucoseMgDl = Double.random(in: 10..<request.bloodGlucoseMgDl!, using: &generator)
             #expect(!(Self.engine.triage(lowerGlucose).level > base), "a lower glucose lowered \(request)")
             var lowerSystolic = request
-            lowerSystolic.systolicBloodPressure = Double.random(in: 50..<request.systolicBloodPressure!, using: &generator)
+            lowerSystolic.systolicBloodPressure = Double.random(
+                in: 50..<request.systolicBloodPressure!, using: &generator)
             #expect(!(Self.engine.triage(lowerSystolic).level > base), "a lower systolic lowered \(request)")
         }
     }
@@ -357,7 +388,9 @@ struct TriageEngineTests {
             guard given.contains(.contrast) else { continue }
             var without = request
             without.medications = given.filter { $0 != .contrast }
-            #expect(Self.engine.triage(without).level == Self.engine.triage(request).level, "removing contrast changed \(request)")
+            #expect(
+                Self.engine.triage(without).level == Self.engine.triage(request).level,
+                "removing contrast changed \(request)")
         }
     }
 
@@ -373,9 +406,10 @@ struct TriageEngineTests {
             if result.level == .emergency { #expect(result.selfCare.isEmpty) }
             if result.level == .urgent {
                 // Only first aid that a matched urgent rule gives itself.
-                let ownAdvice = Set(result.reasons.compactMap { reason in
-                    Self.engine.knowledgeBase.triageRules.first { $0.id == reason.ruleID }?.selfCare
-                }.flatMap { $0 })
+                let ownAdvice = Set(
+                    result.reasons.compactMap { reason in
+                        Self.engine.knowledgeBase.triageRules.first { $0.id == reason.ruleID }?.selfCare
+                    }.flatMap { $0 })
                 #expect(Set(result.selfCare).isSubset(of: ownAdvice), "\(request)")
             }
         }
@@ -408,7 +442,8 @@ struct TriageEngineTests {
             }
             let known: Set<String> = [
                 "injection", "approach", "region", "medications", "sedation", "hoursSinceInjection", "symptoms",
-                "temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure", "steroidInjectionsPast12Months", "conditions",
+                "temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure", "steroidInjectionsPast12Months",
+                "conditions",
             ]
             precondition(Set(body.keys).isSubset(of: known), "a vignette field this reader does not know")
             let request = TriageRequest(
@@ -436,10 +471,13 @@ struct TriageEngineTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let shared = root.deletingLastPathComponent().appendingPathComponent("shared/vignettes")
-        guard FileManager.default.fileExists(atPath: shared.path) else { return }  // a checkout elsewhere has no original
+        // A checkout elsewhere has no original.
+        guard FileManager.default.fileExists(atPath: shared.path) else { return }
         for name in ["triage.json", "invalid.json"] {
             let copy = try Data(contentsOf: root.appendingPathComponent("Tests/Fixtures/vignettes/\(name)"))
-            #expect(copy == (try Data(contentsOf: shared.appendingPathComponent(name))), "\(name) differs from shared/vignettes")
+            #expect(
+                copy == (try Data(contentsOf: shared.appendingPathComponent(name))),
+                "\(name) differs from shared/vignettes")
         }
     }
 
@@ -449,7 +487,8 @@ struct TriageEngineTests {
         for vignette in vignettes {
             let result = Self.engine.triage(vignette.request)
             #expect(vignette.acceptable.contains(result.level), "\(vignette.id): got \(result.level)")
-            let mentioned = Set(result.reasons.flatMap { $0.symptoms.map(\.rawValue) } + result.possibleSideEffects.map(\.rawValue))
+            let mentioned = Set(
+                result.reasons.flatMap { $0.symptoms.map(\.rawValue) } + result.possibleSideEffects.map(\.rawValue))
             for item in vignette.mustMention {
                 #expect(mentioned.contains(item), "\(vignette.id): \(item) not mentioned")
             }

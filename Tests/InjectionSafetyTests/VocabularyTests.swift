@@ -5,7 +5,8 @@ import Testing
 /// The hand-written ordinals of the vocabulary: unique, dense and in the
 /// contract's order, so a table indexed by them never merges two codes.
 struct VocabularyTests {
-    static func checkOrdinals<Code: ContractCode & CaseIterable & RawRepresentable>(_: Code.Type) where Code.RawValue == String {
+    static func checkOrdinals<Code: ContractCode & CaseIterable & RawRepresentable>(_: Code.Type)
+    where Code.RawValue == String {
         let ordinals = Code.allCases.map(\.ordinal)
         #expect(ordinals == Array(0..<Code.allCases.count), "\(Code.self): \(ordinals)")
     }

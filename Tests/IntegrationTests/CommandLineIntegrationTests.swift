@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The binary's command line: configuration errors, `--help`, and the
@@ -40,16 +40,17 @@ struct CommandLineIntegrationTests {
         return (process.terminationStatus, output)
     }
 
-    @Test(arguments: [
-        (["--port", "70000"], [:], "--port"),
-        (["--idle-timeout", "-1"], [:], "--idle-timeout"),
-        (["--log-format", "xml"], [:], "--log-format"),
-        ([], ["MAX_BODY_BYTES": "ten"], "MAX_BODY_BYTES"),
-        ([], ["LOG_LEVEL": "loud"], "LOG_LEVEL"),
-        (["--no-such-flag"], [:], "--no-such-flag"),
-        (["--trusted-proxies", "10.0.0.0/33"], [:], "--trusted-proxies"),
-        ([], ["CORS_ALLOWED_ORIGINS": "portal.example.org"], "CORS_ALLOWED_ORIGINS"),
-    ] as [([String], [String: String], String)])
+    @Test(
+        arguments: [
+            (["--port", "70000"], [:], "--port"),
+            (["--idle-timeout", "-1"], [:], "--idle-timeout"),
+            (["--log-format", "xml"], [:], "--log-format"),
+            ([], ["MAX_BODY_BYTES": "ten"], "MAX_BODY_BYTES"),
+            ([], ["LOG_LEVEL": "loud"], "LOG_LEVEL"),
+            (["--no-such-flag"], [:], "--no-such-flag"),
+            (["--trusted-proxies", "10.0.0.0/33"], [:], "--trusted-proxies"),
+            ([], ["CORS_ALLOWED_ORIGINS": "portal.example.org"], "CORS_ALLOWED_ORIGINS"),
+        ] as [([String], [String: String], String)])
     func invalidConfigurationExitsTwoNamingTheSetting(
         arguments: [String], environment: [String: String], setting: String
     ) throws {
@@ -76,7 +77,8 @@ struct CommandLineIntegrationTests {
         for variable in [
             "HOST", "PORT", "LOG_LEVEL", "LOG_FORMAT", "MAX_REQUEST_TARGET_BYTES", "MAX_HEADER_BYTES",
             "MAX_HEADER_FIELDS", "MAX_BODY_BYTES", "HEADER_READ_TIMEOUT", "BODY_READ_TIMEOUT", "IDLE_TIMEOUT",
-            "WRITE_TIMEOUT", "SEND_BUFFER_BYTES", "MAX_PIPELINED_REQUESTS", "MAX_CONNECTIONS", "DRAIN_TIMEOUT", "CORS_ALLOWED_ORIGINS",
+            "WRITE_TIMEOUT", "SEND_BUFFER_BYTES", "MAX_PIPELINED_REQUESTS", "MAX_CONNECTIONS", "DRAIN_TIMEOUT",
+            "CORS_ALLOWED_ORIGINS",
             "TRUSTED_PROXIES", "READY_FILE",
         ] {
             #expect(text.contains("env: \(variable); default: "), "--help does not name \(variable) with its default")
@@ -90,7 +92,8 @@ struct CommandLineIntegrationTests {
         let byFlag = try Self.run(["--port", String(server.port), "healthcheck"])
         #expect(byFlag.status == 0, "output: \(byFlag.output)")
         // The container sets PORT and listens on every address.
-        let byEnvironment = try Self.run(["healthcheck"], environment: ["PORT": String(server.port), "HOST": "0.0.0.0"])
+        let byEnvironment = try Self.run(
+            ["healthcheck"], environment: ["PORT": String(server.port), "HOST": "0.0.0.0"])
         #expect(byEnvironment.status == 0, "output: \(byEnvironment.output)")
     }
 

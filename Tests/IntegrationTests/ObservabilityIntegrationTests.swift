@@ -22,7 +22,8 @@ struct ObservabilityIntegrationTests {
         #expect(try client.request("GET", "\(server.baseURL)/v1/side-effects/no-such-effect").status == 404)
         let triage = try client.request(
             "POST", "\(server.baseURL)/v1/triage", headers: ["Content-Type: application/json"],
-            upload: .fixed(Array(#"{"injection":"epidural-steroid","hoursSinceInjection":3,"symptoms":["seizure"]}"#.utf8)))
+            upload: .fixed(
+                Array(#"{"injection":"epidural-steroid","hoursSinceInjection":3,"symptoms":["seizure"]}"#.utf8)))
         #expect(triage.status == 200)
         // A request the parser rejects, on its own connection.
         let raw = try RawClient(port: server.port)
@@ -36,9 +37,13 @@ struct ObservabilityIntegrationTests {
         #expect(response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
         let text = response.text
         #expect(Self.value(of: #"http_requests_total{method="GET",route="/healthz",status="200"}"#, in: text) == 3)
-        #expect(Self.value(of: #"http_requests_total{method="GET",route="/v1/side-effects/{id}",status="404"}"#, in: text) == 1)
+        #expect(
+            Self.value(of: #"http_requests_total{method="GET",route="/v1/side-effects/{id}",status="404"}"#, in: text)
+                == 1)
         #expect(Self.value(of: #"http_requests_total{method="POST",route="/v1/triage",status="200"}"#, in: text) == 1)
-        let parseErrors = text.split(separator: "\n").filter { $0.hasPrefix("http_parse_errors_total{") && !$0.hasSuffix(" 0") }
+        let parseErrors = text.split(separator: "\n").filter {
+            $0.hasPrefix("http_parse_errors_total{") && !$0.hasSuffix(" 0")
+        }
         #expect(parseErrors.count == 1, "\(parseErrors)")
         #expect(Self.value(of: #"triage_results_total{level="emergency"}"#, in: text) == 1)
         #expect(Self.value(of: #"http_request_duration_seconds_count{method="GET",route="/healthz"}"#, in: text) == 3)
@@ -63,7 +68,8 @@ struct ObservabilityIntegrationTests {
         let server = try ServerProcess(arguments: arguments)
         defer { server.stop() }
         let response = try CurlClient().request(
-            "GET", "\(server.baseURL)/healthz", headers: ["X-Forwarded-For: 198.51.100.1, 203.0.113.9", "X-Request-ID: fwd-1"])
+            "GET", "\(server.baseURL)/healthz",
+            headers: ["X-Forwarded-For: 198.51.100.1, 203.0.113.9", "X-Request-ID: fwd-1"])
         #expect(response.status == 200)
         let line = try #require(server.waitForLogLine(containing: "fwd-1", timeout: 5))
         #expect(line.contains(#""client":"\#(expected)""#), "\(line)")
@@ -77,7 +83,10 @@ struct ObservabilityIntegrationTests {
         let client = try CurlClient()
         let preflight = try client.request(
             "OPTIONS", "\(server.baseURL)/v1/triage",
-            headers: ["Origin: \(origin)", "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type"])
+            headers: [
+                "Origin: \(origin)", "Access-Control-Request-Method: POST",
+                "Access-Control-Request-Headers: content-type",
+            ])
         #expect(preflight.status == 204)
         #expect(preflight.header("Access-Control-Allow-Origin") == origin)
         #expect(preflight.header("Access-Control-Allow-Methods") == "POST, OPTIONS")
@@ -85,7 +94,8 @@ struct ObservabilityIntegrationTests {
         let simple = try client.request("GET", "\(server.baseURL)/v1/symptoms", headers: ["Origin: \(origin)"])
         #expect(simple.status == 200)
         #expect(simple.header("Access-Control-Allow-Origin") == origin)
-        let other = try client.request("GET", "\(server.baseURL)/v1/symptoms", headers: ["Origin: https://other.example"])
+        let other = try client.request(
+            "GET", "\(server.baseURL)/v1/symptoms", headers: ["Origin: https://other.example"])
         #expect(other.status == 200)
         #expect(other.header("Access-Control-Allow-Origin") == nil)
     }

@@ -19,7 +19,8 @@ extension NginxProcess.UpstreamMode: CustomTestStringConvertible {
 )
 struct ReverseProxyIntegrationTests {
     static let triageBody = Array(
-        #"{"injection":"facet-joint","hoursSinceInjection":26,"symptoms":[{"code":"injection-site-pain","severity":"moderate"}]}"#.utf8)
+        #"{"injection":"facet-joint","hoursSinceInjection":26,"symptoms":[{"code":"injection-site-pain","severity":"moderate"}]}"#
+            .utf8)
 
     // MARK: - The example against the server's defaults
 
@@ -56,10 +57,12 @@ struct ReverseProxyIntegrationTests {
         let client = try CurlClient()
 
         let given = try client.request(
-            "GET", "\(nginx.baseURL)/v1/symptoms?q=numb", headers: ["X-Request-ID: client-id-1", "X-Forwarded-For: 203.0.113.9"])
+            "GET", "\(nginx.baseURL)/v1/symptoms?q=numb",
+            headers: ["X-Request-ID: client-id-1", "X-Forwarded-For: 203.0.113.9"])
         let generated = try client.request("GET", "\(nginx.baseURL)/healthz")
         // 129 characters: the server would not take it, so nginx makes one.
-        let tooLong = try client.request("GET", "\(nginx.baseURL)/healthz", headers: ["X-Request-ID: " + String(repeating: "a", count: 129)])
+        let tooLong = try client.request(
+            "GET", "\(nginx.baseURL)/healthz", headers: ["X-Request-ID: " + String(repeating: "a", count: 129)])
         let chunked = try client.request(
             "POST", "\(nginx.baseURL)/v1/triage", headers: ["Content-Type: application/json", "Expect:"],
             upload: .chunked(Self.triageBody, pieceSize: 16))
@@ -91,7 +94,8 @@ struct ReverseProxyIntegrationTests {
             #expect(request.values("Host") == ["127.0.0.1"])
             #expect(request.values("X-Forwarded-Proto") == ["http"])
             #expect(request.values("X-Request-ID") == [response.header("X-Request-ID") ?? "?"])
-            #expect(request.values("Expect").isEmpty && request.values("Transfer-Encoding").isEmpty, "\(request.headLines)")
+            #expect(
+                request.values("Expect").isEmpty && request.values("Transfer-Encoding").isEmpty, "\(request.headLines)")
         }
         #expect(requests[0].values("X-Forwarded-For") == ["203.0.113.9, 127.0.0.1"])
         #expect(requests[1].values("X-Forwarded-For") == ["127.0.0.1"])
@@ -131,7 +135,8 @@ struct ReverseProxyIntegrationTests {
         let direct = try CurlClient()
 
         let list = try direct.request("GET", "\(server.baseURL)/v1/side-effects?injection=facet-joint&limit=3")
-        let sideEffect = try #require(((try Self.object(list.body))["items"] as? [[String: Any]])?.first?["id"] as? String)
+        let sideEffect = try #require(
+            ((try Self.object(list.body))["items"] as? [[String: Any]])?.first?["id"] as? String)
         let paths = [
             "/healthz", "/readyz", "/v1/injections", "/v1/injections/facet-joint",
             "/v1/side-effects?injection=facet-joint&limit=3", "/v1/side-effects/\(sideEffect)", "/v1/symptoms",
@@ -153,7 +158,9 @@ struct ReverseProxyIntegrationTests {
             #expect(viaNginx.status == answer.status, "\(method) \(path)", sourceLocation: sourceLocation)
             #expect(viaNginx.body == answer.body, "\(method) \(path)", sourceLocation: sourceLocation)
             for name in ["Content-Type", "Content-Language", "ETag", "Cache-Control", "Link", "Allow"] {
-                #expect(viaNginx.header(name) == answer.header(name), "\(method) \(path): \(name)", sourceLocation: sourceLocation)
+                #expect(
+                    viaNginx.header(name) == answer.header(name), "\(method) \(path): \(name)",
+                    sourceLocation: sourceLocation)
             }
             #expect(viaNginx.header("X-Request-ID") == id, sourceLocation: sourceLocation)
             return viaNginx
@@ -169,31 +176,38 @@ struct ReverseProxyIntegrationTests {
         let next = try #require(link.split(separator: ">").first?.dropFirst())
         #expect(try compare("GET", String(next)).status == 200)
         let etag = try #require(page.header("ETag"))
-        #expect(try compare("GET", "/v1/side-effects?injection=facet-joint&limit=3", headers: ["If-None-Match: \(etag)"]).status == 304)
+        #expect(
+            try compare("GET", "/v1/side-effects?injection=facet-joint&limit=3", headers: ["If-None-Match: \(etag)"])
+                .status == 304)
         let head = try compare("HEAD", "/healthz")
         #expect(head.status == 200 && head.body.isEmpty)
 
         // POSTs: the public vignettes and a readiness review.
         for item in try TriageIntegrationTests.load("triage.json").prefix(3) {
             let body = try JSONSerialization.data(withJSONObject: try #require(item["request"]))
-            let response = try compare("POST", "/v1/triage", body: Array(body), headers: ["Content-Type: application/json"])
+            let response = try compare(
+                "POST", "/v1/triage", body: Array(body), headers: ["Content-Type: application/json"])
             #expect(response.status == 200, "\(item["id"] ?? "?"): \(response.text.prefix(300))")
         }
         let review = try compare(
-            "POST", "/v1/checklists/pre-procedure/review", body: Array(#"{"injection":"facet-joint","conditions":["antiplatelet"]}"#.utf8),
+            "POST", "/v1/checklists/pre-procedure/review",
+            body: Array(#"{"injection":"facet-joint","conditions":["antiplatelet"]}"#.utf8),
             headers: ["Content-Type: application/json"])
         #expect(review.status == 200)
         #expect(try Self.object(review.body)["decision"] as? String == "discuss-with-provider")
         // The server's own errors pass through unchanged.
         #expect(try compare("GET", "/v1/side-effects/no-such-effect").status == 404)
-        #expect(try compare("POST", "/v1/triage", body: Array("{".utf8), headers: ["Content-Type: application/json"]).status == 400)
+        #expect(
+            try compare("POST", "/v1/triage", body: Array("{".utf8), headers: ["Content-Type: application/json"]).status
+                == 400)
 
         // Every request id reached the server and is in its log.
         for id in requestIDs {
             #expect(server.waitForLogLine(containing: #""request_id":"\#(id)""#, timeout: 5) != nil, "\(id) not logged")
         }
         // The forwarded client reaches the server (trusting nginx at 127.0.0.1, it logs the client's own hop).
-        _ = try proxied.request("GET", "\(nginx.baseURL)/healthz", headers: ["X-Request-ID: forwarded-1", "X-Forwarded-For: 203.0.113.9"])
+        _ = try proxied.request(
+            "GET", "\(nginx.baseURL)/healthz", headers: ["X-Request-ID: forwarded-1", "X-Forwarded-For: 203.0.113.9"])
         let forwarded = try #require(server.waitForLogLine(containing: #""request_id":"forwarded-1""#, timeout: 5))
         #expect(forwarded.contains(#""client":"203.0.113.9""#), "\(forwarded)")
 
@@ -201,7 +215,8 @@ struct ReverseProxyIntegrationTests {
         func accepted() throws -> Double {
             let metrics = try direct.request("GET", "\(server.baseURL)/metrics")
             return try #require(
-                ObservabilityIntegrationTests.value(of: #"http_connections_total{outcome="accepted"}"#, in: metrics.text))
+                ObservabilityIntegrationTests.value(
+                    of: #"http_connections_total{outcome="accepted"}"#, in: metrics.text))
         }
         let before = try accepted()
         for _ in 0..<10 { #expect(try proxied.request("GET", "\(nginx.baseURL)/healthz").status == 200) }
@@ -246,16 +261,19 @@ struct ReverseProxyIntegrationTests {
         let client = try CurlClient()
         let url = "\(nginx.baseURL)/v1/triage"
         let json = "Content-Type: application/json"
-        let expected = try CurlClient().request("POST", "\(server.baseURL)/v1/triage", headers: [json], upload: .fixed(Self.triageBody))
+        let expected = try CurlClient().request(
+            "POST", "\(server.baseURL)/v1/triage", headers: [json], upload: .fixed(Self.triageBody))
         #expect(expected.status == 200)
 
-        let chunked = try client.request("POST", url, headers: [json, "Expect:"], upload: .chunked(Self.triageBody, pieceSize: 10))
+        let chunked = try client.request(
+            "POST", url, headers: [json, "Expect:"], upload: .chunked(Self.triageBody, pieceSize: 10))
         #expect(chunked.sentHeader("Transfer-Encoding") == "chunked")
         #expect(chunked.uploadPieces > 1)
         #expect(chunked.status == 200)
         #expect(chunked.body == expected.body)
 
-        let continued = try client.request("POST", url, headers: [json, "Expect: 100-continue"], upload: .fixed(Self.triageBody))
+        let continued = try client.request(
+            "POST", url, headers: [json, "Expect: 100-continue"], upload: .fixed(Self.triageBody))
         #expect(continued.statusLines == ["HTTP/1.1 100 Continue", "HTTP/1.1 200 OK"])
         #expect(continued.body == expected.body)
 
@@ -268,7 +286,8 @@ struct ReverseProxyIntegrationTests {
         for (size, expect) in [(100 * 1024, false), (100 * 1024, true), (1024 * 1024, false)] {
             let body = [UInt8](repeating: UInt8(ascii: "a"), count: size)
             let response = try client.request(
-                "POST", url, headers: [json, expect ? "Expect: 100-continue" : "Expect:", "X-Request-ID: large-\(size)-\(expect)"],
+                "POST", url,
+                headers: [json, expect ? "Expect: 100-continue" : "Expect:", "X-Request-ID: large-\(size)-\(expect)"],
                 upload: .fixed(body))
             #expect(response.status == 413, "\(size) bytes: \(response.text.prefix(300))")
             #expect(response.header("Content-Type") == "application/problem+json", "the server's 413, not nginx's")
@@ -279,7 +298,8 @@ struct ReverseProxyIntegrationTests {
         for expect in [true, false] {
             let body = [UInt8](repeating: UInt8(ascii: "a"), count: 1024 * 1024 + 1)
             let response = try CurlClient().request(
-                "POST", url, headers: [json, expect ? "Expect: 100-continue" : "Expect:", "X-Request-ID: too-large-\(expect)"],
+                "POST", url,
+                headers: [json, expect ? "Expect: 100-continue" : "Expect:", "X-Request-ID: too-large-\(expect)"],
                 upload: .fixed(body))
             #expect(response.status == 413)
             #expect(response.header("Content-Type")?.hasPrefix("text/html") == true, "nginx's 413")
@@ -287,7 +307,8 @@ struct ReverseProxyIntegrationTests {
             if expect { #expect(response.statusLines.count == 1, "\(response.statusLines)") }
         }
         // The server logs in order: once the next request is logged, the refused ones would be too.
-        #expect(try client.request("GET", "\(nginx.baseURL)/healthz", headers: ["X-Request-ID: after-large"]).status == 200)
+        #expect(
+            try client.request("GET", "\(nginx.baseURL)/healthz", headers: ["X-Request-ID: after-large"]).status == 200)
         #expect(server.waitForLogLine(containing: #""request_id":"after-large""#, timeout: 5) != nil)
         #expect(!server.log.contains("too-large"), "nginx passed on a body over its limit")
     }
@@ -327,12 +348,18 @@ struct ReverseProxyIntegrationTests {
         #expect(!answered.isEmpty && !gone.isEmpty, "\(answered.count) answered, \(gone.count) 502")
         #expect(gone.allSatisfy { $0.contentType?.hasPrefix("text/html") == true }, "a 502 not from nginx")
         #expect(outcomes.allSatisfy { $0.echoedID == $0.id }, "a response without its request id")
-        #expect(load.lastOutcomePerClient.allSatisfy { $0.status == 502 }, "the server is gone: the last requests are nginx's 502")
+        #expect(
+            load.lastOutcomePerClient.allSatisfy { $0.status == 502 },
+            "the server is gone: the last requests are nginx's 502")
 
         let logged = Set(Self.requestIDs(inServerLog: server.log))
         let answeredIDs = Set(answered.map(\.id))
-        #expect(logged.subtracting(answeredIDs).isEmpty, "read by the server, not answered 200: \(logged.subtracting(answeredIDs).sorted().prefix(10))")
-        #expect(answeredIDs.subtracting(logged).isEmpty, "answered 200, not in the server log: \(answeredIDs.subtracting(logged).sorted().prefix(10))")
+        #expect(
+            logged.subtracting(answeredIDs).isEmpty,
+            "read by the server, not answered 200: \(logged.subtracting(answeredIDs).sorted().prefix(10))")
+        #expect(
+            answeredIDs.subtracting(logged).isEmpty,
+            "answered 200, not in the server log: \(answeredIDs.subtracting(logged).sorted().prefix(10))")
         #expect(server.log.contains("stopped: every connection drained"))
 
         // Why nginx answered 502: the refused connect (the listener is closed) is expected.
@@ -345,7 +372,9 @@ struct ReverseProxyIntegrationTests {
             {
                 // Refused, or reset by the listener closing mid-handshake: nothing was sent.
                 refused += 1
-            } else if line.contains("(104: Connection reset by peer)") || line.contains("upstream prematurely closed connection") {
+            } else if line.contains("(104: Connection reset by peer)")
+                || line.contains("upstream prematurely closed connection")
+            {
                 reset.append(line)
             } else {
                 unexpected.append(line)
@@ -387,7 +416,8 @@ struct ReverseProxyIntegrationTests {
         }
         try #require(
             bothServing,
-            "\(load.count) requests; \(load.outcomes.prefix(5))\nfirst: \(first.log.suffix(3000))\nsecond: \(second.log.suffix(3000))")
+            "\(load.count) requests; \(load.outcomes.prefix(5))\nfirst: \(first.log.suffix(3000))\nsecond: \(second.log.suffix(3000))"
+        )
         first.terminate()
         let status = first.waitForExit(timeout: 30)
         #expect(status == 0, "exit status \(status.map(String.init) ?? "none"): \(first.log.suffix(2000))")
@@ -401,18 +431,22 @@ struct ReverseProxyIntegrationTests {
         let failed = outcomes.filter { $0.error != nil || $0.status != 200 }
         #expect(
             failed.isEmpty,
-            "\(failed.count) of \(outcomes.count) failed: \(failed.prefix(5))\nnginx: \(Self.errorLines(nginx.errorLog).prefix(10))")
+            "\(failed.count) of \(outcomes.count) failed: \(failed.prefix(5))\nnginx: \(Self.errorLines(nginx.errorLog).prefix(10))"
+        )
         #expect(outcomes.allSatisfy { $0.echoedID == $0.id })
         let byFirst = Set(Self.requestIDs(inServerLog: first.log))
         let bySecond = Set(Self.requestIDs(inServerLog: second.log))
-        #expect(byFirst.isDisjoint(with: bySecond), "answered twice: \(byFirst.intersection(bySecond).sorted().prefix(10))")
+        #expect(
+            byFirst.isDisjoint(with: bySecond), "answered twice: \(byFirst.intersection(bySecond).sorted().prefix(10))")
         let ids = Set(outcomes.map(\.id))
         #expect(ids.subtracting(byFirst.union(bySecond)).isEmpty, "answered by neither replica's log")
         // The last requests started well after the first replica had gone.
         #expect(outcomes.suffix(30).allSatisfy { bySecond.contains($0.id) })
         #expect(first.log.contains("stopped: every connection drained"))
         let errors = Self.errorLines(nginx.errorLog)
-        #expect(errors.allSatisfy { !$0.contains("[crit]") && !$0.contains("[alert]") && !$0.contains("[emerg]") }, "\(errors)")
+        #expect(
+            errors.allSatisfy { !$0.contains("[crit]") && !$0.contains("[alert]") && !$0.contains("[emerg]") },
+            "\(errors)")
     }
 
     // MARK: - Helpers
@@ -429,7 +463,9 @@ struct ReverseProxyIntegrationTests {
     /// The request ids of the server's access log lines, in order.
     static func requestIDs(inServerLog log: String) -> [String] {
         log.split(separator: "\n").compactMap { line in
-            guard line.contains(#""message":"request""#), let start = line.range(of: #""request_id":""#) else { return nil }
+            guard line.contains(#""message":"request""#), let start = line.range(of: #""request_id":""#) else {
+                return nil
+            }
             return String(line[start.upperBound...].prefix { $0 != "\"" })
         }
     }
@@ -537,7 +573,8 @@ final class LoadLoop: @unchecked Sendable {
 
     private func run(client: Int, baseURL: String, prefix: String) {
         guard let curl = try? CurlClient() else {
-            record(Outcome(id: "\(prefix)-\(client)", client: client, request: "-", status: 0, error: "no libcurl handle"))
+            record(
+                Outcome(id: "\(prefix)-\(client)", client: client, request: "-", status: 0, error: "no libcurl handle"))
             return
         }
         var number = 0
@@ -553,7 +590,8 @@ final class LoadLoop: @unchecked Sendable {
             var outcome = Outcome(id: id, client: client, request: "\(method) \(path)", status: 0)
             do {
                 let response = try curl.request(
-                    method, baseURL + path, headers: ["X-Request-ID: \(id)", "Content-Type: application/json", "Expect:"],
+                    method, baseURL + path,
+                    headers: ["X-Request-ID: \(id)", "Content-Type: application/json", "Expect:"],
                     upload: upload, timeout: 20)
                 outcome.status = response.status
                 outcome.contentType = response.header("Content-Type")

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `injection-safety-server` binary, each test on its own free loopback
@@ -234,7 +234,9 @@ struct ServerIntegrationTests {
         // The last line says what was drained: at least our two connections open (a probe of
         // waitUntilRefused may be accepted before the signal lands), one request answered.
         let stopped = server.log.split(separator: "\n").first { $0.contains("every connection drained") } ?? ""
-        let atStart = stopped.firstRange(of: #""connections_at_start":""#).map { stopped[$0.upperBound...].prefix { $0.isNumber } }
+        let atStart = stopped.firstRange(of: #""connections_at_start":""#).map {
+            stopped[$0.upperBound...].prefix { $0.isNumber }
+        }
         #expect(atStart.flatMap { Int($0) }.map { $0 >= 2 } == true, "\(server.log)")
         #expect(stopped.contains(#""requests_answered":"1""#), "\(server.log)")
         #expect(stopped.contains(#""drain_ms":""#), "\(server.log)")
@@ -266,7 +268,8 @@ struct ServerIntegrationTests {
             let status = server.waitForExit(timeout: 3)
             #expect(
                 status == 0,
-                "attempt \(attempt): exit status \(status.map { String($0) } ?? "none, still running 3 s after SIGTERM"); log:\n\(server.log)")
+                "attempt \(attempt): exit status \(status.map { String($0) } ?? "none, still running 3 s after SIGTERM"); log:\n\(server.log)"
+            )
             if status != 0 { break }
         }
     }

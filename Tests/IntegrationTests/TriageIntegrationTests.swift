@@ -28,7 +28,8 @@ struct TriageIntegrationTests {
             let id = item["id"] as? String ?? "?"
             let body = try JSONSerialization.data(withJSONObject: try #require(item["request"]))
             let response = try client.request(
-                "POST", "\(server.baseURL)/v1/triage", headers: ["Content-Type: application/json"], upload: .fixed(Array(body)))
+                "POST", "\(server.baseURL)/v1/triage", headers: ["Content-Type: application/json"],
+                upload: .fixed(Array(body)))
             #expect(response.status == 200, "\(id): \(response.text)")
             let result = try Self.object(response.body)
             let level = result["level"] as? String ?? "none"
@@ -112,7 +113,9 @@ struct TriageIntegrationTests {
         #expect(page.header("Content-Type") == "text/html; charset=utf-8")
         #expect(page.header("Vary") == "Accept")
         #expect(page.text.contains("Not yet signed off"))
-        #expect(page.text.contains("id=\"rule-cauda-equina-signs\"") && page.text.contains("id=\"rule-symptoms-need-care\""))
+        #expect(
+            page.text.contains("id=\"rule-cauda-equina-signs\"") && page.text.contains("id=\"rule-symptoms-need-care\"")
+        )
         #expect(page.text.hasSuffix("</html>\n"))
         #expect(!page.text.lowercased().contains("<script"))
         let etag = try #require(page.header("ETag"))

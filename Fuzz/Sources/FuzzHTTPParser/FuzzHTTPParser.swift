@@ -52,7 +52,8 @@ struct ParsedRequest: Equatable {
         query = request.query.map { Array($0.utf8) }
         version = request.version
         headers = request.headers.fields.map { field in
-            Array(request.headers.storage[field.name]) + [UInt8(ascii: ":")] + Array(request.headers.storage[field.value])
+            Array(request.headers.storage[field.name]) + [UInt8(ascii: ":")]
+                + Array(request.headers.storage[field.value])
         }
         body = request.body
         keepAlive = request.keepAlive
@@ -84,7 +85,9 @@ func parse(_ pieces: [ArraySlice<UInt8>], limits: ServerLimits) -> Outcome {
             switch parser.next() {
             case .needMoreData:
                 // The server may ask again without new bytes (after a pipelining pause).
-                guard case .needMoreData = parser.next() else { fatalError("invariant violated: needMoreData, then progress without bytes") }
+                guard case .needMoreData = parser.next() else {
+                    fatalError("invariant violated: needMoreData, then progress without bytes")
+                }
                 break reading
             case .continueExpected:
                 continuesForThisRequest += 1
@@ -114,7 +117,9 @@ func parse(_ pieces: [ArraySlice<UInt8>], limits: ServerLimits) -> Outcome {
 
 /// What the server relies on in every request the parser hands it.
 func checkRequest(_ request: HTTPRequest, limits: ServerLimits) {
-    check(request.body.count <= limits.maxBodyBytes, "body of \(request.body.count) bytes over the limit \(limits.maxBodyBytes)")
+    check(
+        request.body.count <= limits.maxBodyBytes,
+        "body of \(request.body.count) bytes over the limit \(limits.maxBodyBytes)")
     check(!request.target.isEmpty, "empty target")
     check(request.target.utf8.count <= limits.maxRequestTargetBytes, "target over the limit")
     check(request.target.utf8.allSatisfy(ByteClass.isTargetByte), "target with a forbidden byte")
@@ -130,21 +135,28 @@ func checkRequest(_ request: HTTPRequest, limits: ServerLimits) {
         // The first list element's digits, byte by byte (Substring trimming is
         // quadratic on a value of 15 000 spaces).
         let digits = length.utf8.prefix { $0 != UInt8(ascii: ",") }.filter { !ByteClass.isWhitespace($0) }
-        check(Int(String(decoding: digits, as: UTF8.self)) == request.body.count, "body length differs from Content-Length")
+        check(
+            Int(String(decoding: digits, as: UTF8.self)) == request.body.count,
+            "body length differs from Content-Length")
     }
     if !chunked && lengths.isEmpty { check(request.body.isEmpty, "body without framing") }
     for field in request.headers.fields {
         check(!field.name.isEmpty, "empty field name")
         check(request.headers.storage[field.name].allSatisfy(ByteClass.isToken), "field name with a non-token byte")
-        check(request.headers.storage[field.value].allSatisfy(ByteClass.isFieldValueByte), "field value with a control byte")
-        if let first = request.headers.storage[field.value].first, let last = request.headers.storage[field.value].last {
+        check(
+            request.headers.storage[field.value].allSatisfy(ByteClass.isFieldValueByte),
+            "field value with a control byte")
+        if let first = request.headers.storage[field.value].first, let last = request.headers.storage[field.value].last
+        {
             check(!ByteClass.isWhitespace(first) && !ByteClass.isWhitespace(last), "field value not trimmed")
         }
     }
     if request.version == .http1_0 && !request.headers.containsToken("keep-alive", in: "connection") {
         check(!request.keepAlive, "HTTP/1.0 kept alive without asking")
     }
-    if request.headers.containsToken("close", in: "connection") { check(!request.keepAlive, "Connection: close ignored") }
+    if request.headers.containsToken("close", in: "connection") {
+        check(!request.keepAlive, "Connection: close ignored")
+    }
 }
 
 /// A rejection becomes a 4xx or 5xx problem response that closes the connection.

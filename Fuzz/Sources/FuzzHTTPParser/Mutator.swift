@@ -38,7 +38,8 @@ public func customMutator(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ ma
         input.insert(contentsOf: repeatElement(slice, count: times).joined(), at: start)
     default:
         // A whole line, chunk or request, at the start of a line.
-        let lineStarts = [input.count] + (prefix..<input.count).filter { $0 == prefix || input[$0 - 1] == UInt8(ascii: "\n") }
+        let lineStarts =
+            [input.count] + (prefix..<input.count).filter { $0 == prefix || input[$0 - 1] == UInt8(ascii: "\n") }
         let at = lineStarts.randomElement(using: &rng)!
         var inserted = insertions.randomElement(using: &rng)!
         if rng.next() % 4 == 0 { inserted = Array(repeatElement(inserted, count: 2 + Int(rng.next() % 200)).joined()) }

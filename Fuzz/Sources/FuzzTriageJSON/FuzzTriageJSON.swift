@@ -53,7 +53,9 @@ func same(_ a: Decoded, _ b: Decoded) -> Bool {
 }
 
 func decodeTriage(_ body: [UInt8]) -> Decoded {
-    do { return .success(.init(request: try TriageRequestDecoder.decode(body), sedation: false, hoursGiven: true)) } catch {
+    do {
+        return .success(.init(request: try TriageRequestDecoder.decode(body), sedation: false, hoursGiven: true))
+    } catch {
         return .failure(error)
     }
 }
@@ -78,17 +80,23 @@ func decodeFHIR(_ body: [UInt8]) -> Decoded {
 
 /// A decoded request is within the documented ranges.
 func checkRanges(_ request: TriageRequest, _ what: String) {
-    check((0...87_600).contains(request.hoursSinceInjection), "\(what): hoursSinceInjection \(request.hoursSinceInjection)")
+    check(
+        (0...87_600).contains(request.hoursSinceInjection),
+        "\(what): hoursSinceInjection \(request.hoursSinceInjection)")
     check(request.symptoms.count <= TriageRequestDecoder.maxSymptoms, "\(what): \(request.symptoms.count) symptoms")
     check(Set(request.symptoms.map(\.code)).count == request.symptoms.count, "\(what): a symptom code twice")
     if let value = request.temperatureC { check((25...45).contains(value), "\(what): temperatureC \(value)") }
     if let value = request.bloodGlucoseMgDl { check((10...2000).contains(value), "\(what): bloodGlucoseMgDl \(value)") }
     if let value = request.systolicBloodPressure { check((50...300).contains(value), "\(what): systolic \(value)") }
-    if let value = request.steroidInjectionsPast12Months { check((0...52).contains(value), "\(what): steroids \(value)") }
+    if let value = request.steroidInjectionsPast12Months {
+        check((0...52).contains(value), "\(what): steroids \(value)")
+    }
     if let medications = request.medications {
         check(Set(medications).count == medications.count, "\(what): a medication twice")
     }
-    if request.approach != nil { check(request.injection == .epiduralSteroid, "\(what): approach for \(request.injection)") }
+    if request.approach != nil {
+        check(request.injection == .epiduralSteroid, "\(what): approach for \(request.injection)")
+    }
 }
 
 /// An error is 400 or 422 with usable pointers, and renders as valid problem+json.
@@ -100,7 +108,9 @@ func checkProblem(_ problem: APIProblem, body: [UInt8], document: JSONValue?, _ 
         check(document == nil, "\(what): 400 for a body that is JSON")
         check(problem.errors.isEmpty, "\(what): 400 with field errors")
         let offset = problem.detail.split(separator: " ").last.flatMap { Int($0.dropLast()) }
-        check(offset.map { (0...body.count).contains($0) } == true, "\(what): 400 without an offset in the body: \(problem.detail)")
+        check(
+            offset.map { (0...body.count).contains($0) } == true,
+            "\(what): 400 without an offset in the body: \(problem.detail)")
     }
     if code == 422 {
         check(document != nil, "\(what): 422 for a body that is not JSON")
@@ -115,7 +125,9 @@ func checkProblem(_ problem: APIProblem, body: [UInt8], document: JSONValue?, _ 
             fatalError("invariant violated: \(what): pointer \(pointer.debugDescription) is not RFC 6901")
         }
         if let document {
-            check(resolve(document, tokens.dropLast()) != nil, "\(what): pointer \(pointer.debugDescription) has no parent in the body")
+            check(
+                resolve(document, tokens.dropLast()) != nil,
+                "\(what): pointer \(pointer.debugDescription) has no parent in the body")
         }
         check(!error.field.isEmpty, "\(what): field error without a field name")
         check(!error.detail.isEmpty, "\(what): field error without a detail")
@@ -125,17 +137,22 @@ func checkProblem(_ problem: APIProblem, body: [UInt8], document: JSONValue?, _ 
     check(response.status == problem.status, "\(what): response status")
     check(response.contentType == "application/problem+json", "\(what): content type \(response.contentType)")
     guard case .object(let members)? = try? JSONParser.parse(response.body) else {
-        fatalError("invariant violated: \(what): problem body is not a JSON object: \(String(decoding: response.body, as: UTF8.self))")
+        fatalError(
+            "invariant violated: \(what): problem body is not a JSON object: \(String(decoding: response.body, as: UTF8.self))"
+        )
     }
     let rendered: [String?] = {
         guard case .array(let list)? = members.first(where: { $0.key == "errors" })?.value else { return [] }
         return list.map { element -> String? in
-            guard case .object(let fields) = element, case .string(let pointer)? = fields.first(where: { $0.key == "pointer" })?.value
+            guard case .object(let fields) = element,
+                case .string(let pointer)? = fields.first(where: { $0.key == "pointer" })?.value
             else { return nil }
             return pointer
         }
     }()
-    check(rendered == problem.errors.map(\.pointer), "\(what): rendered pointers \(rendered) differ from \(problem.errors.map(\.pointer))")
+    check(
+        rendered == problem.errors.map(\.pointer),
+        "\(what): rendered pointers \(rendered) differ from \(problem.errors.map(\.pointer))")
     return response.body
 }
 
@@ -186,7 +203,9 @@ func checkRoute(_ response: HTTPResponse, _ decoded: Decoded, problemBody: [UInt
         check(response.status == .ok, "\(what): status \(response.status.code) for a decoded body")
         check((try? JSONParser.parse(response.body)) != nil, "\(what): 200 body is not JSON")
     case .failure(let problem):
-        check(response.status == problem.status, "\(what): status \(response.status.code), decoder said \(problem.status.code)")
+        check(
+            response.status == problem.status,
+            "\(what): status \(response.status.code), decoder said \(problem.status.code)")
         check(response.body == problemBody, "\(what): problem body differs from the decoder's")
     }
 }
@@ -206,13 +225,16 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     // decode is decodeWithSedation with hours required, without sedation.
     let strict = decodeStrict(body)
     switch (triage, strict) {
-    case (.success(let a), .success(let b)): check(a.request == b.request && b.hoursGiven, "decode and decodeWithSedation disagree")
+    case (.success(let a), .success(let b)):
+        check(a.request == b.request && b.hoursGiven, "decode and decodeWithSedation disagree")
     case (.failure(let a), .failure(let b)): check(a == b, "decode and decodeWithSedation fail differently")
     default: check(false, "decode and decodeWithSedation disagree on success")
     }
     // Requiring hours only adds an error: what passes with them required passes without.
     if case .success(let request) = strict {
-        guard case .success(let relaxed) = review else { fatalError("invariant violated: review refuses a triage body") }
+        guard case .success(let relaxed) = review else {
+            fatalError("invariant violated: review refuses a triage body")
+        }
         check(relaxed == request, "review decodes a triage body differently")
     }
 
@@ -229,17 +251,22 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     // The questionnaire asks no hours, and offers each symptom once.
     if case .success(let decoded) = fhir {
         check(!decoded.hoursGiven && decoded.request.hoursSinceInjection == 0, "fhir: hours invented")
-        check(decoded.request.symptoms.count <= Symptom.allCases.count, "fhir: \(decoded.request.symptoms.count) symptoms")
+        check(
+            decoded.request.symptoms.count <= Symptom.allCases.count, "fhir: \(decoded.request.symptoms.count) symptoms"
+        )
     }
 
     // Through the route handlers, as the server calls them.
     func post(_ target: String, _ contentType: String) -> HTTPRequest {
         HTTPRequest(method: .post, target: target, headers: HTTPHeaders([("Content-Type", contentType)]), body: body)
     }
-    checkRoute(Routes.triage.triage(post("/v1/triage", "application/json")), triage, problemBody: problemBodies[0], "triage route")
+    checkRoute(
+        Routes.triage.triage(post("/v1/triage", "application/json")), triage, problemBody: problemBodies[0],
+        "triage route")
     let reviewTarget = "/v1/checklists/pre-procedure/review"
     checkRoute(
-        Routes.checklists.review(post(reviewTarget, "application/json")), review, problemBody: problemBodies[1], "review route")
+        Routes.checklists.review(post(reviewTarget, "application/json")), review, problemBody: problemBodies[1],
+        "review route")
     checkRoute(
         Routes.checklists.review(post(reviewTarget, "application/fhir+json")), fhir, problemBody: problemBodies[2],
         "fhir review route")

@@ -6,28 +6,34 @@
 // Byte-level mutations rarely turn `2` into `52.5` or `1e19`, or a symptom list
 // into 65 entries; these do in one step.
 
+import FuzzSupport
+
 @testable import HTTPServer
 @testable import InjectionSafety
 @testable import InjectionSafetyAPI
-
-import FuzzSupport
 
 enum Interesting {
     /// Both ends of every documented range, just inside and just outside, and
     /// the numbers that break conversions.
     static let numbers: [String] = {
-        var texts = ["0", "-0", "0.0", "-1", "1", "0.5", "1e2", "1E+2", "100e-2", "64", "65", "38", "37.99", "8", "8.0001",
-                     "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1e19", "-1e19", "1e308",
-                     "-1e308", "1e309", "4.9e-324", "123456789012345678901234567890"]
+        var texts = [
+            "0", "-0", "0.0", "-1", "1", "0.5", "1e2", "1E+2", "100e-2", "64", "65", "38", "37.99", "8", "8.0001",
+            "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1e19", "-1e19", "1e308",
+            "-1e308", "1e309", "4.9e-324", "123456789012345678901234567890",
+        ]
         let ranges: [ClosedRange<Double>] = [
             TriageRequestDecoder.hoursRange, TriageRequestDecoder.temperatureRange, TriageRequestDecoder.glucoseRange,
             TriageRequestDecoder.systolicRange,
-            Double(TriageRequestDecoder.steroidInjectionRange.lowerBound)...Double(TriageRequestDecoder.steroidInjectionRange.upperBound),
+            Double(
+                TriageRequestDecoder.steroidInjectionRange.lowerBound)...Double(
+                    TriageRequestDecoder.steroidInjectionRange.upperBound),
         ]
         for range in ranges {
             for value in [range.lowerBound, range.upperBound] {
-                texts += [format(value), format(value - 1), format(value + 1), format(value - 0.001), format(value + 0.001),
-                          format(value + 0.5), "\(format(value))e0"]
+                texts += [
+                    format(value), format(value - 1), format(value + 1), format(value - 0.001), format(value + 0.001),
+                    format(value + 0.5), "\(format(value))e0",
+                ]
                 if value == value.rounded() { texts.append("\(format(value)).0") }
             }
         }
@@ -40,12 +46,16 @@ enum Interesting {
         values += Medication.allCases.map(\.rawValue) + InjectionType.allCases.map(\.rawValue)
         values += Approach.allCases.map(\.rawValue) + SpinalRegion.allCases.map(\.rawValue)
         values += TriageRequest.Severity.allCases.map(\.rawValue)
-        values += ["resourceType", "QuestionnaireResponse", "item", "linkId", "answer", "valueCoding", "valueDecimal",
-                   "valueInteger", "valueBoolean", "valueString", "system", "blood-glucose", "fever", "temperature",
-                   "steroid-injections", "sedation", "conditions", "condition-"]
+        values += [
+            "resourceType", "QuestionnaireResponse", "item", "linkId", "answer", "valueCoding", "valueDecimal",
+            "valueInteger", "valueBoolean", "valueString", "system", "blood-glucose", "fever", "temperature",
+            "steroid-injections", "sedation", "conditions", "condition-",
+        ]
         values += Condition.allCases.map { "condition-\($0.rawValue)" }
-        values += ["", "~", "/", "~1", "~0", "a/b~c", "\u{0}", "\u{1F}", "\"", "\\", "\u{7F}", "é", "e\u{301}",
-                   "\u{212A}", "\u{FEFF}", "\u{10FFFF}", "injection ", "Injection", "FEVER"]
+        values += [
+            "", "~", "/", "~1", "~0", "a/b~c", "\u{0}", "\u{1F}", "\"", "\\", "\u{7F}", "é", "e\u{301}",
+            "\u{212A}", "\u{FEFF}", "\u{10FFFF}", "injection ", "Injection", "FEVER",
+        ]
         return values
     }()
 
@@ -67,7 +77,8 @@ extension JSONValue {
 
 func randomValue(_ rng: inout SplitMix, depth: Int) -> JSONValue {
     switch rng.next() % 10 {
-    case 0...3: let text = Interesting.numbers.randomElement(using: &rng)!; return .number(Double(text) ?? 0, text: text)
+    case 0...3:
+        let text = Interesting.numbers.randomElement(using: &rng)!; return .number(Double(text) ?? 0, text: text)
     case 4...6: return .string(Interesting.strings.randomElement(using: &rng)!)
     case 7: return .bool(rng.next() % 2 == 0)
     case 8: return .null
@@ -135,7 +146,8 @@ func edit(_ value: inout JSONValue, _ rng: inout SplitMix) {
         case 1 where !members.isEmpty: members.insert(members[index], at: index)  // a repeated name
         case 2 where !members.isEmpty: members[index].key = Interesting.strings.randomElement(using: &rng)!
         case 3 where !members.isEmpty: members.swapAt(index, Int(rng.next() % UInt64(members.count)))
-        default: members.insert((Interesting.strings.randomElement(using: &rng)!, randomValue(&rng, depth: 0)), at: index)
+        default:
+            members.insert((Interesting.strings.randomElement(using: &rng)!, randomValue(&rng, depth: 0)), at: index)
         }
         value = .object(members)
     default:
@@ -173,7 +185,8 @@ public func customMutator(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ ma
     var rng = SplitMix(state: UInt64(seed))
     // Most inputs libFuzzer's byte-level mutations make are not JSON; what is
     // JSON mostly changes structurally (it already covers the syntax errors).
-    guard rng.next() % 8 != 0, size > 0, var value = try? JSONParser.parse(Array(UnsafeBufferPointer(start: data, count: size)))
+    guard rng.next() % 8 != 0, size > 0,
+        var value = try? JSONParser.parse(Array(UnsafeBufferPointer(start: data, count: size)))
     else { return libFuzzerMutate(data, size, maxSize) }
     for _ in 0...(rng.next() % 3) { mutate(&value, at: Int(rng.next() % UInt64(value.nodeCount)), &rng) }
     var output: [UInt8] = []

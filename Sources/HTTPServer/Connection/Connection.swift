@@ -1,8 +1,7 @@
 import CLinuxEvents
 import Dispatch
-import Logging
-
 import Glibc
+import Logging
 
 /// One client connection: the event-loop shell around a ``RequestParser`` and a
 /// ``ConnectionStateMachine``.
@@ -130,7 +129,9 @@ final class Connection: @unchecked Sendable {
                 respondOverloaded()
             }
             parsing: while !closeAfterOutput {
-                if queuedResponses >= limits.maxPipelinedRequests || output.unwrittenCount >= limits.maxQueuedOutputBytes {
+                if queuedResponses >= limits.maxPipelinedRequests
+                    || output.unwrittenCount >= limits.maxQueuedOutputBytes
+                {
                     stoppedAtPipelineLimit = true
                     break parsing
                 }
@@ -217,7 +218,8 @@ final class Connection: @unchecked Sendable {
         loop.server.logger.notice(
             "request rejected",
             metadata: [
-                "connection": "\(id)", "status": "\(error.status.code)", "error": "\(error)", "request_id": "\(requestID)",
+                "connection": "\(id)", "status": "\(error.status.code)", "error": "\(error)",
+                "request_id": "\(requestID)",
             ])
     }
 
@@ -254,7 +256,8 @@ final class Connection: @unchecked Sendable {
         case .respondRequestTimeoutAndClose:
             output.removeAll()
             queuedResponses = 0
-            let requestID = queueLastResponse(.problem(.requestTimeout, detail: "The request was not received in time."))
+            let requestID = queueLastResponse(
+                .problem(.requestTimeout, detail: "The request was not received in time."))
             loop.server.metrics.requestTimeouts.increment()
             loop.server.logger.notice(
                 "request timed out", metadata: ["connection": "\(id)", "status": "408", "request_id": "\(requestID)"])

@@ -113,7 +113,9 @@ struct OutputQueue: ResponseOutput {
             let written: Int
             if bodies.isEmpty {
                 written = inline.withUnsafeBytes { bytes in
-                    send(fileDescriptor, bytes.baseAddress! + writtenCount, bytes.count - writtenCount, Int32(MSG_NOSIGNAL))
+                    send(
+                        fileDescriptor, bytes.baseAddress! + writtenCount, bytes.count - writtenCount,
+                        Int32(MSG_NOSIGNAL))
                 }
             } else {
                 written = writeReferenced(to: fileDescriptor)

@@ -123,7 +123,8 @@ public enum JSONString {
         let highs: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
         let below0x20 = (word &- ones &* 0x20) & ~word & highs
-        return (below0x20 | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C))
+        return
+            (below0x20 | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C))
             | hasZeroByte(word ^ (ones &* 0x7F))) != 0
     }
 

@@ -1,9 +1,8 @@
 import CLinuxEvents
 import Dispatch
 import FoundationEssentials
-import Logging
-
 import Glibc
+import Logging
 
 /// One thread with its own `epoll` instance, owning a group of connections,
 /// their shared read buffer, the cached `Date` value, and their deadlines.
@@ -79,12 +78,14 @@ final class EventLoop: @unchecked Sendable {
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
-        let result = pthread_create(&thread, &attributes, { context in
-            let loop = Unmanaged<EventLoop>.fromOpaque(context!).takeRetainedValue()
-            _ = clinux_set_thread_name("http-loop-\(loop.index)")
-            loop.run()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, &attributes,
+            { context in
+                let loop = Unmanaged<EventLoop>.fromOpaque(context!).takeRetainedValue()
+                _ = clinux_set_thread_name("http-loop-\(loop.index)")
+                loop.run()
+                return nil
+            }, context)
         guard result == 0 else {
             Unmanaged<EventLoop>.fromOpaque(context).release()
             throw SocketError("pthread_create", code: result)
@@ -182,7 +183,8 @@ final class EventLoop: @unchecked Sendable {
 
     /// Takes an accepted socket.
     func adopt(fileDescriptor: Int32, id: UInt64, peer: IPAddress?, rejecting: Bool) {
-        let connection = Connection(id: id, fileDescriptor: fileDescriptor, peer: peer, loop: self, rejecting: rejecting)
+        let connection = Connection(
+            id: id, fileDescriptor: fileDescriptor, peer: peer, loop: self, rejecting: rejecting)
         connections[id] = connection
         guard connection.start() else {
             connections[id] = nil

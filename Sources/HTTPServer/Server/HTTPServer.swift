@@ -1,9 +1,8 @@
 import Dispatch
 import FoundationEssentials
+import Glibc
 import Logging
 import Synchronization
-
-import Glibc
 
 /// A small HTTP/1.1 server on non-blocking sockets and epoll.
 ///
@@ -29,7 +28,8 @@ public final class HTTPServer: @unchecked Sendable {
 
         public init(
             host: String = "0.0.0.0", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-            eventLoopCount: Int = HTTPServer.availableProcessorCount(), trustedProxies: TrustedProxies = TrustedProxies()
+            eventLoopCount: Int = HTTPServer.availableProcessorCount(),
+            trustedProxies: TrustedProxies = TrustedProxies()
         ) {
             self.host = host
             self.port = port
@@ -180,7 +180,9 @@ public final class HTTPServer: @unchecked Sendable {
             var peerStorage = sockaddr_storage()
             var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let descriptor = withUnsafeMutablePointer(to: &peerStorage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener.fileDescriptor, $0, &peerLength) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    accept(listener.fileDescriptor, $0, &peerLength)
+                }
             }
             if descriptor < 0 {
                 switch errno {
@@ -280,8 +282,10 @@ public final class HTTPServer: @unchecked Sendable {
             listenSource?.cancel()
             listenSource = nil
         }
-        let deadline = DispatchTime.now() + .nanoseconds(
-            Int(ConnectionStateMachine.nanoseconds(configuration.limits.drainTimeout)))
+        let deadline =
+            DispatchTime.now()
+            + .nanoseconds(
+                Int(ConnectionStateMachine.nanoseconds(configuration.limits.drainTimeout)))
         DispatchQueue.global().asyncAfter(deadline: deadline) { [self] in
             let left = openConnections.load(ordering: .acquiring)
             guard left > 0 else { return }
@@ -300,10 +304,13 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func finishShutdown(_ outcome: ShutdownOutcome) {
-        let (completion, final) = shutdownState.withLock { state -> ((@Sendable (ShutdownOutcome) -> Void)?, ShutdownOutcome) in
+        let (completion, final) = shutdownState.withLock {
+            state -> ((@Sendable (ShutdownOutcome) -> Void)?, ShutdownOutcome) in
             guard !state.finished else { return (nil, outcome) }
             state.finished = true
-            if let closed = state.closedAtDeadline { return (state.completion, .deadlineExceeded(closedConnections: closed)) }
+            if let closed = state.closedAtDeadline {
+                return (state.completion, .deadlineExceeded(closedConnections: closed))
+            }
             return (state.completion, outcome)
         }
         guard let completion else { return }

@@ -24,8 +24,10 @@ public final class ServerMetrics: Sendable {
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
         openConnections = Meter(label: "http_open_connections", dimensions: [], factory: factory)
-        acceptedConnections = Counter(label: "http_connections_total", dimensions: [("outcome", "accepted")], factory: factory)
-        rejectedConnections = Counter(label: "http_connections_total", dimensions: [("outcome", "rejected")], factory: factory)
+        acceptedConnections = Counter(
+            label: "http_connections_total", dimensions: [("outcome", "accepted")], factory: factory)
+        rejectedConnections = Counter(
+            label: "http_connections_total", dimensions: [("outcome", "rejected")], factory: factory)
         requestTimeouts = Counter(label: "http_request_timeouts_total", dimensions: [], factory: factory)
         var parseErrors: [ParseError: Counter] = [:]
         for error in ParseError.allCases {

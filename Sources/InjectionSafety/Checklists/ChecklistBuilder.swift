@@ -88,9 +88,10 @@ public struct ChecklistBuilder: Sendable {
                 if item.appliesTo.sedation && patient.sedation { because.append("sedation") }
                 if because.isEmpty { continue }
             }
-            if let unless = item.appliesTo.unless, unless.excludes(
-                injection: patient.injection, medications: medications, conditions: patient.conditions,
-                sedation: patient.sedation)
+            if let unless = item.appliesTo.unless,
+                unless.excludes(
+                    injection: patient.injection, medications: medications, conditions: patient.conditions,
+                    sedation: patient.sedation)
             {
                 continue
             }
@@ -100,7 +101,8 @@ public struct ChecklistBuilder: Sendable {
                     sources: item.sources))
         }
         if phase == .postProcedure { items += warningSignItems(for: patient) }
-        return items.enumerated().sorted { ($0.element.category, $0.offset) < ($1.element.category, $1.offset) }.map(\.element)
+        return items.enumerated().sorted { ($0.element.category, $0.offset) < ($1.element.category, $1.offset) }.map(
+            \.element)
     }
 
     /// The lead of a warning item, by level.
@@ -120,7 +122,8 @@ public struct ChecklistBuilder: Sendable {
     /// these medicines).
     func warningSignItems(for patient: Patient) -> [PersonalisedItem] {
         var request = TriageRequest(
-            injection: patient.injection, approach: patient.approach, region: patient.region, sedation: patient.sedation,
+            injection: patient.injection, approach: patient.approach, region: patient.region,
+            sedation: patient.sedation,
             medications: patient.medications, hoursSinceInjection: 0, conditions: patient.conditions)
         request.resolveMedications(defaults: knowledgeBase.injection(patient.injection)?.defaultMedications ?? [])
         var rulesByID: [String: TriageRule] = [:]
@@ -131,7 +134,9 @@ public struct ChecklistBuilder: Sendable {
                 return true
             }
             guard fixed.allSatisfy({ $0.holds(for: request) }) else { return false }
-            guard let id = rule.sideEffect, knowledgeBase.sideEffect(id)?.requiresCorticosteroid == true else { return true }
+            guard let id = rule.sideEffect, knowledgeBase.sideEffect(id)?.requiresCorticosteroid == true else {
+                return true
+            }
             return request.medicationsGiven.contains(.corticosteroid)
         }
         var items: [PersonalisedItem] = []
@@ -142,7 +147,8 @@ public struct ChecklistBuilder: Sendable {
             guard !parts.isEmpty else { continue }
             var sources: [String] = []
             for part in parts {
-                for source in part.rules.compactMap({ rulesByID[$0] }).flatMap(\.sources) where !sources.contains(source) {
+                for source in part.rules.compactMap({ rulesByID[$0] }).flatMap(\.sources)
+                where !sources.contains(source) {
                     sources.append(source)
                 }
             }
@@ -194,7 +200,8 @@ public struct ChecklistBuilder: Sendable {
             injection: request.injection, approach: request.approach, medications: request.medications,
             conditions: request.conditions, sedation: sedation)
         return Review(
-            decision: reasons.first?.decision ?? .ready, reasons: reasons, triage: triage?.result, triageHours: triage?.hours,
+            decision: reasons.first?.decision ?? .ready, reasons: reasons, triage: triage?.result,
+            triageHours: triage?.hours,
             items: checklist(.preProcedure, for: patient))
     }
 

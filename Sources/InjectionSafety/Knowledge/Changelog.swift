@@ -46,7 +46,8 @@ public struct Changelog: Sendable, Codable, Hashable {
         guard parts.count == 3 else { return nil }
         var numbers: [Int] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 6, part.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            guard !part.isEmpty, part.count <= 6,
+                part.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
                 let number = Int(part)
             else { return nil }
             numbers.append(number)

@@ -14,7 +14,9 @@ enum JSONText {
         guard let ranges = scanner.arrayElements() else { return [] }
         return ranges.map { range in
             scanner.index = range.lowerBound
-            guard let members = scanner.objectMembers(), let value = members.first(where: { $0.key == member }) else { return nil }
+            guard let members = scanner.objectMembers(), let value = members.first(where: { $0.key == member }) else {
+                return nil
+            }
             return compact(bytes[value.value])
         }
     }

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// What the integrity check found wrong with the data.
 public struct IntegrityProblem: Sendable, Hashable, CustomStringConvertible {
     /// The entry, e.g. `side-effects.json: pain-flare`.
@@ -51,8 +53,12 @@ extension KnowledgeBase {
         var sourceIDs = Set<String>()
         for source in sources {
             if !Self.isKebabCase(source.id) { problem("sources.json: \(source.id)", "id is not kebab-case") }
-            if !sourceIDs.insert(source.id).inserted { problem("sources.json: \(source.id)", "id listed more than once") }
-            if source.title.isEmpty || source.url.isEmpty { problem("sources.json: \(source.id)", "title or url is empty") }
+            if !sourceIDs.insert(source.id).inserted {
+                problem("sources.json: \(source.id)", "id listed more than once")
+            }
+            if source.title.isEmpty || source.url.isEmpty {
+                problem("sources.json: \(source.id)", "title or url is empty")
+            }
         }
         var cited = Set<String>()
         func checkCitations(_ location: String, _ citations: [String]) {
@@ -93,7 +99,8 @@ extension KnowledgeBase {
             rule.when.forEachNode { node in
                 switch node {
                 case .anySteady, .anyNotSevere:
-                    problem("triage-rules.json: \(rule.id)", "anySteady and anyNotSevere belong in self-care rules only")
+                    problem(
+                        "triage-rules.json: \(rule.id)", "anySteady and anyNotSevere belong in self-care rules only")
                 default: break
                 }
             }
@@ -102,7 +109,9 @@ extension KnowledgeBase {
             rule.when.forEachNode { node in
                 switch node {
                 case .anySteady, .anyNotSevere:
-                    problem("review-rules.json: \(rule.id)", "anySteady and anyNotSevere belong in self-care triage rules only")
+                    problem(
+                        "review-rules.json: \(rule.id)",
+                        "anySteady and anyNotSevere belong in self-care triage rules only")
                 default: break
                 }
             }
@@ -124,7 +133,9 @@ extension KnowledgeBase {
         var itemIDs = Set<String>()
         for item in warningSigns {
             let location = "warning-signs.json: \(item.id)"
-            if !Self.isKebabCase(item.id) || !itemIDs.insert(item.id).inserted { problem(location, "id is not kebab-case or listed more than once") }
+            if !Self.isKebabCase(item.id) || !itemIDs.insert(item.id).inserted {
+                problem(location, "id is not kebab-case or listed more than once")
+            }
             if item.parts.isEmpty { problem(location, "has no part") }
             if item.level == .selfCare { problem(location, "a warning sign is more urgent than self-care") }
             for part in item.parts {
@@ -133,7 +144,9 @@ extension KnowledgeBase {
                     problem(partLocation, "id is not kebab-case or listed more than once")
                 }
                 if !partTexts.insert(part.text).inserted { problem(partLocation, "the same text is given twice") }
-                if part.text.allSatisfy({ $0 == " " }) || part.rules.isEmpty { problem(partLocation, "text or rules are empty") }
+                if part.text.allSatisfy({ $0 == " " }) || part.rules.isEmpty {
+                    problem(partLocation, "text or rules are empty")
+                }
                 for rule in part.rules {
                     guard let level = ruleLevels[rule] else {
                         problem(partLocation, "names unknown rule '\(rule)'")
@@ -151,7 +164,9 @@ extension KnowledgeBase {
                             .medicationGiven, .medicationNotGiven, .anyCondition, .sedated:
                             break
                         default:
-                            problem(partLocation, "when and unless test only the injection, region, medications, conditions and sedation")
+                            problem(
+                                partLocation,
+                                "when and unless test only the injection, region, medications, conditions and sedation")
                         }
                     }
                 }
@@ -159,19 +174,28 @@ extension KnowledgeBase {
         }
         var notAtHome = Set<String>()
         for entry in rulesNotAtHome {
-            if ruleLevels[entry.rule] == nil { problem("warning-signs.json: notAtHome", "names unknown rule '\(entry.rule)'") }
+            if ruleLevels[entry.rule] == nil {
+                problem("warning-signs.json: notAtHome", "names unknown rule '\(entry.rule)'")
+            }
             if covered.contains(entry.rule) { problem("warning-signs.json: notAtHome", "'\(entry.rule)' has a sign") }
-            if entry.why.allSatisfy({ $0 == " " }) { problem("warning-signs.json: notAtHome", "'\(entry.rule)' says no why") }
+            if entry.why.allSatisfy({ $0 == " " }) {
+                problem("warning-signs.json: notAtHome", "'\(entry.rule)' says no why")
+            }
             notAtHome.insert(entry.rule)
         }
-        for rule in triageRules where (rule.level == .emergency || rule.level == .urgent)
+        for rule in triageRules
+        where (rule.level == .emergency || rule.level == .urgent)
             && !covered.contains(rule.id) && !notAtHome.contains(rule.id)
         {
-            problem("triage-rules.json: \(rule.id)", "an \(rule.level.rawValue) rule needs a warning sign (warning-signs.json) or a notAtHome reason")
+            problem(
+                "triage-rules.json: \(rule.id)",
+                "an \(rule.level.rawValue) rule needs a warning sign (warning-signs.json) or a notAtHome reason")
         }
         var usedDefinitions = Set<String>()
         let signConditions = warningSigns.flatMap(\.parts).flatMap { [$0.when, $0.unless].compactMap { $0 } }
-        for condition in triageRules.map(\.when) + reviewRules.map(\.when) + triageDefinitions.map(\.when) + signConditions {
+        for condition in triageRules.map(\.when) + reviewRules.map(\.when) + triageDefinitions.map(\.when)
+            + signConditions
+        {
             condition.forEachNode { if case .definition(let named) = $0 { usedDefinitions.insert(named.name) } }
         }
         for definition in triageDefinitions {
@@ -187,14 +211,19 @@ extension KnowledgeBase {
         // The review's symptom triage: its reason reads like a rule's, with an id of its own.
         let symptomTriage = reviewSymptomTriage
         checkRows(
-            "review-rules.json", reviewRules.map { ($0.id, $0.explanation, $0.sources) }
+            "review-rules.json",
+            reviewRules.map { ($0.id, $0.explanation, $0.sources) }
                 + [(symptomTriage.ruleID, symptomTriage.explanation, symptomTriage.sources)])
         let symptomTriageLocation = "review-rules.json: symptomTriage"
         if symptomTriage.postponeAtLevels.isEmpty { problem(symptomTriageLocation, "postponeAtLevels is empty") }
-        if symptomTriage.hoursWhenNotGiven.isEmpty || !symptomTriage.hoursWhenNotGiven.allSatisfy({ (0...87_600).contains($0) }) {
+        if symptomTriage.hoursWhenNotGiven.isEmpty
+            || !symptomTriage.hoursWhenNotGiven.allSatisfy({ (0...87_600).contains($0) })
+        {
             problem(symptomTriageLocation, "hoursWhenNotGiven needs at least one number of hours from 0 to 87600")
         }
-        if symptomTriage.productChoice.allSatisfy({ $0 == " " }) { problem(symptomTriageLocation, "productChoice is empty") }
+        if symptomTriage.productChoice.allSatisfy({ $0 == " " }) {
+            problem(symptomTriageLocation, "productChoice is empty")
+        }
         for source in sources where !cited.contains(source.id) {
             problem("sources.json: \(source.id)", "cited by no entry")
         }
@@ -208,11 +237,16 @@ extension KnowledgeBase {
                 problem(location, "is steroid-only but names other causes")
             }
             if effect.seed != Self.seedSideEffects.contains(effect.id) {
-                problem(location, effect.seed ? "is marked seed but the seed article does not name it"
-                    : "is named by the seed article but not marked seed")
+                problem(
+                    location,
+                    effect.seed
+                        ? "is marked seed but the seed article does not name it"
+                        : "is named by the seed article but not marked seed")
             }
-            for (field, text) in [("name", effect.name), ("description", effect.description), ("onset", effect.onset),
-                                  ("duration", effect.duration), ("frequency.figures", effect.frequency.figures)]
+            for (field, text) in [
+                ("name", effect.name), ("description", effect.description), ("onset", effect.onset),
+                ("duration", effect.duration), ("frequency.figures", effect.frequency.figures),
+            ]
             where text.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 problem(location, "\(field) is empty")
             }
@@ -224,7 +258,9 @@ extension KnowledgeBase {
                 }
                 // The catalogue shows a line for some conditions to every reader: it says whom it is for.
                 if !advice.conditions.isEmpty && !advice.text.hasPrefix("If you ") {
-                    problem(location, "a selfCare line for some conditions begins 'If you …' (the catalogue shows it to everyone)")
+                    problem(
+                        location,
+                        "a selfCare line for some conditions begins 'If you …' (the catalogue shows it to everyone)")
                 }
             }
             if let note = effect.reviewNote, note.allSatisfy({ $0 == " " }) { problem(location, "reviewNote is empty") }
@@ -246,7 +282,8 @@ extension KnowledgeBase {
             }
         }
         checkTable("triage-rule-table.json", triageRuleTable, rules: Set(triageRules.map(\.id)))
-        checkTable("review-rule-table.json", reviewRuleTable, rules: Set(reviewRules.map(\.id) + [reviewSymptomTriage.ruleID]))
+        checkTable(
+            "review-rule-table.json", reviewRuleTable, rules: Set(reviewRules.map(\.id) + [reviewSymptomTriage.ruleID]))
         return problems
     }
 
@@ -255,7 +292,8 @@ extension KnowledgeBase {
         let versions = changelog.versions
         if versions.first?.version != Self.contentVersion {
             problem(
-                "changelog.json", "the newest version is '\(versions.first?.version ?? "none")', "
+                "changelog.json",
+                "the newest version is '\(versions.first?.version ?? "none")', "
                     + "but the knowledge base's content version is '\(Self.contentVersion)'")
         }
         var seen = Set<String>()
@@ -276,7 +314,9 @@ extension KnowledgeBase {
                 problem(location, "versions are not newest first (\(newer.version) is listed before it)")
             }
             if Changelog.isDate(entry.date), Changelog.isDate(newer.date), newer.date < entry.date {
-                problem(location, "dates are not newest first (\(newer.version) is dated \(newer.date), before \(entry.date))")
+                problem(
+                    location,
+                    "dates are not newest first (\(newer.version) is dated \(newer.date), before \(entry.date))")
             }
         }
         let signOff = changelog.signOff
@@ -320,8 +360,9 @@ extension KnowledgeBase {
         guard let first = text.utf8.first, let last = text.utf8.last, first != UInt8(ascii: "-"),
             last != UInt8(ascii: "-"), !text.contains("--")
         else { return false }
-        return text.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") }
+        return text.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                || $0 == UInt8(ascii: "-")
+        }
     }
 }
-
-import FoundationEssentials

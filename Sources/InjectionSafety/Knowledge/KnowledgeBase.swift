@@ -106,7 +106,8 @@ public struct KnowledgeBase: Sendable {
         for var definition in triageFile.definitions {
             definition.when = definition.when.resolving(definitions, unknown: &unknown)
             if definitions[definition.name] != nil {
-                throw LoadError(file: "triage-rules.json", message: "definitions: '\(definition.name)' is defined twice")
+                throw LoadError(
+                    file: "triage-rules.json", message: "definitions: '\(definition.name)' is defined twice")
             }
             definitions[definition.name] = definition.when
             resolvedDefinitions.append(definition)
@@ -138,7 +139,9 @@ public struct KnowledgeBase: Sendable {
         // A rule's warning sign is the first part that names it.
         var signOfRule: [String: String] = [:]
         for item in warningSigns {
-            for part in item.parts { for rule in part.rules where signOfRule[rule] == nil { signOfRule[rule] = part.text } }
+            for part in item.parts {
+                for rule in part.rules where signOfRule[rule] == nil { signOfRule[rule] = part.text }
+            }
         }
         triageRules = try triageFile.rules.map { rule in
             var rule = rule

@@ -49,7 +49,8 @@ extension RuleTable {
         var rows: [RuleTableRow<Outcome>] = []
         for (row, request) in zip(file.rows, requests) {
             guard let request else { return nil }
-            rows.append(RuleTableRow(rule: row.rule, fires: row.fires, outcome: row.outcome, request: request, why: row.why))
+            rows.append(
+                RuleTableRow(rule: row.rule, fires: row.fires, outcome: row.outcome, request: request, why: row.why))
         }
         self.init(about: file.about, rows: rows)
     }

@@ -22,12 +22,21 @@ extension TriageCondition {
         ("systolicBelow", "A systolic blood pressure reading below this many mmHg (no reading: does not hold)."),
         ("steroidInjectionsAbove", "More than this many steroid injections in the past 12 months, counting this one."),
         ("anyCondition", "The patient has at least one of these conditions."),
-        ("medicationGiven", "At least one of these medications was given (the request's list, or the injection's defaults)."),
-        ("medicationNotGiven", "None of these medications was given (the request's list, or the injection's defaults)."),
+        (
+            "medicationGiven",
+            "At least one of these medications was given (the request's list, or the injection's defaults)."
+        ),
+        (
+            "medicationNotGiven",
+            "None of these medications was given (the request's list, or the injection's defaults)."
+        ),
         ("injectionIn", "The injection is one of these types."),
         ("approachIn", "The epidural approach is one of these."),
         ("regionMayBe", "The region named is one of these, or no region was named (the riskier reading)."),
-        ("regionIs", "The region is known and is one of these (a sacroiliac-joint injection or a caudal approach counts as sacral)."),
+        (
+            "regionIs",
+            "The region is known and is one of these (a sacroiliac-joint injection or a caudal approach counts as sacral)."
+        ),
         ("regionIsNot", "The region is not known, or is none of these: the exact opposite of regionIs."),
         ("sedated", "true: the patient was sedated; false: not sedated, or the request does not say."),
         ("definition", "A named condition from the definitions of the rule book."),
@@ -35,7 +44,8 @@ extension TriageCondition {
 
     /// The condition as one English sentence.
     public var reading: String {
-        func list<Code: RawRepresentable>(_ codes: [Code], _ joiner: String = "or") -> String where Code.RawValue == String {
+        func list<Code: RawRepresentable>(_ codes: [Code], _ joiner: String = "or") -> String
+        where Code.RawValue == String {
             let names = codes.map(\.rawValue)
             guard names.count > 1 else { return names.first ?? "" }
             return names.dropLast().joined(separator: ", ") + " \(joiner) " + names[names.count - 1]

@@ -165,7 +165,8 @@ extension TriageCondition: Codable {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "a condition has exactly one of: \(Key.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    debugDescription:
+                        "a condition has exactly one of: \(Key.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         switch key {
         case .all: return .all(try container.decode([TriageCondition].self, forKey: key))

@@ -94,8 +94,10 @@ public struct TriageEngine: Sendable {
         self.knowledgeBase = knowledgeBase
         let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
             PreparedRule(
-                rule: rule, index: index, symptoms: rule.when.symptoms.sorted(), contextTests: Self.contextTests(rule.when),
-                requiresCorticosteroid: rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.requiresCorticosteroid } ?? false)
+                rule: rule, index: index, symptoms: rule.when.symptoms.sorted(),
+                contextTests: Self.contextTests(rule.when),
+                requiresCorticosteroid: rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.requiresCorticosteroid }
+                    ?? false)
         }
         self.prepared = prepared
         var byID: [String: PreparedRule] = [:]
@@ -117,7 +119,8 @@ public struct TriageEngine: Sendable {
         // with them gives at most the policy's level.
         let policy = knowledgeBase.preExistingSymptoms
         var withoutOld: TriageRequest?
-        let old = request.symptoms.filter { $0.isPreExisting && !policy.countWhateverHistory.contains($0.code) }.map(\.code)
+        let old = request.symptoms.filter { $0.isPreExisting && !policy.countWhateverHistory.contains($0.code) }.map(
+            \.code)
         if !old.isEmpty {
             var reduced = request
             reduced.symptoms.removeAll { $0.isPreExisting && !policy.countWhateverHistory.contains($0.code) }
@@ -136,13 +139,16 @@ public struct TriageEngine: Sendable {
             if level < policy.highestLevel, let withoutOld, !entry.rule.when.holds(for: withoutOld) {
                 level = policy.highestLevel
                 let had = triggering.filter { old.contains($0) }.map(\.rawValue).joined(separator: ", ")
-                facts.append("\(had) had before the injection and no worse (new: false): at most \(policy.highestLevel.rawValue)")
+                facts.append(
+                    "\(had) had before the injection and no worse (new: false): at most \(policy.highestLevel.rawValue)"
+                )
             }
             matchedRules.append((entry, level))
             reasons.append(
                 TriageResult.Reason(
                     ruleID: entry.rule.id, level: level, symptoms: triggering, facts: facts,
-                    explanation: entry.rule.explanation, sideEffect: entry.rule.sideEffect, sources: entry.rule.sources))
+                    explanation: entry.rule.explanation, sideEffect: entry.rule.sideEffect, sources: entry.rule.sources)
+            )
         }
         var unexplained: [Symptom] = []
         for report in request.symptoms where !explained[report.code.ordinal] {
@@ -174,7 +180,8 @@ public struct TriageEngine: Sendable {
         for sign in signs where sign.level < level && sign.part.applies(to: request) {
             let open = sign.rules.contains { entry in
                 if canStillApply[entry.index] == 0 {
-                    let can = !matched[entry.index] && entry.contextTests.allSatisfy({ $0.holds(for: request) })
+                    let can =
+                        !matched[entry.index] && entry.contextTests.allSatisfy({ $0.holds(for: request) })
                         && (!entry.requiresCorticosteroid || request.medicationsGiven.contains(.corticosteroid))
                     canStillApply[entry.index] = can ? 1 : 2
                 }
@@ -196,8 +203,11 @@ public struct TriageEngine: Sendable {
                 if level == .urgent {
                     advice = entry.rule.selfCare ?? []
                 } else {
-                    advice = entry.rule.selfCare
-                        ?? entry.rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.selfCare(for: request.conditions) } ?? []
+                    advice =
+                        entry.rule.selfCare
+                        ?? entry.rule.sideEffect.flatMap {
+                            knowledgeBase.sideEffect($0)?.selfCare(for: request.conditions)
+                        } ?? []
                 }
                 for line in advice where !selfCare.contains(line) { selfCare.append(line) }
             }
@@ -205,7 +215,8 @@ public struct TriageEngine: Sendable {
         return TriageResult(
             level: level, action: Self.action(for: level), reasons: reasons, possibleSideEffects: possible,
             watchFor: watchFor, selfCare: selfCare,
-            followUp: Self.followUp(for: level, corticosteroidGiven: request.medicationsGiven.contains(.corticosteroid)),
+            followUp: Self.followUp(
+                for: level, corticosteroidGiven: request.medicationsGiven.contains(.corticosteroid)),
             knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
     }
 
@@ -284,12 +295,15 @@ public struct TriageEngine: Sendable {
         case .anySymptom, .allSymptoms, .anySevere, .anyWorsening, .anySevereOrWorsening, .anySteady, .anyNotSevere:
             break
         case .hoursAtMost(let value): reading("hoursSinceInjection", request.hoursSinceInjection, " is at most ", value)
-        case .hoursAbove(let value): reading("hoursSinceInjection", request.hoursSinceInjection, " is more than ", value)
+        case .hoursAbove(let value):
+            reading("hoursSinceInjection", request.hoursSinceInjection, " is more than ", value)
         case .temperatureAtLeast(let value): reading("temperatureC", request.temperatureC, " is at least ", value)
         case .glucoseAtLeast(let value): reading("bloodGlucoseMgDl", request.bloodGlucoseMgDl, " is at least ", value)
-        case .systolicAtLeast(let value): reading("systolicBloodPressure", request.systolicBloodPressure, " is at least ", value)
+        case .systolicAtLeast(let value):
+            reading("systolicBloodPressure", request.systolicBloodPressure, " is at least ", value)
         case .glucoseBelow(let value): reading("bloodGlucoseMgDl", request.bloodGlucoseMgDl, " is below ", value)
-        case .systolicBelow(let value): reading("systolicBloodPressure", request.systolicBloodPressure, " is below ", value)
+        case .systolicBelow(let value):
+            reading("systolicBloodPressure", request.systolicBloodPressure, " is below ", value)
         case .medicationNotGiven(let codes):
             facts.append("no " + codes.map(\.rawValue).joined(separator: " or ") + " given")
         case .regionIs, .regionIsNot:
@@ -297,7 +311,8 @@ public struct TriageEngine: Sendable {
         case .sedated(let flag):
             facts.append(flag ? "sedated" : "not sedated")
         case .steroidInjectionsAbove(let value):
-            facts.append("steroidInjectionsPast12Months \(request.steroidInjectionsPast12Months ?? 0) is more than \(value)")
+            facts.append(
+                "steroidInjectionsPast12Months \(request.steroidInjectionsPast12Months ?? 0) is more than \(value)")
         case .anyCondition(let codes):
             for code in codes where request.conditions.contains(code) { facts.append("condition " + code.rawValue) }
         case .injectionIn:
@@ -305,7 +320,9 @@ public struct TriageEngine: Sendable {
         case .regionMayBe:
             facts.append(request.region.map { "region " + $0.rawValue } ?? "region not given (assumed at risk)")
         case .medicationGiven(let codes):
-            for code in codes where request.medicationsGiven.contains(code) { facts.append("medication " + code.rawValue) }
+            for code in codes where request.medicationsGiven.contains(code) {
+                facts.append("medication " + code.rawValue)
+            }
         case .approachIn:
             if let approach = request.approach { facts.append("approach " + approach.rawValue) }
         }

@@ -29,7 +29,8 @@ struct CachedResponse: Sendable {
     /// The response to `request`: 304 when `If-None-Match` matches, else 200 with the body.
     func response(to request: HTTPRequest, extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
         var headers: [(name: String, value: String)] = [
-            ("ETag", etag), ("Cache-Control", Self.cacheControl), ("Content-Language", ContentLanguage.negotiate(request)),
+            ("ETag", etag), ("Cache-Control", Self.cacheControl),
+            ("Content-Language", ContentLanguage.negotiate(request)),
         ]
         headers += extraHeaders
         if let condition = request.headers["If-None-Match"], Self.matches(condition, etag) {

@@ -24,7 +24,9 @@ struct CatalogueRoutes: Sendable {
         self.indexed = indexed
         let firstPage = try Self.page(SideEffectQuery(query: nil), matching: indexed, version: documents.version)
         self.firstPage = firstPage
-        firstPageLink = firstPage.nextCursor.map { Self.linkField(path: Self.sideEffectsPath[...], query: nil, cursor: $0) }
+        firstPageLink = firstPage.nextCursor.map {
+            Self.linkField(path: Self.sideEffectsPath[...], query: nil, cursor: $0)
+        }
     }
 
     static let sideEffectsPath = "/v1/side-effects"
@@ -47,7 +49,7 @@ struct CatalogueRoutes: Sendable {
             if let problem = Self.noQuery(request) { return problem }
             guard let id = context.parameters["id"].flatMap(SideEffectID.init(rawValue:)),
                 let document = documents.sideEffectsByID[id]
-            else { return APIProblem.notFound("side effect") .response }
+            else { return APIProblem.notFound("side effect").response }
             return document.response(to: request)
         }
         router.add(.get, "/v1/symptoms") { request, _ in
@@ -82,9 +84,12 @@ struct CatalogueRoutes: Sendable {
         if request.query == nil && request.path == Self.sideEffectsPath {
             return firstPage.document.response(to: request, extraHeaders: firstPageLink.map { [$0] } ?? [])
         }
-        let page = request.query == nil
+        let page =
+            request.query == nil
             ? firstPage
-            : Self.page(query, matching: query.isUnfiltered ? indexed : indexed.filter(query.matches), version: documents.version)
+            : Self.page(
+                query, matching: query.isUnfiltered ? indexed : indexed.filter(query.matches),
+                version: documents.version)
         var headers: [(name: String, value: String)] = []
         if let nextCursor = page.nextCursor {
             headers.append(Self.linkField(path: request.path, query: request.query, cursor: nextCursor))
@@ -101,7 +106,8 @@ struct CatalogueRoutes: Sendable {
     static func page(_ query: SideEffectQuery, matching: [IndexedSideEffect], version: String) -> Page {
         let start = min(query.offset, matching.count)
         let end = min(start + query.limit, matching.count)
-        let nextCursor = end < matching.count
+        let nextCursor =
+            end < matching.count
             ? SideEffectQuery.encodeCursor(offset: end, fingerprint: query.fingerprint) : nil
 
         var body = Array(#"{"items":["#.utf8)
@@ -119,7 +125,8 @@ struct CatalogueRoutes: Sendable {
         }
         body.append(contentsOf: #","total":\#(matching.count)}"#.utf8)
         // The page is fixed by the data version, its ids, the total and the cursor.
-        let identity = ([version, String(matching.count), nextCursor ?? ""]
+        let identity =
+            ([version, String(matching.count), nextCursor ?? ""]
             + matching[start..<end].map(\.id.rawValue)).joined(separator: "|")
         return Page(document: CachedResponse(body: body, identity: identity.utf8), nextCursor: nextCursor)
     }

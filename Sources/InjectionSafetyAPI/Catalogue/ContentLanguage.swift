@@ -44,9 +44,10 @@ enum ContentLanguage {
         for element in header.split(separator: ",", omittingEmptySubsequences: true) {
             let parts = element.split(separator: ";").map { String($0.trimmingWhitespace()) }
             guard let tag = parts.first?.lowercased(), !tag.isEmpty, tag.count <= 35,
-                tag == "*" || tag.split(separator: "-", omittingEmptySubsequences: false).allSatisfy({
-                    (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
-                })
+                tag == "*"
+                    || tag.split(separator: "-", omittingEmptySubsequences: false).allSatisfy({
+                        (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+                    })
             else { return nil }
             var weight = 1.0
             for parameter in parts.dropFirst() {

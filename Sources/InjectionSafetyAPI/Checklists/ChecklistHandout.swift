@@ -1,3 +1,4 @@
+import FoundationEssentials
 import InjectionSafety
 
 /// A checklist as one printable HTML page: no scripts, inline CSS, large
@@ -44,7 +45,8 @@ enum ChecklistHandout {
             for level in [TriageLevel.emergency, .urgent, .contactProvider] {
                 let signs = warnings.filter { $0.warningLevel == level }
                 guard !signs.isEmpty else { continue }
-                html += "<section class=\"level \(level.rawValue)\">\n<h3>\(HTMLPage.escape(heading(for: level)))</h3>\n<ul>\n"
+                html +=
+                    "<section class=\"level \(level.rawValue)\">\n<h3>\(HTMLPage.escape(heading(for: level)))</h3>\n<ul>\n"
                 for item in signs {
                     html += "<li><strong>\(HTMLPage.escape(item.title ?? ""))</strong>\n<ul class=\"signs\">\n"
                     html += item.signs.map { "<li>\(HTMLPage.escape($0))</li>\n" }.joined()
@@ -77,5 +79,3 @@ enum ChecklistHandout {
         }
     }
 }
-
-import FoundationEssentials

@@ -27,7 +27,8 @@ struct ChecklistRoutes: Sendable {
         guard let phase = ChecklistPhase(rawValue: name) else {
             return APIProblem(
                 status: .notFound, type: "/problems/not-found", title: "Not Found",
-                detail: "No checklist phase has this name; the phases are pre-procedure, day-of-procedure and post-procedure."
+                detail:
+                    "No checklist phase has this name; the phases are pre-procedure, day-of-procedure and post-procedure."
             ).response
         }
         let patient: ChecklistBuilder.Patient
@@ -53,8 +54,11 @@ struct ChecklistRoutes: Sendable {
             if let regions {
                 if regions.count != 1 {
                     validator.fail("region", "Give one region.")
-                } else if regions[0] != .sacral && (injection?.first == .sacroiliacJoint || approaches?.first == .caudal) {
-                    validator.fail("region", "A sacroiliac-joint injection and a caudal epidural are in the sacral region.")
+                } else if regions[0] != .sacral
+                    && (injection?.first == .sacroiliacJoint || approaches?.first == .caudal)
+                {
+                    validator.fail(
+                        "region", "A sacroiliac-joint injection and a caudal epidural are in the sacral region.")
                 }
             }
             try validator.validate()
@@ -71,7 +75,8 @@ struct ChecklistRoutes: Sendable {
             guard phase == .preProcedure else {
                 return APIProblem(
                     status: .notAcceptable, type: "/problems/not-acceptable", title: "Not Acceptable",
-                    detail: "A FHIR Questionnaire exists for the pre-procedure phase only.").response
+                    detail: "A FHIR Questionnaire exists for the pre-procedure phase only."
+                ).response
             }
             var response = CachedResponse(
                 body: FHIRQuestionnaire.questionnaire(for: patient.injection, knowledgeBase: builder.knowledgeBase)
@@ -81,9 +86,11 @@ struct ChecklistRoutes: Sendable {
         }
         let items = builder.checklist(phase, for: patient)
         if HTMLPage.isWanted(accept: request.headers["Accept"]) {
-            let name = builder.knowledgeBase.injection(patient.injection)?.name.lowercased() ?? patient.injection.rawValue
+            let name =
+                builder.knowledgeBase.injection(patient.injection)?.name.lowercased() ?? patient.injection.rawValue
             var response = CachedResponse(
-                body: ChecklistHandout.html(phase: phase, injectionName: name, items: items, disclaimer: Self.disclaimer)
+                body: ChecklistHandout.html(
+                    phase: phase, injectionName: name, items: items, disclaimer: Self.disclaimer)
             ).response(to: request, extraHeaders: [("Vary", "Accept")])
             response.contentType = HTMLPage.mediaType
             return response
@@ -107,7 +114,8 @@ struct ChecklistRoutes: Sendable {
         guard isFHIR || TriageRoutes.isJSON(contentType) else { return APIProblem.unsupportedMediaType.response }
         let input: TriageRequestDecoder.ReviewBody
         do {
-            input = isFHIR
+            input =
+                isFHIR
                 ? try FHIRQuestionnaire.reviewRequest(from: request.body)
                 : try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false)
         } catch {
@@ -137,7 +145,8 @@ struct ChecklistRoutes: Sendable {
         Self.appendTail(version: builder.knowledgeBase.version, to: &json)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
-            headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))], body: json)
+            headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))],
+            body: json)
     }
 
     // MARK: - JSON

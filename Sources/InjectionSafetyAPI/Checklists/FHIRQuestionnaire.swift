@@ -36,7 +36,8 @@ enum FHIRQuestionnaire {
         func add(_ text: String) { json.append(contentsOf: text.utf8) }
         func string(_ text: String) { JSONString.append(text, to: &json) }
         func coding(_ code: String, _ display: String) {
-            add(#"{"system":"#); string(codeSystem); add(#","code":"#); string(code); add(#","display":"#); string(display); add("}")
+            add(#"{"system":"#); string(codeSystem); add(#","code":"#); string(code); add(#","display":"#);
+            string(display); add("}")
         }
         let name = knowledgeBase.injection(injection)?.name ?? injection.rawValue
         add(#"{"resourceType":"Questionnaire","id":"#); string("pre-procedure-\(injection.rawValue)")
@@ -46,7 +47,9 @@ enum FHIRQuestionnaire {
         add(#","description":"#); string(TriageEngine.disclaimer)
         add(#","item":["#)
         // Injection type.
-        add(#"{"linkId":"injection","text":"Which injection are you having?","type":"choice","required":true,"answerOption":["#)
+        add(
+            #"{"linkId":"injection","text":"Which injection are you having?","type":"choice","required":true,"answerOption":["#
+        )
         for (index, entry) in knowledgeBase.injections.enumerated() {
             if index > 0 { add(",") }
             add(#"{"valueCoding":"#); coding(entry.id.rawValue, entry.name)
@@ -69,21 +72,33 @@ enum FHIRQuestionnaire {
         add(#",{"linkId":"temperature","text":"Your temperature (°C)","type":"decimal","#)
         add(#""enableWhen":[{"question":"fever","operator":"=","answerBoolean":true}]}"#)
         let systolic = TriageRequestDecoder.systolicRange
-        add(#",{"linkId":"systolic-blood-pressure","text":"Your latest blood pressure: the top number (mmHg), if you know it","type":"decimal","#)
+        add(
+            #",{"linkId":"systolic-blood-pressure","text":"Your latest blood pressure: the top number (mmHg), if you know it","type":"decimal","#
+        )
         add(#""extension":[{"url":"http://hl7.org/fhir/StructureDefinition/questionnaire-unit","valueCoding":"#)
         add(#"{"system":"http://unitsofmeasure.org","code":"mm[Hg]","display":"mmHg"}},"#)
         add(#"{"url":"http://hl7.org/fhir/StructureDefinition/minValue","valueDecimal":\#(Int(systolic.lowerBound))},"#)
-        add(#"{"url":"http://hl7.org/fhir/StructureDefinition/maxValue","valueDecimal":\#(Int(systolic.upperBound))}]}"#)
-        add(#",{"linkId":"new-symptoms","text":"Have you had any new symptoms since your last visit?","type":"boolean"}"#)
-        add(#",{"linkId":"symptoms","text":"Which new symptoms? Choose all that apply.","type":"choice","required":true,"repeats":true,"#)
+        add(
+            #"{"url":"http://hl7.org/fhir/StructureDefinition/maxValue","valueDecimal":\#(Int(systolic.upperBound))}]}"#
+        )
+        add(
+            #",{"linkId":"new-symptoms","text":"Have you had any new symptoms since your last visit?","type":"boolean"}"#
+        )
+        add(
+            #",{"linkId":"symptoms","text":"Which new symptoms? Choose all that apply.","type":"choice","required":true,"repeats":true,"#
+        )
         add(#""enableWhen":[{"question":"new-symptoms","operator":"=","answerBoolean":true}],"answerOption":["#)
         for (index, entry) in knowledgeBase.symptoms.enumerated() {
             if index > 0 { add(",") }
             add(#"{"valueCoding":"#); coding(entry.code.rawValue, entry.label); add("}")
         }
         add("]}")
-        add(#",{"linkId":"steroid-injections","text":"How many steroid injections have you had in the past 12 months, counting this one?","type":"integer"}"#)
-        add(#",{"linkId":"sedation","text":"Will you be given medicine to make you sleepy (sedation)?","type":"boolean"}"#)
+        add(
+            #",{"linkId":"steroid-injections","text":"How many steroid injections have you had in the past 12 months, counting this one?","type":"integer"}"#
+        )
+        add(
+            #",{"linkId":"sedation","text":"Will you be given medicine to make you sleepy (sedation)?","type":"boolean"}"#
+        )
         add("]}")
         return json
     }
@@ -105,7 +120,10 @@ enum FHIRQuestionnaire {
         guard case .object(let members) = json,
             members.contains(where: { $0.key == "resourceType" && $0.value == .string("QuestionnaireResponse") })
         else {
-            throw .invalidBody([APIProblem.FieldError(field: "resourceType", pointer: "/resourceType", detail: "Must be QuestionnaireResponse.")])
+            throw .invalidBody([
+                APIProblem.FieldError(
+                    field: "resourceType", pointer: "/resourceType", detail: "Must be QuestionnaireResponse.")
+            ])
         }
         var injection: InjectionType?
         var injectionAnswered = false
@@ -131,15 +149,20 @@ enum FHIRQuestionnaire {
             }
             for (index, item) in list.enumerated() {
                 let itemPointer = "\(pointer)/\(index)"
-                guard case .object(let fields) = item, case .string(let linkId)? = fields.first(where: { $0.key == "linkId" })?.value
+                guard case .object(let fields) = item,
+                    case .string(let linkId)? = fields.first(where: { $0.key == "linkId" })?.value
                 else {
                     fail(itemPointer, "An item needs a linkId.")
                     continue
                 }
-                if let nested = fields.first(where: { $0.key == "item" })?.value { collect(nested, "\(itemPointer)/item") }
+                if let nested = fields.first(where: { $0.key == "item" })?.value {
+                    collect(nested, "\(itemPointer)/item")
+                }
                 guard Self.questionIDs.contains(linkId) || linkId == Self.conditionsGroupID else {
                     if linkId.hasPrefix("condition-") {
-                        fail("\(itemPointer)/linkId", "Unknown condition question.", Condition.allCases.map { "condition-\($0.rawValue)" })
+                        fail(
+                            "\(itemPointer)/linkId", "Unknown condition question.",
+                            Condition.allCases.map { "condition-\($0.rawValue)" })
                     } else {
                         fail("\(itemPointer)/linkId", "Not a question of this questionnaire.")
                     }
@@ -170,7 +193,9 @@ enum FHIRQuestionnaire {
                     guard case .array(let list) = value, !objects.isEmpty, objects.count == list.count else {
                         fail(
                             "\(itemPointer)/answer",
-                            repeats ? "Must be an array of one or more answer objects." : "Must be an array with exactly one answer object.")
+                            repeats
+                                ? "Must be an array of one or more answer objects."
+                                : "Must be an array with exactly one answer object.")
                         continue
                     }
                     itemAnswers = objects
@@ -190,18 +215,22 @@ enum FHIRQuestionnaire {
             switch linkId {
             case "injection":
                 injectionAnswered = true
-                if case .object(let coding)? = value(answer, "valueCoding"), case .string(let code)? = value(coding, "code"),
+                if case .object(let coding)? = value(answer, "valueCoding"),
+                    case .string(let code)? = value(coding, "code"),
                     let type = InjectionType(rawValue: code)
                 {
                     injection = type
                 } else {
-                    fail("\(answerPointer)/valueCoding", "Unknown injection type.", InjectionType.allCases.map(\.rawValue))
+                    fail(
+                        "\(answerPointer)/valueCoding", "Unknown injection type.",
+                        InjectionType.allCases.map(\.rawValue))
                 }
             case Self.symptomsID:
                 symptomsItem = pointer
                 for (index, answer) in list.enumerated() {
                     let codingPointer = "\(pointer)/answer/\(index)/valueCoding"
-                    guard case .object(let coding)? = value(answer, "valueCoding"), case .string(let code)? = value(coding, "code"),
+                    guard case .object(let coding)? = value(answer, "valueCoding"),
+                        case .string(let code)? = value(coding, "code"),
                         let symptom = Symptom(rawValue: code)
                     else {
                         fail(codingPointer, "Unknown symptom.", Symptom.allCases.map(\.rawValue))
@@ -266,7 +295,10 @@ enum FHIRQuestionnaire {
         }
         // Answers that contradict each other are refused, not settled by a guess.
         if let item = symptomsItem, newSymptoms?.answer == false {
-            fail("\(item)/answer", "Symptoms are chosen, but the new-symptoms question says no: answer yes there, or leave the symptoms out.")
+            fail(
+                "\(item)/answer",
+                "Symptoms are chosen, but the new-symptoms question says no: answer yes there, or leave the symptoms out."
+            )
         }
         if let newSymptoms, newSymptoms.answer, symptomsItem == nil {
             fail(newSymptoms.pointer, "The answer is yes: choose the new symptoms in the symptoms question.")

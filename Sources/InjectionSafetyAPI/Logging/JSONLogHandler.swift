@@ -1,7 +1,6 @@
+import Glibc
 import HTTPServer
 import Logging
-
-import Glibc
 
 /// A swift-log handler that writes one JSON object per line:
 /// `{"time":"2026-11-28T09:29:39.123Z","level":"info","label":"…","message":"…", …metadata}`.

@@ -1,7 +1,6 @@
 import Dispatch
-import HTTPServer
-
 import Glibc
+import HTTPServer
 
 /// A buffered, thread-safe writer of log lines to a file descriptor (stdout).
 ///
@@ -120,7 +119,9 @@ public final class LogOutput: @unchecked Sendable {
             var notice = State()
             Self.appendTime(now, state: &notice)
             notice.pending.append(
-                contentsOf: #""level":"warning","label":"injection-safety.log","message":"log lines dropped: the output did not keep up","dropped":"\#(dropped)"}\#n"#.utf8)
+                contentsOf:
+                    #""level":"warning","label":"injection-safety.log","message":"log lines dropped: the output did not keep up","dropped":"\#(dropped)"}\#n"#
+                    .utf8)
             Self.writeAll(notice.pending, to: fileDescriptor)
         }
         if !batch.isEmpty { Self.writeAll(batch, to: fileDescriptor) }

@@ -28,7 +28,8 @@ enum RuleBookPage {
         case .urgent:
             "Contact the clinic or on-call provider today, within hours; if unreachable, go to urgent care or the emergency department."
         case .contactProvider: "Contact the provider during office hours within one to two days."
-        case .selfCare: "An expected, usually short-lived effect: manage at home and watch for the listed warning signs."
+        case .selfCare:
+            "An expected, usually short-lived effect: manage at home and watch for the listed warning signs."
         }
     }
 
@@ -43,7 +44,8 @@ enum RuleBookPage {
     static func meaning(_ decision: ReviewDecision) -> String {
         switch decision {
         case .postpone: "The planned injection should not go ahead now; the patient is told why and what to do."
-        case .discussWithProvider: "The injection may go ahead, but the provider should discuss or plan something first."
+        case .discussWithProvider:
+            "The injection may go ahead, but the provider should discuss or plan something first."
         case .ready: "No review rule matched: nothing found stands in the way."
         }
     }
@@ -211,15 +213,19 @@ enum RuleBookPage {
             html += "<li><a href=\"#triage-rules\">Triage rules</a> (\(knowledgeBase.triageRules.count))\n<ol>\n"
             for level in TriageLevel.allCases {
                 let count = knowledgeBase.triageRules.filter { $0.level == level }.count
-                html += "<li><a href=\"#level-\(level.rawValue)\">\(text(RuleBookPage.title(level)))</a> (\(count))</li>\n"
+                html +=
+                    "<li><a href=\"#level-\(level.rawValue)\">\(text(RuleBookPage.title(level)))</a> (\(count))</li>\n"
             }
             html += "</ol></li>\n"
-            html += "<li><a href=\"#review-rules\">Pre-procedure review rules</a> (\(knowledgeBase.reviewRules.count + 1))\n<ol>\n"
-            html += "<li><a href=\"#rule-\(text(knowledgeBase.reviewSymptomTriage.ruleID))\">Reported symptoms</a></li>\n"
+            html +=
+                "<li><a href=\"#review-rules\">Pre-procedure review rules</a> (\(knowledgeBase.reviewRules.count + 1))\n<ol>\n"
+            html +=
+                "<li><a href=\"#rule-\(text(knowledgeBase.reviewSymptomTriage.ruleID))\">Reported symptoms</a></li>\n"
             for decision in ReviewDecision.allCases {
                 let count = knowledgeBase.reviewRules.filter { $0.decision == decision }.count
                 guard count > 0 else { continue }
-                html += "<li><a href=\"#decision-\(decision.rawValue)\">\(text(RuleBookPage.title(decision)))</a> (\(count))</li>\n"
+                html +=
+                    "<li><a href=\"#decision-\(decision.rawValue)\">\(text(RuleBookPage.title(decision)))</a> (\(count))</li>\n"
             }
             html += "</ol></li>\n</ol>\n</nav>\n"
         }
@@ -227,7 +233,8 @@ enum RuleBookPage {
         mutating func writeChangelog() {
             html += "<section id=\"changelog\">\n<h2>Changelog</h2>\n"
             for version in knowledgeBase.changelog.versions {
-                html += "<h3 id=\"version-\(text(version.version))\">\(text(version.version)) <span class=\"meta\">(\(text(version.date)))</span></h3>\n<ul>\n"
+                html +=
+                    "<h3 id=\"version-\(text(version.version))\">\(text(version.version)) <span class=\"meta\">(\(text(version.date)))</span></h3>\n<ul>\n"
                 for change in version.changes { html += "<li>\(text(change))</li>\n" }
                 html += "</ul>\n"
             }
@@ -250,7 +257,8 @@ enum RuleBookPage {
                 """
             for level in TriageLevel.allCases {
                 html += "<tr><td><span class=\"badge \(level.rawValue)\">\(text(RuleBookPage.title(level)))</span></td>"
-                html += "<td>\(text(RuleBookPage.meaning(level)))</td><td>\(text(TriageEngine.action(for: level)))</td></tr>\n"
+                html +=
+                    "<td>\(text(RuleBookPage.meaning(level)))</td><td>\(text(TriageEngine.action(for: level)))</td></tr>\n"
             }
             html += """
                 </tbody>
@@ -263,12 +271,14 @@ enum RuleBookPage {
 
                 """
             for decision in ReviewDecision.allCases {
-                html += "<tr><td><span class=\"badge \(decision.rawValue)\">\(text(RuleBookPage.title(decision)))</span></td>"
+                html +=
+                    "<tr><td><span class=\"badge \(decision.rawValue)\">\(text(RuleBookPage.title(decision)))</span></td>"
                 html += "<td>\(text(RuleBookPage.meaning(decision)))</td></tr>\n"
             }
             html += "</tbody>\n</table>\n<p>Each source below is marked with the kind of publication it is:</p>\n<ul>\n"
             for kind in EvidenceKind.allCases {
-                html += "<li><span class=\"evidence\">\(text(RuleBookPage.title(kind)))</span> \(text(RuleBookPage.meaning(kind)))</li>\n"
+                html +=
+                    "<li><span class=\"evidence\">\(text(RuleBookPage.title(kind)))</span> \(text(RuleBookPage.meaning(kind)))</li>\n"
             }
             html += """
                 </ul>
@@ -341,19 +351,23 @@ enum RuleBookPage {
                     continue
                 }
                 html += "<li>[\(text(source.reference))] <a href=\"\(text(source.url))\">\(text(source.title))</a>. "
-                html += "\(text(source.publisher)). <span class=\"evidence\">\(text(RuleBookPage.title(source.evidence)))</span></li>\n"
+                html +=
+                    "\(text(source.publisher)). <span class=\"evidence\">\(text(RuleBookPage.title(source.evidence)))</span></li>\n"
             }
             html += "</ul></dd>\n"
         }
 
         mutating func writeRows<Outcome>(_ rows: [RuleTableRow<Outcome>], title: (Outcome) -> String) {
-            html += "<table class=\"rows\">\n<thead><tr><th>This rule</th><th>Answer</th><th>Request</th><th>Why</th></tr></thead>\n<tbody>\n"
+            html +=
+                "<table class=\"rows\">\n<thead><tr><th>This rule</th><th>Answer</th><th>Request</th><th>Why</th></tr></thead>\n<tbody>\n"
             if rows.isEmpty {
                 html += "<tr><td colspan=\"4\">No test requests.</td></tr>\n"
             }
             for row in rows {
-                html += "<tr class=\"\(row.fires ? "yes" : "no")\"><td class=\"fires\">\(row.fires ? "fires" : "does not fire")</td>"
-                html += "<td><span class=\"badge \(text(row.outcome.rawValue))\">\(text(title(row.outcome)))</span></td>"
+                html +=
+                    "<tr class=\"\(row.fires ? "yes" : "no")\"><td class=\"fires\">\(row.fires ? "fires" : "does not fire")</td>"
+                html +=
+                    "<td><span class=\"badge \(text(row.outcome.rawValue))\">\(text(title(row.outcome)))</span></td>"
                 html += "<td class=\"request\"><code>\(text(row.request))</code></td><td>\(text(row.why))</td></tr>\n"
             }
             html += "</tbody>\n</table>\n"
@@ -393,7 +407,9 @@ enum RuleBookPage {
             }
             if let advice = rule.selfCare {
                 html += "<dt>Self-care advice</dt><dd>"
-                html += advice.isEmpty ? "None (the side effect's advice is not given)" : advice.map(text).joined(separator: " ")
+                html +=
+                    advice.isEmpty
+                    ? "None (the side effect's advice is not given)" : advice.map(text).joined(separator: " ")
                 html += "</dd>\n"
             }
             if let choice = rule.productChoice {

@@ -73,7 +73,9 @@ struct TriageRequestDecoder {
             }
         }
         let injection: InjectionType? = values["injection"].flatMap { code($0, "/injection") }
-        if values["injection"] == nil { fail("/injection", "Required.", validValues: InjectionType.allCases.map(\.rawValue)) }
+        if values["injection"] == nil {
+            fail("/injection", "Required.", validValues: InjectionType.allCases.map(\.rawValue))
+        }
         let approach: Approach? = values["approach"].flatMap { code($0, "/approach") }
         let region: SpinalRegion? = values["region"].flatMap { code($0, "/region") }
         let medications: [Medication]? = values["medications"].flatMap { codes($0, "/medications") }
@@ -85,26 +87,36 @@ struct TriageRequestDecoder {
         hoursGiven = hours != nil
         let temperature = values["temperatureC"].flatMap { number($0, "/temperatureC", in: Self.temperatureRange) }
         let glucose = values["bloodGlucoseMgDl"].flatMap { number($0, "/bloodGlucoseMgDl", in: Self.glucoseRange) }
-        let systolic = values["systolicBloodPressure"].flatMap { number($0, "/systolicBloodPressure", in: Self.systolicRange) }
+        let systolic = values["systolicBloodPressure"].flatMap {
+            number($0, "/systolicBloodPressure", in: Self.systolicRange)
+        }
         var steroids: Int?
         if let value = values["steroidInjectionsPast12Months"],
             let count = number(value, "/steroidInjectionsPast12Months", in: 0...52)
         {
-            if count == count.rounded() { steroids = Int(count) } else { fail("/steroidInjectionsPast12Months", "Must be a whole number.") }
+            if count == count.rounded() {
+                steroids = Int(count)
+            } else {
+                fail("/steroidInjectionsPast12Months", "Must be a whole number.")
+            }
         }
         let conditions: [Condition]? = values["conditions"].flatMap { codes($0, "/conditions") }
         let symptoms = values["symptoms"].flatMap { symptomList($0) } ?? []
         if let injection, let approach {
             let allowed: [Approach] = injection == .epiduralSteroid ? Approach.allCases : []
             if !allowed.contains(approach) {
-                fail("/approach", "This injection type has no approach '\(approach.rawValue)'.", validValues: allowed.map(\.rawValue))
+                fail(
+                    "/approach", "This injection type has no approach '\(approach.rawValue)'.",
+                    validValues: allowed.map(\.rawValue))
             }
         }
         // A sacroiliac-joint injection and a caudal epidural are sacral: a
         // region that says otherwise contradicts them, and triage depends on it.
         if let region, region != .sacral, injection == .sacroiliacJoint || approach == .caudal {
             let what = injection == .sacroiliacJoint ? "A sacroiliac-joint injection" : "A caudal epidural"
-            fail("/region", "\(what) is in the sacral region, not '\(region.rawValue)'.", validValues: [SpinalRegion.sacral.rawValue])
+            fail(
+                "/region", "\(what) is in the sacral region, not '\(region.rawValue)'.",
+                validValues: [SpinalRegion.sacral.rawValue])
         }
         guard errors.isEmpty, let injection else { return nil }
         return TriageRequest(
@@ -127,16 +139,23 @@ struct TriageRequestDecoder {
         return code
     }
 
-    private mutating func codes<Code: RawRepresentable & CaseIterable & Hashable>(_ value: JSONValue, _ pointer: String) -> [Code]?
+    private mutating func codes<Code: RawRepresentable & CaseIterable & Hashable>(_ value: JSONValue, _ pointer: String)
+        -> [Code]?
     where Code.RawValue == String {
         guard case .array(let elements) = value else {
-            fail(pointer, "Must be an array of codes, not \(value.typeName).", validValues: Code.allCases.map(\.rawValue))
+            fail(
+                pointer, "Must be an array of codes, not \(value.typeName).", validValues: Code.allCases.map(\.rawValue)
+            )
             return nil
         }
         var result: [Code] = []
         for (index, element) in elements.enumerated() {
             guard let code: Code = code(element, "\(pointer)/\(index)") else { continue }
-            if result.contains(code) { fail("\(pointer)/\(index)", "Listed more than once.") } else { result.append(code) }
+            if result.contains(code) {
+                fail("\(pointer)/\(index)", "Listed more than once.")
+            } else {
+                result.append(code)
+            }
         }
         return result
     }
@@ -177,8 +196,9 @@ struct TriageRequestDecoder {
             case .object(let members):
                 report = symptomObject(members, pointer)
             default:
-                fail(pointer, "Must be a symptom code or an object with a code, not \(element.typeName).",
-                     validValues: Symptom.allCases.map(\.rawValue))
+                fail(
+                    pointer, "Must be a symptom code or an object with a code, not \(element.typeName).",
+                    validValues: Symptom.allCases.map(\.rawValue))
             }
             guard let report else { continue }
             if let (earlier, earlierIndex) = seen[report.code] {
@@ -214,11 +234,21 @@ struct TriageRequestDecoder {
             case "severity":
                 severity = self.code(value, "\(pointer)/severity")
             case "worsening":
-                if case .bool(let flag) = value { worsening = flag } else { fail("\(pointer)/worsening", "Must be true or false.") }
+                if case .bool(let flag) = value {
+                    worsening = flag
+                } else {
+                    fail("\(pointer)/worsening", "Must be true or false.")
+                }
             case "new":
-                if case .bool(let flag) = value { isNew = flag } else { fail("\(pointer)/new", "Must be true or false.") }
+                if case .bool(let flag) = value {
+                    isNew = flag
+                } else {
+                    fail("\(pointer)/new", "Must be true or false.")
+                }
             default:
-                fail("\(pointer)/\(Self.escape(key))", "Unknown field.", validValues: ["code", "severity", "worsening", "new"])
+                fail(
+                    "\(pointer)/\(Self.escape(key))", "Unknown field.",
+                    validValues: ["code", "severity", "worsening", "new"])
             }
         }
         if !sawCode { fail("\(pointer)/code", "Required.", validValues: Symptom.allCases.map(\.rawValue)) }

@@ -74,7 +74,8 @@ public struct QueryValidator {
         case "true": return true
         case "false": return false
         default:
-            errors.append(APIProblem.FieldError(field: name, detail: "Must be true or false.", validValues: ["true", "false"]))
+            errors.append(
+                APIProblem.FieldError(field: name, detail: "Must be true or false.", validValues: ["true", "false"]))
             return nil
         }
     }

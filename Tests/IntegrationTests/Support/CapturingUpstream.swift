@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A stand-in upstream on a free loopback port that records each request as it
@@ -26,7 +26,9 @@ final class CapturingUpstream: @unchecked Sendable {
         /// Every value of a header field (case-insensitive name), in order.
         func values(_ name: String) -> [String] {
             headLines.dropFirst().compactMap { line in
-                guard let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == name.lowercased() else { return nil }
+                guard let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == name.lowercased() else {
+                    return nil
+                }
                 return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
         }
@@ -131,9 +133,11 @@ final class CapturingUpstream: @unchecked Sendable {
             lock.withLock { received.append(request) }
 
             let connectionTokens = request.values("Connection").joined(separator: ",").lowercased()
-            let close = request.requestLine.hasSuffix("HTTP/1.0")
+            let close =
+                request.requestLine.hasSuffix("HTTP/1.0")
                 ? !connectionTokens.contains("keep-alive") : connectionTokens.contains("close")
-            let response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            let response =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Content-Length: \(Self.responseBody.utf8.count)\r\nX-Request-ID: \(Self.responseRequestID)\r\n"
                 + (close ? "Connection: close\r\n" : "") + "\r\n" + Self.responseBody
             let bytes = Array(response.utf8)
@@ -153,7 +157,8 @@ final class CapturingUpstream: @unchecked Sendable {
 
     private static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
         guard bytes.count >= needle.count else { return nil }
-        for index in 0...(bytes.count - needle.count) where bytes[index..<(index + needle.count)].elementsEqual(needle) {
+        for index in 0...(bytes.count - needle.count) where bytes[index..<(index + needle.count)].elementsEqual(needle)
+        {
             return index
         }
         return nil

@@ -103,27 +103,30 @@ final class CurlClient {
         try check(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
 
         try check(ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
-        try check(ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-            transfer.headerLines.append(line.trimmingCharacters(in: .newlines))
-            return size * count
-        })
+        try check(
+            ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+                transfer.headerLines.append(line.trimmingCharacters(in: .newlines))
+                return size * count
+            })
         try check(ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
-        try check(ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
-            return size * count
-        })
+        try check(
+            ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+                transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
+                return size * count
+            })
         // The debug callback (active only with CURLOPT_VERBOSE) sees the request head as sent.
         try check(ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1))
         try check(ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context))
-        try check(ccurl_setopt_debug_callback(handle) { _, type, data, size, context in
-            guard type == CURLINFO_HEADER_OUT, let data, let context else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            transfer.sentHead.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size))
-            return 0
-        })
+        try check(
+            ccurl_setopt_debug_callback(handle) { _, type, data, size, context in
+                guard type == CURLINFO_HEADER_OUT, let data, let context else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                transfer.sentHead.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size))
+                return 0
+            })
 
         if http10 { try check(ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_0))) }
         switch method {
@@ -158,7 +161,8 @@ final class CurlClient {
         guard performed == CURLE_OK else {
             throw CurlError(
                 code: performed,
-                context: "\(method) \(url); sent \(transfer.sentHead.count) head bytes, \(transfer.uploadOffset) body bytes;"
+                context:
+                    "\(method) \(url); sent \(transfer.sentHead.count) head bytes, \(transfer.uploadOffset) body bytes;"
                     + " received \(transfer.headerLines.filter { !$0.isEmpty }) and \(transfer.body.count) body bytes")
         }
         var status = 0
@@ -174,18 +178,19 @@ final class CurlClient {
 
     private func setReadCallback(_ context: UnsafeMutableRawPointer) throws {
         try check(ccurl_setopt_pointer(handle, CURLOPT_READDATA, context))
-        try check(ccurl_setopt_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
-            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            let take = min(size * count, transfer.uploadPieceSize, transfer.upload.count - transfer.uploadOffset)
-            guard take > 0, let buffer else { return 0 }  // 0: end of the body
-            transfer.upload.withUnsafeBytes { bytes in
-                UnsafeMutableRawPointer(buffer).copyMemory(
-                    from: bytes.baseAddress! + transfer.uploadOffset, byteCount: take)
-            }
-            transfer.uploadOffset += take
-            transfer.uploadPieces += 1
-            return take
-        })
+        try check(
+            ccurl_setopt_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
+                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+                let take = min(size * count, transfer.uploadPieceSize, transfer.upload.count - transfer.uploadOffset)
+                guard take > 0, let buffer else { return 0 }  // 0: end of the body
+                transfer.upload.withUnsafeBytes { bytes in
+                    UnsafeMutableRawPointer(buffer).copyMemory(
+                        from: bytes.baseAddress! + transfer.uploadOffset, byteCount: take)
+                }
+                transfer.uploadOffset += take
+                transfer.uploadPieces += 1
+                return take
+            })
     }
 
     private func check(_ code: CURLcode) throws {

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Binds `descriptor` (an AF_INET stream socket) to 127.0.0.1 on a port the

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real nginx running `deploy/nginx.conf` in front of given upstream ports.
@@ -61,7 +61,8 @@ final class NginxProcess: @unchecked Sendable {
     var accessLog: String { Self.read(directory.appendingPathComponent("access.log")) }
     /// The error log so far, and what nginx printed to its standard error.
     var errorLog: String {
-        Self.read(directory.appendingPathComponent("error.log")) + Self.read(directory.appendingPathComponent("nginx.out"))
+        Self.read(directory.appendingPathComponent("error.log"))
+            + Self.read(directory.appendingPathComponent("nginx.out"))
     }
 
     // MARK: - Finding nginx
@@ -106,7 +107,8 @@ final class NginxProcess: @unchecked Sendable {
         while launched == nil {
             do {
                 launched = try Self.launch(
-                    binary: binary, example: example, upstreamPorts: upstreamPorts, mode: mode, startTimeout: startTimeout)
+                    binary: binary, example: example, upstreamPorts: upstreamPorts, mode: mode,
+                    startTimeout: startTimeout)
             } catch StartError.exited(_, let output) where output.contains("Address already in use") && attempt < 3 {
                 attempt += 1
             }
@@ -215,7 +217,9 @@ final class NginxProcess: @unchecked Sendable {
                 let text = directive(lines[$0])
                 return text.hasSuffix(";") && arguments(lines[$0]).first == name && filter(text)
             }
-            guard found.count == 1 else { throw StartError.directiveNotFound("one `\(name)` line (found \(found.count))") }
+            guard found.count == 1 else {
+                throw StartError.directiveNotFound("one `\(name)` line (found \(found.count))")
+            }
             return found[0]
         }
         func setPath(_ name: String, to path: String) throws {
@@ -239,7 +243,9 @@ final class NginxProcess: @unchecked Sendable {
         guard let upstreamEnd = lines[upstreamStart...].firstIndex(where: { directive($0) == "}" }) else {
             throw StartError.directiveNotFound("the end of the upstream block")
         }
-        let server = try index(of: "server") { $0.hasPrefix("server 127.0.0.1:8080 ") || $0 == "server 127.0.0.1:8080;" }
+        let server = try index(of: "server") {
+            $0.hasPrefix("server 127.0.0.1:8080 ") || $0 == "server 127.0.0.1:8080;"
+        }
         guard (upstreamStart...upstreamEnd).contains(server) else {
             throw StartError.directiveNotFound("`server 127.0.0.1:8080` inside the upstream block")
         }
@@ -253,7 +259,9 @@ final class NginxProcess: @unchecked Sendable {
             removed.insert(try index(of: "proxy_http_version") { $0 == "proxy_http_version 1.1;" })
             removed.insert(try index(of: "proxy_set_header") { $0 == #"proxy_set_header Connection "";"# })
             let keepalive = ["keepalive", "keepalive_timeout", "keepalive_requests"]
-            let inUpstream = (upstreamStart...upstreamEnd).filter { arguments(lines[$0]).first.map(keepalive.contains) == true }
+            let inUpstream = (upstreamStart...upstreamEnd).filter {
+                arguments(lines[$0]).first.map(keepalive.contains) == true
+            }
             guard inUpstream.contains(where: { arguments(lines[$0]).first == "keepalive" }) else {
                 throw StartError.directiveNotFound("`keepalive` in the upstream block")
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The built `injection-safety-server` binary, started on a free loopback port.
@@ -54,7 +54,8 @@ final class ServerProcess: Sendable {
         let readyFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("injection-safety-ready-\(UUID().uuidString)").path
         defer { unlink(readyFile) }
-        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--log-format", "json", "--ready-file", readyFile] + arguments
+        process.arguments =
+            ["--host", "127.0.0.1", "--port", "0", "--log-format", "json", "--ready-file", readyFile] + arguments
         let output = OutputCollector()
         let exited = DispatchGroup()
         let outputEnded = DispatchGroup()
@@ -168,7 +169,8 @@ final class ServerProcess: Sendable {
         candidates.append(build.appendingPathComponent("debug").appendingPathComponent(name))
         let triples = (try? FileManager.default.contentsOfDirectory(atPath: build.path)) ?? []
         for triple in triples.sorted() where triple.contains("-") {
-            candidates.append(build.appendingPathComponent(triple).appendingPathComponent("debug").appendingPathComponent(name))
+            candidates.append(
+                build.appendingPathComponent(triple).appendingPathComponent("debug").appendingPathComponent(name))
         }
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate
