@@ -7,13 +7,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 output="${1:-rulebook.png}"
-command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
-bin_path="$(swift build --show-bin-path)"
-[ -x "$bin_path/injection-safety-server" ] || swift build --product injection-safety-server
-work="$(mktemp -d)"
 . scripts/lib/server.sh
+need_chromium
+work="$(mktemp -d)"
 trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-start_server "$bin_path/injection-safety-server" "$work/log"
+start_built_server "$work/log"
 port="$SERVER_PORT"
 curl -sf -H 'Accept: text/html' "http://127.0.0.1:$port/v1/triage/rules" -o "$work/rulebook.html"
 grep -qi '<script' "$work/rulebook.html" && { echo "the rule book must not contain scripts"; exit 1; }

@@ -7,6 +7,8 @@
 #     sets SERVER_PID and SERVER_PORT, or prints LOG and returns 1 after 30 s
 #     (SERVER_START_SECONDS) or when the process ends first.
 #   stop_server   SIGTERM, then waits for it (its exit status is returned).
+#   start_built_server LOG    builds the debug server when it is missing, then start_server.
+#   need_chromium             installs Debian's chromium when it is missing.
 
 start_server() {
   local binary="$1" log="$2" ready
@@ -36,4 +38,16 @@ start_server() {
 stop_server() {
   kill -TERM "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID"
+}
+
+start_built_server() {
+  local bin_path
+  bin_path="$(swift build --show-bin-path)"
+  [ -x "$bin_path/injection-safety-server" ] || swift build --product injection-safety-server
+  start_server "$bin_path/injection-safety-server" "$1"
+}
+
+need_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 }
