@@ -93,6 +93,22 @@ struct ConnectionStateMachineTests {
         #expect(machine.timerFired(now: 3 * Self.second) == .close)
     }
 
+    /// The linger and the drain's first-request grace are limits like the others.
+    @Test func lingerAndDrainGraceFollowTheirLimits() {
+        var limits = Self.limits
+        limits.lingerTimeout = .seconds(5)
+        limits.drainFirstRequestGrace = .milliseconds(300)
+        var lingering = ConnectionStateMachine(limits: limits, now: 0)
+        lingering.startLingering(now: Self.second)
+        #expect(lingering.timerFired(now: 6 * Self.second - 1) == .none)
+        #expect(lingering.timerFired(now: 6 * Self.second) == .close)
+        var fresh = ConnectionStateMachine(limits: limits, now: 0)
+        #expect(fresh.drainRequested(now: 299_000_000) == .closeAfterResponse)
+        #expect(fresh.timerFired(now: 300_000_000) == .close)
+        var late = ConnectionStateMachine(limits: limits, now: 0)
+        #expect(late.drainRequested(now: 300_000_000) == .close)
+    }
+
     @Test func drainClosesIdleConnectionsAndLetsInFlightOnesFinish() {
         var machine = ConnectionStateMachine(limits: Self.limits, now: 0)
         #expect(machine.drainRequested(now: 2 * Self.second) == .close)
@@ -108,7 +124,7 @@ struct ConnectionStateMachineTests {
     }
 
     @Test func drainGivesAJustAcceptedConnectionItsGraceToSendItsRequest() {
-        let grace = ConnectionStateMachine.drainFirstRequestGraceNanoseconds
+        let grace = ConnectionStateMachine.nanoseconds(Self.limits.drainFirstRequestGrace)
         var machine = ConnectionStateMachine(limits: Self.limits, now: Self.second)
         // Accepted 100 ms before the drain: it waits, until the grace ends.
         #expect(machine.drainRequested(now: Self.second + 100_000_000) == .closeAfterResponse)

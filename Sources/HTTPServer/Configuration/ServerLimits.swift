@@ -70,6 +70,30 @@ public struct ServerLimits: Sendable, Equatable {
     /// what is left. Default 10 s.
     public var drainTimeout: Duration = .seconds(10)
 
+    /// Once a graceful shutdown has begun, how long after its accept a
+    /// connection that has sent nothing yet may still send its first request
+    /// (its client has just connected, so the request is on its way); it is
+    /// answered with `Connection: close`. Default 1 s.
+    public var drainFirstRequestGrace: Duration = .seconds(1)
+
+    /// After the last response of a connection that must close (an error, a
+    /// drain), how long the server waits for the client's end of stream
+    /// before closing, so unread input does not turn the close into a reset.
+    /// Default 2 s.
+    public var lingerTimeout: Duration = .seconds(2)
+
+    /// Most connections over `maxConnections` answered with `503` at once;
+    /// past it, new sockets are closed without an answer. Default 32.
+    public var maxRejectingConnections: Int = 32
+
+    /// How often each event loop checks its connections' deadlines: every
+    /// timeout above may run over by up to this. Default 250 ms.
+    public var deadlineSweepInterval: Duration = .milliseconds(250)
+
+    /// Bytes each event loop reads from a socket at once (one buffer per loop,
+    /// shared by its connections). Default 64 KiB.
+    public var readBufferBytes: Int = 64 * 1024
+
     public init() {}
 
     /// File descriptors kept free for the listener, logging and the process itself.

@@ -42,14 +42,6 @@ struct ConnectionStateMachine: Sendable {
         case closeAfterResponse
     }
 
-    /// How long a lingering close waits for the client's end of stream.
-    static let lingerNanoseconds: UInt64 = 2_000_000_000
-
-    /// How long after its accept a connection that has sent nothing yet may
-    /// still send its first request once a graceful shutdown has begun: its
-    /// client has just connected, so the request is on its way.
-    static let drainFirstRequestGraceNanoseconds: UInt64 = 1_000_000_000
-
     let limits: ServerLimits
     private(set) var phase: Phase = .awaitingFirstRequest
     private(set) var deadline: UInt64
@@ -103,7 +95,7 @@ struct ConnectionStateMachine: Sendable {
     mutating func startLingering(now: UInt64) {
         guard phase != .closed else { return }
         phase = .lingering
-        deadline = now &+ Self.lingerNanoseconds
+        deadline = now &+ Self.nanoseconds(limits.lingerTimeout)
     }
 
     mutating func closed() {
@@ -125,12 +117,12 @@ struct ConnectionStateMachine: Sendable {
 
     /// Decides how a graceful shutdown treats this connection. One that has
     /// sent nothing yet is closed, unless it was accepted less than
-    /// ``drainFirstRequestGraceNanoseconds`` ago: then it has until then to
+    /// `limits.drainFirstRequestGrace` ago: then it has until then to
     /// send its request, which is answered with `Connection: close`.
     mutating func drainRequested(now: UInt64) -> DrainAction {
         switch phase {
         case .awaitingFirstRequest:
-            let graceEnd = acceptedAt &+ Self.drainFirstRequestGraceNanoseconds
+            let graceEnd = acceptedAt &+ Self.nanoseconds(limits.drainFirstRequestGrace)
             guard now < graceEnd else { return .close }
             deadline = min(deadline, graceEnd)
             return .closeAfterResponse
@@ -147,7 +139,7 @@ struct ConnectionStateMachine: Sendable {
         case .idle: Self.nanoseconds(limits.idleTimeout)
         case .readingBody: Self.nanoseconds(limits.bodyReadTimeout)
         case .writing: Self.nanoseconds(limits.writeTimeout)
-        case .lingering: Self.lingerNanoseconds
+        case .lingering: Self.nanoseconds(limits.lingerTimeout)
         case .closed: 0
         }
     }

@@ -36,9 +36,8 @@ final class EventLoop: @unchecked Sendable {
     private var running = true
     private var nextSweep: UInt64 = 0
 
-    /// How often deadlines are checked, in nanoseconds.
-    static let sweepInterval: UInt64 = 250_000_000
-    static let readBufferSize = 64 * 1024
+    /// How often deadlines are checked, in nanoseconds (`ServerLimits.deadlineSweepInterval`).
+    private let sweepInterval: UInt64
     static let maxEvents = 256
     /// `epoll_event.data` of the wake-up descriptor (connection ids start at 1).
     private static let wakeToken: UInt64 = 0
@@ -54,7 +53,9 @@ final class EventLoop: @unchecked Sendable {
             close(epoll)
             throw SocketError("eventfd")
         }
-        self.readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
+        let limits = server.configuration.limits
+        self.readBuffer = .allocate(byteCount: max(1, limits.readBufferBytes), alignment: 16)
+        sweepInterval = max(1_000_000, ConnectionStateMachine.nanoseconds(limits.deadlineSweepInterval))
         var event = epoll_event()
         event.events = clinux_epollin
         event.data.u64 = Self.wakeToken
@@ -107,7 +108,7 @@ final class EventLoop: @unchecked Sendable {
     private func run() {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Self.maxEvents)
         defer { events.deallocate() }
-        nextSweep = DispatchTime.now().uptimeNanoseconds + Self.sweepInterval
+        nextSweep = DispatchTime.now().uptimeNanoseconds + sweepInterval
         while running {
             let now = DispatchTime.now().uptimeNanoseconds
             let wait = nextSweep > now ? Int32((nextSweep - now) / 1_000_000) + 1 : 0
@@ -131,7 +132,7 @@ final class EventLoop: @unchecked Sendable {
             runTasks()
             let after = DispatchTime.now().uptimeNanoseconds
             if after >= nextSweep {
-                nextSweep = after + Self.sweepInterval
+                nextSweep = after + sweepInterval
                 checkDeadlines(now: after)
             }
         }

@@ -122,9 +122,6 @@ public final class HTTPServer: @unchecked Sendable {
         answeredWhileDraining.add(1, ordering: .relaxed)
     }
 
-    /// Most connections answered with 503 at once; past it, new sockets are closed at once.
-    static let maxRejectingConnections = 32
-
     public init(
         configuration: Configuration, responder: any HTTPResponder, logger: Logger,
         metrics: ServerMetrics = ServerMetrics()
@@ -213,7 +210,9 @@ public final class HTTPServer: @unchecked Sendable {
             var rejecting = false
             if open > configuration.limits.maxConnections {
                 // Over the limit: answer 503 to a bounded number, drop the rest at once.
-                if rejectingConnections.add(1, ordering: .relaxed).newValue > Self.maxRejectingConnections {
+                if rejectingConnections.add(1, ordering: .relaxed).newValue
+                    > configuration.limits.maxRejectingConnections
+                {
                     rejectingConnections.subtract(1, ordering: .relaxed)
                     openConnections.subtract(1, ordering: .relaxed)
                     close(descriptor)
