@@ -60,12 +60,18 @@ public struct ChecklistBuilder: Sendable {
     }
 
     public let knowledgeBase: KnowledgeBase
-    /// Triages the symptoms a review reports, with the same rules as after an injection.
+    /// Triages the symptoms a review reports, with the same rules as after an
+    /// injection, and says which warning signs fit a patient.
     public let triageEngine: TriageEngine
+    /// The triage rules by id, for the sources of the warning signs.
+    private let triageRulesByID: [String: TriageRule]
 
     public init(knowledgeBase: KnowledgeBase) {
         self.knowledgeBase = knowledgeBase
         triageEngine = TriageEngine(knowledgeBase: knowledgeBase)
+        var byID: [String: TriageRule] = [:]
+        for rule in knowledgeBase.triageRules { byID[rule.id] = rule }
+        triageRulesByID = byID
     }
 
     /// The medications given: the named ones, or the injection type's defaults.
@@ -115,39 +121,24 @@ public struct ChecklistBuilder: Sendable {
     }
 
     /// One `when-to-call` item per item of `warning-signs.json` that has a
-    /// sign for this patient: a sign is shown when its own tests hold
-    /// (region, medicines, conditions, sedation) and one of its rules can
-    /// apply to this patient (its fixed facts hold, leaving time aside: the
-    /// list covers the whole time after the injection; its effect can follow
-    /// these medicines).
+    /// sign for this patient (``TriageEngine/warningSignIDs(fitting:)``: its
+    /// own tests of region, medicines, conditions and sedation hold, and one
+    /// of its rules can apply, leaving time aside, since the list covers the
+    /// whole time after the injection).
     func warningSignItems(for patient: Patient) -> [PersonalisedItem] {
         var request = TriageRequest(
             injection: patient.injection, approach: patient.approach, region: patient.region,
             sedation: patient.sedation,
             medications: patient.medications, hoursSinceInjection: 0, conditions: patient.conditions)
         request.resolveMedications(defaults: knowledgeBase.injection(patient.injection)?.defaultMedications ?? [])
-        var rulesByID: [String: TriageRule] = [:]
-        for rule in knowledgeBase.triageRules { rulesByID[rule.id] = rule }
-        func canApply(_ rule: TriageRule) -> Bool {
-            let fixed = TriageEngine.contextTests(rule.when).filter {
-                if case .hoursAtMost = $0 { return false }
-                return true
-            }
-            guard fixed.allSatisfy({ $0.holds(for: request) }) else { return false }
-            guard let id = rule.sideEffect, knowledgeBase.sideEffect(id)?.requiresCorticosteroid == true else {
-                return true
-            }
-            return request.medicationsGiven.contains(.corticosteroid)
-        }
+        let fitting = triageEngine.warningSignIDs(fitting: request)
         var items: [PersonalisedItem] = []
         for item in knowledgeBase.warningSigns {
-            let parts = item.parts.filter { part in
-                part.applies(to: request) && part.rules.contains { rulesByID[$0].map(canApply) ?? false }
-            }
+            let parts = item.parts.filter { fitting.contains($0.id) }
             guard !parts.isEmpty else { continue }
             var sources: [String] = []
             for part in parts {
-                for source in part.rules.compactMap({ rulesByID[$0] }).flatMap(\.sources)
+                for source in part.rules.compactMap({ triageRulesByID[$0] }).flatMap(\.sources)
                 where !sources.contains(source) {
                     sources.append(source)
                 }

@@ -119,11 +119,13 @@ public struct TriageEngine: Sendable {
         // with them gives at most the policy's level.
         let policy = knowledgeBase.preExistingSymptoms
         var withoutOld: TriageRequest?
-        let old = request.symptoms.filter { $0.isPreExisting && !policy.countWhateverHistory.contains($0.code) }.map(
-            \.code)
+        let isOld = { (report: TriageRequest.SymptomReport) in
+            report.isPreExisting && !policy.countWhateverHistory.contains(report.code)
+        }
+        let old = request.symptoms.filter(isOld).map(\.code)
         if !old.isEmpty {
             var reduced = request
-            reduced.symptoms.removeAll { $0.isPreExisting && !policy.countWhateverHistory.contains($0.code) }
+            reduced.symptoms.removeAll(where: isOld)
             withoutOld = reduced
         }
         for entry in prepared {
@@ -180,9 +182,7 @@ public struct TriageEngine: Sendable {
         for sign in signs where sign.level < level && sign.part.applies(to: request) {
             let open = sign.rules.contains { entry in
                 if canStillApply[entry.index] == 0 {
-                    let can =
-                        !matched[entry.index] && entry.contextTests.allSatisfy({ $0.holds(for: request) })
-                        && (!entry.requiresCorticosteroid || request.medicationsGiven.contains(.corticosteroid))
+                    let can = !matched[entry.index] && Self.canApply(entry, to: request, ignoringWindows: false)
                     canStillApply[entry.index] = can ? 1 : 2
                 }
                 return canStillApply[entry.index] == 1
@@ -218,6 +218,30 @@ public struct TriageEngine: Sendable {
             followUp: Self.followUp(
                 for: level, corticosteroidGiven: request.medicationsGiven.contains(.corticosteroid)),
             knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
+    }
+
+    /// The ids of the warning signs that fit a patient for the whole time after
+    /// the injection (the take-home list): the sign's own tests hold, and one
+    /// of its rules can apply to this patient, windows that end left aside.
+    public func warningSignIDs(fitting request: TriageRequest) -> Set<String> {
+        var ids = Set<String>()
+        for sign in signs where sign.part.applies(to: request) {
+            if sign.rules.contains(where: { Self.canApply($0, to: request, ignoringWindows: true) }) {
+                ids.insert(sign.part.id)
+            }
+        }
+        return ids
+    }
+
+    /// Whether a rule can apply to `request` by what no symptom or reading
+    /// changes: its fixed facts hold (with `ignoringWindows`, the windows that
+    /// end are left aside) and its side effect can follow these medicines.
+    private static func canApply(_ entry: PreparedRule, to request: TriageRequest, ignoringWindows: Bool) -> Bool {
+        let factsHold = entry.contextTests.allSatisfy { test in
+            if ignoringWindows, case .hoursAtMost = test { return true }
+            return test.holds(for: request)
+        }
+        return factsHold && (!entry.requiresCorticosteroid || request.medicationsGiven.contains(.corticosteroid))
     }
 
     /// A condition's tests of the injection, its medications, region and
