@@ -95,26 +95,23 @@ extension KnowledgeBase {
         // reports (anySteady, anyNotSevere) only in self-care rules, where a
         // rule that stops matching cannot lower the level; definitions named
         // in kebab-case and each used.
-        for rule in triageRules where rule.level != .selfCare {
-            rule.when.forEachNode { node in
+        func forbidNonMonotoneTests(in condition: TriageCondition, _ location: String, _ message: String) {
+            condition.forEachNode { node in
                 switch node {
-                case .anySteady, .anyNotSevere:
-                    problem(
-                        "triage-rules.json: \(rule.id)", "anySteady and anyNotSevere belong in self-care rules only")
+                case .anySteady, .anyNotSevere: problem(location, message)
                 default: break
                 }
             }
         }
+        for rule in triageRules where rule.level != .selfCare {
+            forbidNonMonotoneTests(
+                in: rule.when, "triage-rules.json: \(rule.id)",
+                "anySteady and anyNotSevere belong in self-care rules only")
+        }
         for rule in reviewRules {
-            rule.when.forEachNode { node in
-                switch node {
-                case .anySteady, .anyNotSevere:
-                    problem(
-                        "review-rules.json: \(rule.id)",
-                        "anySteady and anyNotSevere belong in self-care triage rules only")
-                default: break
-                }
-            }
+            forbidNonMonotoneTests(
+                in: rule.when, "review-rules.json: \(rule.id)",
+                "anySteady and anyNotSevere belong in self-care triage rules only")
         }
         // "This is expected" only inside a window: every self-care rule ends
         // (an `hoursAtMost` on each path through it).
