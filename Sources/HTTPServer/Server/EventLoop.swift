@@ -19,6 +19,8 @@ import Logging
 final class EventLoop: @unchecked Sendable {
     unowned let server: HTTPServer
     let index: Int
+    /// What this loop's connections read: limits, responder, clock, logger.
+    let environment: ConnectionEnvironment
     /// Read buffer shared by this loop's connections (only one runs at a time).
     let readBuffer: UnsafeMutableRawBufferPointer
     var dateCache = DateCache()
@@ -42,10 +44,11 @@ final class EventLoop: @unchecked Sendable {
     /// `epoll_event.data` of the wake-up descriptor (connection ids start at 1).
     private static let wakeToken: UInt64 = 0
 
-    init(index: Int, server: HTTPServer) throws {
+    init(index: Int, server: HTTPServer, environment: ConnectionEnvironment) throws {
         self.index = index
         self.server = server
-        self.requestMetrics = RequestMetricsCache(metrics: server.metrics)
+        self.environment = environment
+        self.requestMetrics = RequestMetricsCache(metrics: environment.metrics)
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw SocketError("epoll_create1") }
         wakeDescriptor = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
@@ -53,7 +56,7 @@ final class EventLoop: @unchecked Sendable {
             close(epoll)
             throw SocketError("eventfd")
         }
-        let limits = server.configuration.limits
+        let limits = environment.limits
         self.readBuffer = .allocate(byteCount: max(1, limits.readBufferBytes), alignment: 16)
         sweepInterval = max(1_000_000, ConnectionStateMachine.nanoseconds(limits.deadlineSweepInterval))
         var event = epoll_event()
@@ -115,7 +118,7 @@ final class EventLoop: @unchecked Sendable {
             let count = epoll_wait(epoll, events, Int32(Self.maxEvents), wait)
             if count < 0 {
                 if errno == EINTR { continue }
-                server.logger.critical("epoll_wait failed", metadata: ["error": "\(SocketError("epoll_wait"))"])
+                environment.logger.critical("epoll_wait failed", metadata: ["error": "\(SocketError("epoll_wait"))"])
                 return
             }
             for slot in 0..<Int(count) {
@@ -185,7 +188,8 @@ final class EventLoop: @unchecked Sendable {
     /// Takes an accepted socket.
     func adopt(fileDescriptor: Int32, id: UInt64, peer: IPAddress?, rejecting: Bool) {
         let connection = Connection(
-            id: id, fileDescriptor: fileDescriptor, peer: peer, loop: self, rejecting: rejecting)
+            id: id, fileDescriptor: fileDescriptor, peer: peer, rejecting: rejecting, environment: environment,
+            loop: self)
         connections[id] = connection
         guard connection.start() else {
             connections[id] = nil
@@ -193,7 +197,7 @@ final class EventLoop: @unchecked Sendable {
             server.connectionClosed(rejected: rejecting)
             return
         }
-        if server.isDraining { connection.drain() }
+        if environment.isDraining() { connection.drain() }
     }
 
     /// Forgets a connection whose socket is closed.

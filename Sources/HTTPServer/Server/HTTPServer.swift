@@ -117,11 +117,6 @@ public final class HTTPServer: @unchecked Sendable {
             elapsed: .nanoseconds(Int64(clamping: elapsed)))
     }
 
-    /// A connection answered a request while the server drains.
-    func answeredWhileDrainingIncrement() {
-        answeredWhileDraining.add(1, ordering: .relaxed)
-    }
-
     public init(
         configuration: Configuration, responder: any HTTPResponder, logger: Logger,
         metrics: ServerMetrics = ServerMetrics()
@@ -149,7 +144,14 @@ public final class HTTPServer: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         let listener = try Listener.bind(host: configuration.host, port: configuration.port)
         self.listener = listener
-        loops = try (0..<configuration.eventLoopCount).map { try EventLoop(index: $0, server: self) }
+        let environment = ConnectionEnvironment(
+            limits: configuration.limits, responder: responder, logger: logger, metrics: metrics,
+            trustedProxies: configuration.trustedProxies, now: { DispatchTime.now().uptimeNanoseconds },
+            isDraining: { [unowned self] in self.isDraining },
+            answeredWhileDraining: { [unowned self] in self.answeredWhileDraining.add(1, ordering: .relaxed) })
+        loops = try (0..<configuration.eventLoopCount).map {
+            try EventLoop(index: $0, server: self, environment: environment)
+        }
         try loops.forEach { try $0.start() }
         let source = DispatchSource.makeReadSource(fileDescriptor: listener.fileDescriptor, queue: acceptQueue)
         source.setEventHandler { [unowned self] in self.acceptConnections() }
