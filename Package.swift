@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "injection-safety-server", targets: ["injection-safety-server"]),
         .library(name: "InjectionSafety", targets: ["InjectionSafety"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "HTTPFramework", targets: ["HTTPFramework"]),
+        .library(name: "JSONWriter", targets: ["JSONWriter"]),
         .library(name: "InjectionSafetyAPI", targets: ["InjectionSafetyAPI"]),
     ],
     dependencies: [
@@ -33,22 +35,44 @@ let package = Package(
         ),
         // epoll and eventfd, which the Glibc module does not export.
         .target(name: "CLinuxEvents"),
-        // A small HTTP/1.1 server on Glibc sockets and epoll: knows nothing of the domain.
+        // A pthread mutex that ThreadSanitizer understands, and a value behind one.
+        .target(name: "Locking", swiftSettings: strictSettings),
+        // The one JSON writer (strings, arrays, numbers) for bodies, problems and log lines.
+        .target(name: "JSONWriter", swiftSettings: strictSettings),
+        // The server core: parser, messages, serializer, connection, event loops,
+        // listener, limits. No routing, JSON, problems, log formats or proxies.
         .target(
             name: "HTTPServer",
             dependencies: [
-                "CLinuxEvents",
+                "CLinuxEvents", "Locking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
-        // Routes, request validation and JSON/problem+json encoding.
+        // The web framework on the core: router, request context and ids,
+        // middleware (access log with trusted proxies, CORS), problem details.
+        .target(
+            name: "HTTPFramework",
+            dependencies: [
+                "HTTPServer", "JSONWriter", "Locking",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // A swift-log handler writing JSON lines through a buffered writer thread.
+        .target(
+            name: "ServiceLogging",
+            dependencies: ["JSONWriter", "Locking", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // The application: routes, request validation, response bodies.
         .target(
             name: "InjectionSafetyAPI",
             dependencies: [
                 "InjectionSafety",
-                "HTTPServer",
+                "HTTPServer", "HTTPFramework", "JSONWriter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -64,7 +88,7 @@ let package = Package(
             name: "injection-safety-server",
             dependencies: [
                 "InjectionSafetyAPI",
-                "HTTPServer",
+                "HTTPServer", "HTTPFramework", "ServiceLogging",
                 "InjectionSafety",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,15 +106,33 @@ let package = Package(
         // Blocking loopback sockets for tests that need exact bytes on the wire.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "InjectionSafetyTests", dependencies: ["InjectionSafety"], swiftSettings: strictSettings),
+        // The core over sockets; its socket tests serve through the framework's application.
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HTTPServer", "HTTPFramework", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceLoggingTests",
+            dependencies: ["ServiceLogging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HTTPFrameworkTests",
+            dependencies: [
+                "HTTPFramework", "HTTPServer", "JSONWriter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "InjectionSafetyAPITests",
             dependencies: [
-                "InjectionSafetyAPI", "HTTPServer", "InjectionSafety",
+                "InjectionSafetyAPI", "HTTPServer", "HTTPFramework", "ServiceLogging", "JSONWriter", "InjectionSafety",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings

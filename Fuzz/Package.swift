@@ -18,6 +18,9 @@ let package = Package(
             dependencies: [
                 "FuzzSupport",
                 .product(name: "InjectionSafetyAPI", package: "injection-safety"),
+                .product(name: "HTTPFramework", package: "injection-safety"),
+                .product(name: "HTTPServer", package: "injection-safety"),
+                .product(name: "JSONWriter", package: "injection-safety"),
                 .product(name: "InjectionSafety", package: "injection-safety"),
             ]
         ),

@@ -1,5 +1,8 @@
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
+import Logging
 
 /// Builds the service's routes from a checked knowledge base.
 public enum Application {
@@ -21,13 +24,20 @@ public enum Application {
         return router
     }
 
-    /// What the server runs: the router, inside the CORS policy when one is configured.
+    /// What the server runs: the router inside the access log (which names the
+    /// client through the trusted proxies) and the CORS policy.
     public static func makeResponder(
-        knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness(),
+        knowledgeBase: KnowledgeBase, logger: Logger, readiness: Readiness = Readiness(),
         metrics: ApplicationMetrics = ApplicationMetrics(),
-        cors: CORSPolicy = CORSPolicy()
-    ) throws -> any HTTPResponder {
+        cors: CORSPolicy = CORSPolicy(), trustedProxies: TrustedProxies = TrustedProxies()
+    ) throws -> HTTPApplication {
         let router = try makeRouter(knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics)
-        return cors.isEnabled ? CORSResponder(router: router, policy: cors) : router
+        return HTTPApplication(
+            router: router,
+            middleware: [
+                AccessLog(trustedProxies: trustedProxies, metricsFactory: metrics.factory),
+                CORSMiddleware(policy: cors),
+            ],
+            logger: logger)
     }
 }

@@ -1,4 +1,6 @@
+import HTTPFramework
 import HTTPServer
+import JSONWriter
 
 /// `GET /healthz`: the process is up and serving. `GET /readyz`: it should
 /// receive traffic (200), or not because it is draining (503).
@@ -12,7 +14,7 @@ enum HealthRoutes {
         }
         router.add(.get, "/readyz") { _, _ in
             guard readiness.isReady else {
-                return .problem(.serviceUnavailable, detail: "The server is shutting down and takes no new work.")
+                throw Problem(status: .serviceUnavailable, detail: "The server is shutting down and takes no new work.")
             }
             return HTTPResponse(
                 status: .ok, contentType: "application/json", headers: [("Cache-Control", "no-store")], body: readyBody)

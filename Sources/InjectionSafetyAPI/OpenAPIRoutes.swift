@@ -1,4 +1,6 @@
+import HTTPFramework
 import HTTPServer
+import JSONWriter
 
 /// `GET /openapi.yaml`: this API's OpenAPI 3.1 document.
 enum OpenAPIRoutes {

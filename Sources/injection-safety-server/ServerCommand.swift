@@ -6,6 +6,7 @@ import HTTPServer
 import InjectionSafety
 import InjectionSafetyAPI
 import Logging
+import ServiceLogging
 
 /// Starts the injection-safety HTTP API.
 ///
@@ -137,7 +138,9 @@ struct ServerCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             responder = try Application.makeResponder(
-                knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics, cors: settings.cors)
+                knowledgeBase: knowledgeBase, logger: logger, readiness: readiness, metrics: metrics,
+                cors: settings.cors,
+                trustedProxies: settings.trustedProxies)
         } catch let error as ExitCode {
             throw error
         } catch {

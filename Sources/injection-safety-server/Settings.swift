@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Glibc
+import HTTPFramework
 import HTTPServer
 import InjectionSafetyAPI
 import Logging
@@ -11,6 +12,8 @@ struct Settings {
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var cors: CORSPolicy
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` give the logged client address.
+    var trustedProxies: TrustedProxies
     /// Where to say "ready" once listening (`--ready-file`), if anywhere.
     var readyFile: String?
 
@@ -96,13 +99,13 @@ struct Settings {
         } catch {
             throw ValidationError("--cors-allowed-origins / CORS_ALLOWED_ORIGINS: \(error)")
         }
-        let proxies: TrustedProxies
         do {
-            proxies = try TrustedProxies.parse(try reader.string(command.trustedProxies, "TRUSTED_PROXIES") ?? "")
+            trustedProxies = try TrustedProxies.parse(
+                try reader.string(command.trustedProxies, "TRUSTED_PROXIES") ?? "")
         } catch {
             throw ValidationError("--trusted-proxies / TRUSTED_PROXIES: \(error)")
         }
-        server = HTTPServer.Configuration(host: host, port: port, limits: limits, trustedProxies: proxies)
+        server = HTTPServer.Configuration(host: host, port: port, limits: limits)
         readyFile = try reader.string(command.readyFile, "READY_FILE")
     }
 

@@ -1,5 +1,5 @@
 import Glibc
-import InjectionSafetyAPI
+import ServiceLogging
 
 /// Messages for the person at the terminal (configuration errors, health-check results).
 enum StandardError {

@@ -51,12 +51,4 @@ struct ResponseSerializerTests {
         #expect(DateCache.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(DateCache.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
     }
-
-    @Test func problemBodyIsRFC9457() {
-        let response = HTTPResponse.problem(.notFound, detail: "No \"such\" thing.\n")
-        #expect(response.contentType == "application/problem+json")
-        #expect(
-            String(decoding: response.body, as: UTF8.self)
-                == #"{"type":"about:blank","title":"Not Found","status":404,"detail":"No \"such\" thing.\n"}"#)
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPFramework
 import TestSupport
 import Testing
 

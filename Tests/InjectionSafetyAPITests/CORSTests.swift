@@ -1,3 +1,4 @@
+import HTTPFramework
 import HTTPServer
 import InjectionSafetyAPI
 import Logging
@@ -9,15 +10,16 @@ struct CORSTests {
 
     static func responder(_ origins: [String]) throws -> any HTTPResponder {
         try Application.makeResponder(
-            knowledgeBase: TestRouter.knowledgeBase, cors: CORSPolicy(allowedOrigins: origins))
+            knowledgeBase: TestRouter.knowledgeBase, logger: Logger(label: "test"),
+            cors: CORSPolicy(allowedOrigins: origins))
     }
 
     static func send(
         _ responder: any HTTPResponder, _ method: HTTPMethod, _ target: String, _ headers: [(String, String)]
     ) -> HTTPResponse {
-        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
-        return responder.respond(
-            to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)), context: &context)
+        responder.respond(
+            to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)),
+            connection: ConnectionInfo(id: 1, peer: nil))
     }
 
     @Test func anAllowedOriginGetsAccessAndReadableHeaders() throws {

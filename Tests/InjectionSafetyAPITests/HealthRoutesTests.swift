@@ -1,3 +1,4 @@
+import HTTPFramework
 import HTTPServer
 import InjectionSafetyAPI
 import Logging
@@ -5,7 +6,7 @@ import Testing
 
 struct HealthRoutesTests {
     func respond(_ method: HTTPMethod, _ target: String) -> HTTPResponse {
-        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        var context = RequestContext(connection: ConnectionInfo(id: 1, peer: nil), logger: Logger(label: "test"))
         return TestRouter.shared.respond(to: HTTPRequest(method: method, target: target), context: &context)
     }
 
@@ -25,7 +26,7 @@ struct HealthRoutesTests {
     @Test func readyzFollowsDraining() {
         let readiness = Readiness()
         let router = try! Application.makeRouter(knowledgeBase: TestRouter.knowledgeBase, readiness: readiness)
-        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        var context = RequestContext(connection: ConnectionInfo(id: 1, peer: nil), logger: Logger(label: "test"))
         #expect(router.respond(to: HTTPRequest(method: .get, target: "/readyz"), context: &context).status == .ok)
         readiness.markDraining()
         let draining = router.respond(to: HTTPRequest(method: .get, target: "/readyz"), context: &context)

@@ -1,3 +1,4 @@
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
 import InjectionSafetyAPI
@@ -14,7 +15,7 @@ struct MetricsRoutesTests {
     }
 
     func send(_ method: HTTPMethod, _ target: String, body: String? = nil) -> HTTPResponse {
-        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        var context = RequestContext(connection: ConnectionInfo(id: 1, peer: nil), logger: Logger(label: "test"))
         let headers: [(String, String)] = body == nil ? [] : [("Content-Type", "application/json")]
         return router.respond(
             to: HTTPRequest(

@@ -1,3 +1,4 @@
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
 import InjectionSafetyAPI
@@ -14,7 +15,7 @@ enum TestRouter {
     }()
 
     static func respond(_ method: HTTPMethod, _ target: String, headers: [(String, String)] = []) -> HTTPResponse {
-        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        var context = RequestContext(connection: ConnectionInfo(id: 1, peer: nil), logger: Logger(label: "test"))
         return shared.respond(
             to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)), context: &context)
     }
@@ -22,7 +23,7 @@ enum TestRouter {
     static func post(_ target: String, _ body: String, contentType: String? = "application/json") -> HTTPResponse {
         var headers: [(String, String)] = []
         if let contentType { headers.append(("Content-Type", contentType)) }
-        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        var context = RequestContext(connection: ConnectionInfo(id: 1, peer: nil), logger: Logger(label: "test"))
         return shared.respond(
             to: HTTPRequest(method: .post, target: target, headers: HTTPHeaders(headers), body: Array(body.utf8)),
             context: &context)

@@ -159,14 +159,22 @@ func checkRequest(_ request: HTTPRequest, limits: ServerLimits) {
     }
 }
 
-/// A rejection becomes a 4xx or 5xx problem response that closes the connection.
+/// A responder with no routes: its refusals are the core's default ones.
+struct NoRoutes: HTTPResponder {
+    func respond(to request: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse {
+        HTTPResponse(status: .notFound)
+    }
+}
+
+/// A rejection becomes a 4xx or 5xx response that closes the connection.
 func checkRejection(_ error: ParseError) {
     let code = error.status.code
     check((400...599).contains(code), "\(error) maps to \(code)")
     check(!error.detail.isEmpty, "\(error) has no detail")
     var output: [UInt8] = []
     ResponseSerializer.write(
-        HTTPResponse.problem(error.status, detail: error.detail), isHead: false, close: true,
+        NoRoutes().respond(to: .unreadable(error), connection: ConnectionInfo(id: 1, peer: nil)), isHead: false,
+        close: true,
         keepAliveForHTTP10: false, date: Array("Thu, 01 Jan 1970 00:00:00 GMT".utf8), into: &output)
     let statusLine = Array("HTTP/1.1 \(code) ".utf8)
     check(output.starts(with: statusLine), "\(error): response does not start with its status line")

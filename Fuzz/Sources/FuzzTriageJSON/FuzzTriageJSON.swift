@@ -20,7 +20,9 @@
 // - the route answers 200 exactly when decoding succeeded, with a JSON body,
 //   and otherwise the decoder's problem.
 
-@testable import HTTPServer
+import HTTPFramework
+import HTTPServer
+
 @testable import InjectionSafety
 @testable import InjectionSafetyAPI
 
@@ -133,7 +135,7 @@ func checkProblem(_ problem: APIProblem, body: [UInt8], document: JSONValue?, _ 
         check(!error.detail.isEmpty, "\(what): field error without a detail")
     }
     // The response body is JSON, and carries the same pointers.
-    let response = problem.response
+    let response = problem.problem.response
     check(response.status == problem.status, "\(what): response status")
     check(response.contentType == "application/problem+json", "\(what): content type \(response.contentType)")
     guard case .object(let members)? = try? JSONParser.parse(response.body) else {
@@ -260,15 +262,25 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     func post(_ target: String, _ contentType: String) -> HTTPRequest {
         HTTPRequest(method: .post, target: target, headers: HTTPHeaders([("Content-Type", contentType)]), body: body)
     }
+    // A handler throws its problem; the router renders it (as here).
+    func rendered(_ handler: () throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try handler()
+        } catch let error as any ProblemConvertible {
+            return error.problem.response
+        } catch {
+            fatalError("invariant violated: a handler threw \(type(of: error)), not a problem")
+        }
+    }
     checkRoute(
-        Routes.triage.triage(post("/v1/triage", "application/json")), triage, problemBody: problemBodies[0],
-        "triage route")
+        rendered { try Routes.triage.triage(post("/v1/triage", "application/json")) }, triage,
+        problemBody: problemBodies[0], "triage route")
     let reviewTarget = "/v1/checklists/pre-procedure/review"
     checkRoute(
-        Routes.checklists.review(post(reviewTarget, "application/json")), review, problemBody: problemBodies[1],
-        "review route")
+        rendered { try Routes.checklists.review(post(reviewTarget, "application/json")) }, review,
+        problemBody: problemBodies[1], "review route")
     checkRoute(
-        Routes.checklists.review(post(reviewTarget, "application/fhir+json")), fhir, problemBody: problemBodies[2],
-        "fhir review route")
+        rendered { try Routes.checklists.review(post(reviewTarget, "application/fhir+json")) }, fhir,
+        problemBody: problemBodies[2], "fhir review route")
     return 0
 }

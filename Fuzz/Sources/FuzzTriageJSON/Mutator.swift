@@ -7,8 +7,8 @@
 // into 65 entries; these do in one step.
 
 import FuzzSupport
+import JSONWriter
 
-@testable import HTTPServer
 @testable import InjectionSafety
 @testable import InjectionSafetyAPI
 

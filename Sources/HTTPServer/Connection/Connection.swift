@@ -10,7 +10,6 @@ struct ConnectionEnvironment: Sendable {
     var responder: any HTTPResponder
     var logger: Logger
     var metrics: ServerMetrics
-    var trustedProxies: TrustedProxies
     /// Monotonic nanoseconds.
     var now: @Sendable () -> UInt64
     /// Whether the server has begun a graceful shutdown.
@@ -36,8 +35,8 @@ final class Connection: @unchecked Sendable {
 
     let id: UInt64
     let fileDescriptor: Int32
-    /// The address at the other end of the socket (a proxy's, behind one).
-    let peer: IPAddress?
+    /// The connection's id and peer, as the responder sees them.
+    let info: ConnectionInfo
     let environment: ConnectionEnvironment
     unowned let loop: EventLoop
 
@@ -46,8 +45,6 @@ final class Connection: @unchecked Sendable {
     private var output = OutputQueue()
     /// The interest last given to epoll: (reading, writing).
     private var registeredInterest = (reading: false, writing: false)
-    /// `peer` as text, made on first use.
-    private var peerDescription: String?
 
     init(
         id: UInt64, fileDescriptor: Int32, peer: IPAddress?, rejecting: Bool, environment: ConnectionEnvironment,
@@ -55,7 +52,7 @@ final class Connection: @unchecked Sendable {
     ) {
         self.id = id
         self.fileDescriptor = fileDescriptor
-        self.peer = peer
+        self.info = ConnectionInfo(id: id, peer: peer)
         self.environment = environment
         self.loop = loop
         self.parser = RequestParser(limits: environment.limits)
@@ -137,15 +134,11 @@ final class Connection: @unchecked Sendable {
                 return
             case .respondRequestTimeout:
                 output.removeAll()
-                let requestID = queueLastResponse(
-                    .problem(.requestTimeout, detail: "The request was not received in time."))
                 environment.metrics.requestTimeouts.increment()
-                environment.logger.notice(
-                    "request timed out",
-                    metadata: ["connection": "\(id)", "status": "408", "request_id": "\(requestID)"])
+                queueLastResponse(.requestTimeout)
                 action = machine.lastResponseQueued()
             case .respondOverloaded:
-                queueLastResponse(Self.overloadedResponse)
+                queueLastResponse(.overloaded)
                 action = machine.lastResponseQueued()
             }
         }
@@ -196,14 +189,8 @@ final class Connection: @unchecked Sendable {
                 respond(to: request)
                 continue
             case .failure(let error):
-                let requestID = queueLastResponse(.problem(error.status, detail: error.detail))
                 environment.metrics.parseError(error)
-                environment.logger.notice(
-                    "request rejected",
-                    metadata: [
-                        "connection": "\(id)", "status": "\(error.status.code)", "error": "\(error)",
-                        "request_id": "\(requestID)",
-                    ])
+                queueLastResponse(.unreadable(error))
                 return machine.lastResponseQueued()
             }
             break
@@ -226,62 +213,22 @@ final class Connection: @unchecked Sendable {
     }
 
     private func respond(to request: HTTPRequest) {
-        let started = environment.now()
-        var context = RequestContext(
-            connectionID: id, logger: environment.logger,
-            requestID: RequestContext.requestID(from: request.headers["X-Request-ID"], generate: loop.nextRequestID))
-        var response = environment.responder.respond(to: request, context: &context)
-        response.headers.append(("X-Request-ID", context.requestID))
+        let response = environment.responder.respond(to: request, connection: info)
         let plan = machine.requestParsed(keepAlive: request.keepAlive, serverDraining: environment.isDraining())
-        let before = output.count
         ResponseSerializer.write(
             response, isHead: request.method == .head, close: plan.closes,
             keepAliveForHTTP10: request.version == .http1_0 && !plan.closes,
             date: loop.dateCache.current(), into: &output)
         if plan.duringDrain { environment.answeredWhileDraining() }
-        let elapsed = environment.now() &- started
-        let bytes = output.count - before
-        let route = context.routeTemplate ?? "unmatched"
-        loop.requestMetrics.record(
-            method: request.method, route: route, status: response.status.code, nanoseconds: elapsed, bytes: bytes)
-        let logger = context.logger
-        if logger.logLevel <= .info {
-            let record = AccessLogRecord(
-                connection: id, requestID: context.requestID, client: clientDescription(for: request),
-                method: request.method, route: route, status: response.status.code, bytes: bytes,
-                durationNanoseconds: elapsed)
-            logger.info("request", metadata: [AccessLogRecord.metadataKey: .stringConvertible(record)])
-        }
     }
 
-    /// The logged client address: the peer's, or the forwarded one when the peer is a trusted proxy.
-    private func clientDescription(for request: HTTPRequest) -> String {
-        let proxies = environment.trustedProxies
-        if proxies.isEmpty || peer.map(proxies.contains) != true {
-            if let peerDescription { return peerDescription }
-            let description = peer?.description ?? "unknown"
-            peerDescription = description
-            return description
-        }
-        return proxies.clientAddress(peer: peer, headers: request.headers)?.description ?? "unknown"
-    }
-
-    /// Queues `response` as the connection's last (`Connection: close`) with a
-    /// generated `X-Request-ID`, which it returns for the log line (also for a
-    /// request that could not be read, so a client's report can be found in the log).
-    @discardableResult
-    private func queueLastResponse(_ response: HTTPResponse) -> String {
-        var response = response
-        let requestID = loop.nextRequestID()
-        response.headers.append(("X-Request-ID", requestID))
+    /// Queues the responder's answer to `refusal` as the connection's last (`Connection: close`).
+    private func queueLastResponse(_ refusal: Refusal) {
+        let response = environment.responder.respond(to: refusal, connection: info)
         ResponseSerializer.write(
             response, isHead: false, close: true, keepAliveForHTTP10: false,
             date: loop.dateCache.current(), into: &output)
-        return requestID
     }
-
-    static let overloadedResponse = HTTPResponse.problem(
-        .serviceUnavailable, detail: "The server has too many open connections; try again shortly.")
 
     private func discardInput() {
         let buffer = loop.readBuffer

@@ -1,5 +1,5 @@
 /// Character classes of the HTTP grammar, looked up by byte.
-enum ByteClass {
+package enum ByteClass {
     /// `tchar` of RFC 9110 §5.6.2: the characters of a token (method, field name).
     ///     tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
     ///             "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
@@ -36,7 +36,7 @@ enum ByteClass {
 
     /// The value of a hexadecimal digit, or `nil`.
     @inline(__always)
-    static func hexValue(_ byte: UInt8) -> Int? {
+    package static func hexValue(_ byte: UInt8) -> Int? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)

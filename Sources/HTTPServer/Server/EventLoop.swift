@@ -2,6 +2,7 @@ import CLinuxEvents
 import Dispatch
 import FoundationEssentials
 import Glibc
+import Locking
 import Logging
 
 /// One thread with its own `epoll` instance, owning a group of connections,
@@ -24,9 +25,6 @@ final class EventLoop: @unchecked Sendable {
     /// Read buffer shared by this loop's connections (only one runs at a time).
     let readBuffer: UnsafeMutableRawBufferPointer
     var dateCache = DateCache()
-    let requestMetrics: RequestMetricsCache
-    /// Request ids: SplitMix64 over a random seed, so a request costs no `getrandom` call.
-    private var requestIDState = UInt64.random(in: .min ... .max)
     private(set) var connections: [UInt64: Connection] = [:]
 
     private let epoll: Int32
@@ -48,7 +46,6 @@ final class EventLoop: @unchecked Sendable {
         self.index = index
         self.server = server
         self.environment = environment
-        self.requestMetrics = RequestMetricsCache(metrics: environment.metrics)
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw SocketError("epoll_create1") }
         wakeDescriptor = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
@@ -174,16 +171,6 @@ final class EventLoop: @unchecked Sendable {
     }
 
     // MARK: - Connections
-
-    /// A new 16-hex-digit request id.
-    func nextRequestID() -> String {
-        requestIDState &+= 0x9E37_79B9_7F4A_7C15
-        var z = requestIDState
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return RequestContext.requestID(z)
-    }
 
     /// Takes an accepted socket.
     func adopt(fileDescriptor: Int32, id: UInt64, peer: IPAddress?, rejecting: Bool) {

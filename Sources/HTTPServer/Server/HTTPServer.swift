@@ -1,6 +1,7 @@
 import Dispatch
 import FoundationEssentials
 import Glibc
+import Locking
 import Logging
 import Synchronization
 
@@ -23,19 +24,15 @@ public final class HTTPServer: @unchecked Sendable {
         public var limits: ServerLimits
         /// Serial event loops; default one per processor this process may run on.
         public var eventLoopCount: Int
-        /// Proxies whose `X-Forwarded-For` / `Forwarded` give the logged client address.
-        public var trustedProxies: TrustedProxies
 
         public init(
             host: String = "0.0.0.0", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-            eventLoopCount: Int = HTTPServer.availableProcessorCount(),
-            trustedProxies: TrustedProxies = TrustedProxies()
+            eventLoopCount: Int = HTTPServer.availableProcessorCount()
         ) {
             self.host = host
             self.port = port
             self.limits = limits
             self.eventLoopCount = max(1, eventLoopCount)
-            self.trustedProxies = trustedProxies
         }
     }
 
@@ -146,7 +143,7 @@ public final class HTTPServer: @unchecked Sendable {
         self.listener = listener
         let environment = ConnectionEnvironment(
             limits: configuration.limits, responder: responder, logger: logger, metrics: metrics,
-            trustedProxies: configuration.trustedProxies, now: { DispatchTime.now().uptimeNanoseconds },
+            now: { DispatchTime.now().uptimeNanoseconds },
             isDraining: { [unowned self] in self.isDraining },
             answeredWhileDraining: { [unowned self] in self.answeredWhileDraining.add(1, ordering: .relaxed) })
         loops = try (0..<configuration.eventLoopCount).map {

@@ -1,5 +1,7 @@
 import FoundationEssentials
+import HTTPFramework
 import HTTPServer
+import JSONWriter
 
 /// A catalogue body with its strong validator, answered with `ETag`,
 /// `Cache-Control` and `Content-Language`, and as `304 Not Modified` when the

@@ -1,6 +1,8 @@
 import FoundationEssentials
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 
 /// The catalogue's JSON documents, encoded once at start-up: the knowledge
 /// base does not change while the process runs.

@@ -1,6 +1,8 @@
 import FoundationEssentials
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 
 /// `GET /v1/injections`, `/v1/injections/{id}`, `/v1/side-effects`,
 /// `/v1/side-effects/{id}`, `/v1/symptoms`, `/v1/conditions`, `/v1/sources`.
@@ -33,54 +35,43 @@ struct CatalogueRoutes: Sendable {
 
     func register(in router: inout Router) {
         router.add(.get, "/v1/injections") { request, _ in
-            Self.noQuery(request) ?? documents.injections.response(to: request)
+            try QueryValidator.requireNoParameters(request.query)
+            return documents.injections.response(to: request)
         }
         router.add(.get, "/v1/injections/{id}") { request, context in
-            if let problem = Self.noQuery(request) { return problem }
+            try QueryValidator.requireNoParameters(request.query)
             guard let id = context.parameters["id"].flatMap(InjectionType.init(rawValue:)),
                 let document = documents.injectionsByID[id]
-            else { return APIProblem.notFound("injection type").response }
+            else { throw APIProblem.notFound("injection type") }
             return document.response(to: request)
         }
         router.add(.get, Self.sideEffectsPath) { request, _ in
-            sideEffects(request)
+            try sideEffects(request)
         }
         router.add(.get, "/v1/side-effects/{id}") { request, context in
-            if let problem = Self.noQuery(request) { return problem }
+            try QueryValidator.requireNoParameters(request.query)
             guard let id = context.parameters["id"].flatMap(SideEffectID.init(rawValue:)),
                 let document = documents.sideEffectsByID[id]
-            else { return APIProblem.notFound("side effect").response }
+            else { throw APIProblem.notFound("side effect") }
             return document.response(to: request)
         }
         router.add(.get, "/v1/symptoms") { request, _ in
-            Self.noQuery(request) ?? documents.symptoms.response(to: request)
+            try QueryValidator.requireNoParameters(request.query)
+            return documents.symptoms.response(to: request)
         }
         router.add(.get, "/v1/conditions") { request, _ in
-            Self.noQuery(request) ?? documents.conditions.response(to: request)
+            try QueryValidator.requireNoParameters(request.query)
+            return documents.conditions.response(to: request)
         }
         router.add(.get, "/v1/sources") { request, _ in
-            Self.noQuery(request) ?? documents.sources.response(to: request)
-        }
-    }
-
-    /// A 422 when a route that takes no parameters is given some.
-    static func noQuery(_ request: HTTPRequest) -> HTTPResponse? {
-        do {
-            try QueryValidator(query: request.query, allowed: []).validate()
-            return nil
-        } catch {
-            return error.response
+            try QueryValidator.requireNoParameters(request.query)
+            return documents.sources.response(to: request)
         }
     }
 
     /// One page of the filtered catalogue, with `nextCursor` and a `Link` to the next page.
-    func sideEffects(_ request: HTTPRequest) -> HTTPResponse {
-        let query: SideEffectQuery
-        do {
-            query = try SideEffectQuery(query: request.query)
-        } catch {
-            return error.response
-        }
+    func sideEffects(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
+        let query = try SideEffectQuery(query: request.query)
         if request.query == nil && request.path == Self.sideEffectsPath {
             return firstPage.document.response(to: request, extraHeaders: firstPageLink.map { [$0] } ?? [])
         }

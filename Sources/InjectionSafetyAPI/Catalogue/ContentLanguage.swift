@@ -1,4 +1,6 @@
+import HTTPFramework
 import HTTPServer
+import JSONWriter
 
 /// Language negotiation (RFC 9110 §12.5.4, RFC 4647 §3.4 lookup) over the
 /// languages the content exists in. Today that is English only, so every answer

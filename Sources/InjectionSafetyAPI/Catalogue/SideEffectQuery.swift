@@ -1,6 +1,8 @@
 import FoundationEssentials
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 
 /// A validated `GET /v1/side-effects` query: filters, text search, and a page.
 struct SideEffectQuery: Sendable, Equatable {

@@ -1,5 +1,7 @@
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 
 /// `GET /v1/checklists/{phase}` and `POST /v1/checklists/pre-procedure/review`.
 struct ChecklistRoutes: Sendable {
@@ -16,23 +18,23 @@ struct ChecklistRoutes: Sendable {
 
     func register(in router: inout Router) {
         router.add(.get, "/v1/checklists/{phase}") { request, context in
-            checklist(request, phase: context.parameters["phase"] ?? "")
+            try checklist(request, phase: context.parameters["phase"] ?? "")
         }
         router.add(.post, "/v1/checklists/pre-procedure/review") { request, _ in
-            review(request)
+            try review(request)
         }
     }
 
-    func checklist(_ request: HTTPRequest, phase name: String) -> HTTPResponse {
+    func checklist(_ request: HTTPRequest, phase name: String) throws(APIProblem) -> HTTPResponse {
         guard let phase = ChecklistPhase(rawValue: name) else {
-            return APIProblem(
+            throw APIProblem(
                 status: .notFound, type: "/problems/not-found", title: "Not Found",
                 detail:
                     "No checklist phase has this name; the phases are pre-procedure, day-of-procedure and post-procedure."
-            ).response
+            )
         }
         let patient: ChecklistBuilder.Patient
-        do throws(APIProblem) {
+        do {
             var validator = try QueryValidator(query: request.query, allowed: Self.parameters)
             let injection = validator.codes("injection", as: InjectionType.self)
             if validator.string("injection") == nil {
@@ -68,15 +70,12 @@ struct ChecklistRoutes: Sendable {
             patient = ChecklistBuilder.Patient(
                 injection: chosen, approach: approaches?.first, region: regions?.first, medications: medications,
                 conditions: Set(conditions ?? []), sedation: sedation)
-        } catch {
-            return error.response
         }
         if FHIRQuestionnaire.isRequested(accept: request.headers["Accept"], query: request.query) {
             guard phase == .preProcedure else {
-                return APIProblem(
+                throw APIProblem(
                     status: .notAcceptable, type: "/problems/not-acceptable", title: "Not Acceptable",
-                    detail: "A FHIR Questionnaire exists for the pre-procedure phase only."
-                ).response
+                    detail: "A FHIR Questionnaire exists for the pre-procedure phase only.")
             }
             var response = CachedResponse(
                 body: FHIRQuestionnaire.questionnaire(for: patient.injection, knowledgeBase: builder.knowledgeBase)
@@ -107,20 +106,15 @@ struct ChecklistRoutes: Sendable {
         return CachedResponse(body: json).response(to: request, extraHeaders: [("Vary", "Accept")])
     }
 
-    func review(_ request: HTTPRequest) -> HTTPResponse {
-        if let problem = CatalogueRoutes.noQuery(request) { return problem }
+    func review(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
+        try QueryValidator.requireNoParameters(request.query)
         let contentType = request.headers["Content-Type"]
         let isFHIR = contentType?.lowercased().hasPrefix(FHIRQuestionnaire.mediaType) == true
-        guard isFHIR || TriageRoutes.isJSON(contentType) else { return APIProblem.unsupportedMediaType.response }
-        let input: TriageRequestDecoder.ReviewBody
-        do {
-            input =
-                isFHIR
-                ? try FHIRQuestionnaire.reviewRequest(from: request.body)
-                : try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false)
-        } catch {
-            return error.response
-        }
+        guard isFHIR || TriageRoutes.isJSON(contentType) else { throw .unsupportedMediaType }
+        let input =
+            isFHIR
+            ? try FHIRQuestionnaire.reviewRequest(from: request.body)
+            : try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false)
         let review = builder.review(input.request, sedation: input.sedation, hoursGiven: input.hoursGiven)
         metrics.reviewAnswered(review.decision)
         var json = Array(#"{"decision":"#.utf8)

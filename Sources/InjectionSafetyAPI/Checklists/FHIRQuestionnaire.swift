@@ -1,5 +1,7 @@
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 
 /// The pre-procedure questions as a FHIR R4 `Questionnaire`, and the reading
 /// of a `QuestionnaireResponse` to it into a review request.

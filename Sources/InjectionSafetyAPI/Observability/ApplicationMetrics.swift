@@ -1,6 +1,8 @@
 import CoreMetrics
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 import Prometheus
 
 /// The service's metrics: the HTTP server's (``ServerMetrics``) and the API's
@@ -13,6 +15,8 @@ public final class ApplicationMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Pass to `HTTPServer` so its counts land in the same registry.
     public let server: ServerMetrics
+    /// The registry's swift-metrics factory, for the access log's request counts.
+    public let factory: any MetricsFactory
     private let triageResults: [TriageLevel: CoreMetrics.Counter]
     private let reviewDecisions: [ReviewDecision: CoreMetrics.Counter]
 
@@ -28,6 +32,7 @@ public final class ApplicationMetrics: Sendable {
         ]
         self.registry = registry
         server = ServerMetrics(factory: factory)
+        self.factory = factory
         var triageResults: [TriageLevel: CoreMetrics.Counter] = [:]
         for level in TriageLevel.allCases {
             triageResults[level] = CoreMetrics.Counter(
@@ -66,7 +71,7 @@ enum MetricsRoutes {
 
     static func register(in router: inout Router, metrics: ApplicationMetrics) {
         router.add(.get, "/metrics") { request, _ in
-            if let problem = CatalogueRoutes.noQuery(request) { return problem }
+            try QueryValidator.requireNoParameters(request.query)
             return HTTPResponse(
                 status: .ok, contentType: contentType, headers: [("Cache-Control", "no-store")],
                 body: metrics.exposition())

@@ -1,10 +1,12 @@
+import HTTPFramework
 import HTTPServer
+import JSONWriter
 
 /// An error the API answers with, rendered as RFC 9457 `application/problem+json`.
 ///
 /// `errors` names each offending field or parameter, and for codes lists the
 /// valid values, so a client can correct the request without guessing.
-public struct APIProblem: Error, Sendable, Equatable {
+public struct APIProblem: ProblemConvertible, Sendable, Equatable {
     /// One offending field or query parameter.
     public struct FieldError: Sendable, Equatable, Codable {
         /// The query parameter or JSON field, e.g. `injection` or `symptoms[2].code`.
@@ -73,33 +75,29 @@ public struct APIProblem: Error, Sendable, Equatable {
             status: .notFound, type: "/problems/not-found", title: "Not Found", detail: "No \(what) has this id.")
     }
 
-    /// The response.
-    public var response: HTTPResponse {
-        var members = ""
+    /// The problem details: the fields above, and `errors` when there are any.
+    public var problem: Problem {
+        var members: [UInt8] = []
         if !errors.isEmpty {
-            members = ",\"errors\":["
+            members.append(jsonLiteral: #","errors":["#)
             for (index, error) in errors.enumerated() {
-                if index > 0 { members += "," }
-                members += "{\"field\":"
+                if index > 0 { members.append(UInt8(ascii: ",")) }
+                members.append(jsonLiteral: #"{"field":"#)
                 JSONString.append(error.field, to: &members)
                 if let pointer = error.pointer {
-                    members += ",\"pointer\":"
+                    members.append(jsonLiteral: #","pointer":"#)
                     JSONString.append(pointer, to: &members)
                 }
-                members += ",\"detail\":"
+                members.append(jsonLiteral: #","detail":"#)
                 JSONString.append(error.detail, to: &members)
                 if let values = error.validValues {
-                    members += ",\"validValues\":["
-                    for (valueIndex, value) in values.enumerated() {
-                        if valueIndex > 0 { members += "," }
-                        JSONString.append(value, to: &members)
-                    }
-                    members += "]"
+                    members.append(jsonLiteral: #","validValues":"#)
+                    JSONString.appendArray(values, to: &members)
                 }
-                members += "}"
+                members.append(UInt8(ascii: "}"))
             }
-            members += "]"
+            members.append(UInt8(ascii: "]"))
         }
-        return .problem(status, detail: detail, type: type, title: title, extraMembers: members)
+        return Problem(status: status, type: type, title: title, detail: detail, extensionMembers: members)
     }
 }

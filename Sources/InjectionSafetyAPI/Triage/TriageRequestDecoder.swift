@@ -1,6 +1,8 @@
 import FoundationEssentials
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 
 /// Turns a triage or review body into a ``TriageRequest``, or into every
 /// problem with it at once, each with a JSON pointer. Nothing is guessed:

@@ -1,6 +1,8 @@
 import FoundationEssentials
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 
 /// `POST /v1/triage` and `GET /v1/triage/rules`.
 struct TriageRoutes: Sendable {
@@ -177,16 +179,16 @@ struct TriageRoutes: Sendable {
 
     func register(in router: inout Router) {
         router.add(.post, "/v1/triage") { request, _ in
-            triage(request)
+            try triage(request)
         }
         router.add(.get, "/v1/triage/rules") { request, _ in
-            rules(request)
+            try rules(request)
         }
     }
 
     /// The rule book as JSON, or with `Accept: text/html` as one printable page.
-    func rules(_ request: HTTPRequest) -> HTTPResponse {
-        if let problem = CatalogueRoutes.noQuery(request) { return problem }
+    func rules(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
+        try QueryValidator.requireNoParameters(request.query)
         guard HTMLPage.isWanted(accept: request.headers["Accept"]) else {
             return rulesDocument.response(to: request, extraHeaders: [("Vary", "Accept")])
         }
@@ -195,15 +197,10 @@ struct TriageRoutes: Sendable {
         return response
     }
 
-    func triage(_ request: HTTPRequest) -> HTTPResponse {
-        if let problem = CatalogueRoutes.noQuery(request) { return problem }
-        guard Self.isJSON(request.headers["Content-Type"]) else { return APIProblem.unsupportedMediaType.response }
-        let input: TriageRequest
-        do {
-            input = try TriageRequestDecoder.decode(request.body)
-        } catch {
-            return error.response
-        }
+    func triage(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
+        try QueryValidator.requireNoParameters(request.query)
+        guard Self.isJSON(request.headers["Content-Type"]) else { throw .unsupportedMediaType }
+        let input = try TriageRequestDecoder.decode(request.body)
         let result = engine.triage(input)
         metrics.triageAnswered(result.level)
         return HTTPResponse(

@@ -1,6 +1,8 @@
 import FoundationEssentials
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
+import JSONWriter
 
 /// Reads and checks a request's query parameters: one place for every route,
 /// so a wrong code or an unknown parameter is answered the same way everywhere.
@@ -29,6 +31,11 @@ public struct QueryValidator {
                 errors.append(APIProblem.FieldError(field: name, detail: "Give this parameter once."))
             }
         }
+    }
+
+    /// A 422 when a route that takes no parameters is given some.
+    public static func requireNoParameters(_ query: Substring?) throws(APIProblem) {
+        try QueryValidator(query: query, allowed: []).validate()
     }
 
     /// The raw value of a parameter, if present.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPFramework
 import HTTPServer
 import Logging
 
@@ -11,7 +12,7 @@ final class TestServer {
         logger.logLevel = .critical
         server = HTTPServer(
             configuration: HTTPServer.Configuration(host: "127.0.0.1", port: 0, limits: limits, eventLoopCount: 2),
-            responder: router, logger: logger)
+            responder: HTTPApplication(router: router, logger: logger), logger: logger)
         try server.start()
     }
 

@@ -1,5 +1,5 @@
 import Glibc
-import HTTPServer
+import JSONWriter
 import Logging
 
 /// A swift-log handler that writes one JSON object per line:
@@ -55,11 +55,6 @@ public struct JSONLogHandler: LogHandler {
         // Member order is not significant in JSON (RFC 8259 §4); sorting would cost
         // more than the rest of an access-log line.
         for (key, value) in metadata where !isReserved(key) {
-            // The server's access-log record: its fields become members of the line.
-            if case .stringConvertible(let convertible) = value, let record = convertible as? AccessLogRecord {
-                record.appendJSONMembers(to: &json)
-                continue
-            }
             json.append(UInt8(ascii: ","))
             JSONString.append(key, to: &json)
             json.append(UInt8(ascii: ":"))

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import HTTPServer
+@testable import JSONWriter
 
 /// JSON string escaping: the word-at-a-time scan agrees with the byte-at-a-time
 /// rule, and every output parses back to its input.

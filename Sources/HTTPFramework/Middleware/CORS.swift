@@ -14,10 +14,10 @@ public struct CORSPolicy: Sendable, Equatable {
     /// `*` was configured: every origin, answered with `Access-Control-Allow-Origin: *`.
     public let allowsAnyOrigin: Bool
 
-    static let allowedRequestHeaders = "Accept, Accept-Language, Content-Type, If-None-Match, X-Request-ID"
-    static let exposedHeaders = "Content-Language, ETag, Link, X-Request-ID"
+    public static let allowedRequestHeaders = "Accept, Accept-Language, Content-Type, If-None-Match, X-Request-ID"
+    public static let exposedHeaders = "Content-Language, ETag, Link, X-Request-ID"
     /// Seconds a browser may cache a preflight answer.
-    static let maxAgeSeconds = 600
+    public static let maxAgeSeconds = 600
 
     public init(allowedOrigins: [String] = []) {
         self.allowsAnyOrigin = allowedOrigins.contains("*")
@@ -68,25 +68,31 @@ public struct CORSPolicy: Sendable, Equatable {
     }
 
     /// The `Access-Control-Allow-Origin` value for this `Origin`, or `nil` if it is not allowed.
-    func allowOriginValue(for origin: String?) -> String? {
+    public func allowOriginValue(for origin: String?) -> String? {
         guard let origin else { return nil }
         if allowedOrigins.contains(origin) { return origin }
         return allowsAnyOrigin ? "*" : nil
     }
 }
 
-/// Applies a ``CORSPolicy`` around the router.
-struct CORSResponder: HTTPResponder {
-    let router: Router
+/// Applies a ``CORSPolicy`` to every response (a no-op when the policy is off).
+public struct CORSMiddleware: Middleware {
     let policy: CORSPolicy
 
-    func respond(to request: HTTPRequest, context: inout RequestContext) -> HTTPResponse {
+    public init(policy: CORSPolicy) {
+        self.policy = policy
+    }
+
+    public func respond(
+        to request: HTTPRequest, context: inout RequestContext, next: Next
+    ) -> HTTPResponse {
+        guard policy.isEnabled else { return next(request, &context) }
         let origin = request.headers["Origin"]
         let allowOrigin = policy.allowOriginValue(for: origin)
         if request.method == .options, let allowOrigin, request.headers["Access-Control-Request-Method"] != nil {
-            return preflight(request, context: &context, allowOrigin: allowOrigin)
+            return preflight(request, context: &context, allowOrigin: allowOrigin, next: next)
         }
-        var response = router.respond(to: request, context: &context)
+        var response = next(request, &context)
         if let allowOrigin {
             response.headers.append(("Access-Control-Allow-Origin", allowOrigin))
             response.headers.append(("Access-Control-Expose-Headers", CORSPolicy.exposedHeaders))
@@ -97,9 +103,11 @@ struct CORSResponder: HTTPResponder {
     }
 
     /// `OPTIONS` with `Access-Control-Request-Method` from an allowed origin.
-    private func preflight(_ request: HTTPRequest, context: inout RequestContext, allowOrigin: String) -> HTTPResponse {
+    private func preflight(
+        _ request: HTTPRequest, context: inout RequestContext, allowOrigin: String, next: Next
+    ) -> HTTPResponse {
         // The router answers OPTIONS on a known path with its methods in Allow (404 otherwise).
-        let options = router.respond(to: request, context: &context)
+        let options = next(request, &context)
         guard options.status == .ok, let allow = options.header("Allow") else { return options }
         var response = HTTPResponse(
             status: .noContent,

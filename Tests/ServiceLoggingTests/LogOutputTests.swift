@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Testing
 
-@testable import InjectionSafetyAPI
+@testable import ServiceLogging
 
 #if canImport(Glibc)
     import Glibc

@@ -1,12 +1,17 @@
+import HTTPServer
+import Logging
+
 /// Routes requests by method and path segments, with `{param}` captures.
 ///
 /// - `HEAD` is answered by the `GET` route (the serializer drops the body).
 /// - `OPTIONS` on a known path answers `200` with `Allow`.
 /// - A known path with another method answers `405` with `Allow`.
 /// - An unknown path answers `404`; a malformed percent-escape `400`.
-/// All errors are `application/problem+json`.
-public struct Router: HTTPResponder {
-    public typealias Handler = @Sendable (HTTPRequest, inout RequestContext) -> HTTPResponse
+/// All errors are `application/problem+json`: a handler throws a
+/// ``ProblemConvertible`` error and the router renders it; any other error is a
+/// `500` (logged by its type, never its text, which may hold request data).
+public struct Router: Sendable {
+    public typealias Handler = @Sendable (HTTPRequest, inout RequestContext) throws -> HTTPResponse
 
     enum Segment: Sendable, Equatable {
         case literal(String)
@@ -55,7 +60,8 @@ public struct Router: HTTPResponder {
         if request.path.utf8.contains(UInt8(ascii: "%")) {
             for index in decoded.indices {
                 guard let value = PercentDecoding.decode(decoded[index]) else {
-                    return .problem(.badRequest, detail: "The request path has a malformed percent-encoding.")
+                    return Problem(status: .badRequest, detail: "The request path has a malformed percent-encoding.")
+                        .response
                 }
                 decoded[index] = value[...]
             }
@@ -66,7 +72,17 @@ public struct Router: HTTPResponder {
             context.parameters = parameters
             let method = request.method == .head ? .get : request.method
             if let handler = route.handlers[method] {
-                return handler(request, &context)
+                do {
+                    return try handler(request, &context)
+                } catch let error as any ProblemConvertible {
+                    return error.problem.response
+                } catch {
+                    context.logger.error(
+                        "handler failed",
+                        metadata: ["route": .string(route.template), "error_type": "\(type(of: error))"])
+                    return Problem(status: .internalServerError, detail: "The server could not answer this request.")
+                        .response
+                }
             }
             let allow = Self.allowHeader(route)
             if request.method == .options {
@@ -74,12 +90,12 @@ public struct Router: HTTPResponder {
                 let body = "{\"allow\":[\(methods.joined(separator: ","))]}"
                 return HTTPResponse(status: .ok, headers: [("Allow", allow)], body: Array(body.utf8))
             }
-            var response = HTTPResponse.problem(
-                .methodNotAllowed, detail: "This resource does not support the request method.")
-            response.headers.append(("Allow", allow))
-            return response
+            return Problem(
+                status: .methodNotAllowed, detail: "This resource does not support the request method.",
+                headers: [("Allow", allow)]
+            ).response
         }
-        return .problem(.notFound, detail: "No resource exists at this path.")
+        return Problem(status: .notFound, detail: "No resource exists at this path.").response
     }
 
     // MARK: - Matching

@@ -1,7 +1,8 @@
+import HTTPServer
 import Logging
 import Testing
 
-@testable import HTTPServer
+@testable import HTTPFramework
 
 struct RouterTests {
     static func makeRouter() -> Router {
@@ -15,7 +16,7 @@ struct RouterTests {
     }
 
     func respond(_ method: HTTPMethod, _ target: String) -> (HTTPResponse, RequestContext) {
-        var context = RequestContext(connectionID: 1, logger: Logger(label: "test"))
+        var context = RequestContext(connection: ConnectionInfo(id: 1, peer: nil), logger: Logger(label: "test"))
         let response = Self.makeRouter().respond(to: HTTPRequest(method: method, target: target), context: &context)
         return (response, context)
     }
@@ -43,7 +44,7 @@ struct RouterTests {
         (.max, "ffffffffffffffff"),
     ])
     func requestIDsAreSixteenLowercaseHexDigits(value: UInt64, id: String) {
-        #expect(RequestContext.requestID(value) == id)
+        #expect(RequestIDGenerator.hex(value) == id)
     }
 
     @Test func unknownPathIs404Problem() {

@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// Percent-decoding of URI components (RFC 3986 §2.1).
 public enum PercentDecoding {
     /// Decodes `%XX` escapes (and `+` as a space when `plusAsSpace`, as in form

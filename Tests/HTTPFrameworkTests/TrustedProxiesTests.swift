@@ -1,8 +1,9 @@
+import HTTPFramework
 import HTTPServer
 import Testing
 
 /// Addresses, ranges, and which client address a request is logged with.
-struct ClientAddressTests {
+struct TrustedProxiesTests {
     @Test(arguments: [
         ("192.0.2.1", "192.0.2.1"),
         ("::1", "::1"),

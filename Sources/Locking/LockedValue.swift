@@ -2,10 +2,10 @@ import Glibc
 
 /// A pthread mutex: a lock that ThreadSanitizer models (it does not model the
 /// futex under `Synchronization.Mutex` on Linux), without Foundation's `NSLock`.
-final class PthreadLock: @unchecked Sendable {
+public final class PthreadLock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    public init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -17,7 +17,7 @@ final class PthreadLock: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+    public func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()

@@ -1,6 +1,6 @@
 import Dispatch
 import Glibc
-import HTTPServer
+import Locking
 
 /// A buffered, thread-safe writer of log lines to a file descriptor (stdout).
 ///

@@ -1,0 +1,27 @@
+extension JSONString {
+    /// Appends `values` as a JSON array of strings.
+    public static func appendArray<Values: Sequence<String>>(_ values: Values, to json: inout [UInt8]) {
+        json.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            append(value, to: &json)
+        }
+        json.append(UInt8(ascii: "]"))
+    }
+}
+
+extension JSONString {
+    /// Appends a decimal integer (`String(value)` of an integer is a small string: no allocation).
+    public static func appendDecimal(_ value: some BinaryInteger, to output: inout [UInt8]) {
+        var text = String(value)
+        text.withUTF8 { output.append(contentsOf: $0) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a literal's bytes with one copy (a `String`'s UTF-8 view is
+    /// appended byte by byte, several times slower for short literals).
+    public mutating func append(jsonLiteral literal: StaticString) {
+        literal.withUTF8Buffer { append(contentsOf: $0) }
+    }
+}
