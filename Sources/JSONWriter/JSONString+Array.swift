@@ -1,5 +1,8 @@
 extension JSONString {
-    /// Appends `values` as a JSON array of strings.
+    /// Appends `values` as a JSON array of strings. Inlinable, so that it is
+    /// specialized for each caller's sequence type (unspecialized, each element
+    /// costs a generic iterator and metadata lookups).
+    @inlinable
     public static func appendArray<Values: Sequence<String>>(_ values: Values, to json: inout [UInt8]) {
         json.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
@@ -12,7 +15,7 @@ extension JSONString {
 
 extension JSONString {
     /// Appends a decimal integer (`String(value)` of an integer is a small string: no allocation).
-    public static func appendDecimal(_ value: some BinaryInteger, to output: inout [UInt8]) {
+    public static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
         var text = String(value)
         text.withUTF8 { output.append(contentsOf: $0) }
     }

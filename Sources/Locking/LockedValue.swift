@@ -3,7 +3,7 @@ import Glibc
 /// A pthread mutex: a lock that ThreadSanitizer models (it does not model the
 /// futex under `Synchronization.Mutex` on Linux), without Foundation's `NSLock`.
 public final class PthreadLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         mutex = .allocate(capacity: 1)
@@ -17,6 +17,7 @@ public final class PthreadLock: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    @inlinable
     public func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -27,13 +28,15 @@ public final class PthreadLock: @unchecked Sendable {
 /// A value behind a ``PthreadLock``: `Synchronization.Mutex`'s shape, with a
 /// lock ThreadSanitizer understands.
 public final class LockedValue<Value>: @unchecked Sendable {
-    private let lock = PthreadLock()
-    private var value: Value
+    @usableFromInline let lock = PthreadLock()
+    @usableFromInline var value: Value
 
     public init(_ value: Value) {
         self.value = value
     }
 
+    /// Inlinable, so that callers get it specialized (no generic metadata per call).
+    @inlinable
     public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         try lock.withLock { try body(&value) }
     }

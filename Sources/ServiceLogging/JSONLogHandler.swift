@@ -37,7 +37,8 @@ public struct JSONLogHandler: LogHandler {
         }
         var fields: [UInt8] = []
         fields.reserveCapacity(256)
-        Self.appendFields(level: event.level, label: label, message: "\(event.message)", metadata: merged, to: &fields)
+        Self.appendFields(
+            level: event.level, label: label, message: event.message.description, metadata: merged, to: &fields)
         output.write(fields: fields, urgent: event.level >= .warning)
     }
 

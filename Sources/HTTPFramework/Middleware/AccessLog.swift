@@ -34,13 +34,18 @@ public struct AccessLog: Middleware {
         metrics.record(
             method: request.method, route: route, status: response.status.code, nanoseconds: elapsed, bytes: bytes)
         if context.logger.logLevel <= .info {
-            let client = trustedProxies.clientAddress(peer: context.connection.peer, headers: request.headers)
+            // The peer's text is made once per connection; a forwarded client's per request.
+            let client =
+                trustedProxies.isEmpty || context.connection.peer.map(trustedProxies.contains) != true
+                ? context.connection.peerDescription
+                : trustedProxies.clientAddress(peer: context.connection.peer, headers: request.headers)?.description
+                    ?? "unknown"
             context.logger.info(
                 "request",
                 metadata: [
                     "connection": .stringConvertible(context.connection.id),
                     "request_id": .string(context.requestID),
-                    "client": .string(client?.description ?? "unknown"),
+                    "client": .string(client),
                     "method": .string(request.method.rawValue),
                     "route": .string(route),
                     "status": .stringConvertible(response.status.code),

@@ -16,10 +16,13 @@ public struct ConnectionInfo: Sendable {
     public let id: UInt64
     /// The address at the other end of the socket (a proxy's, behind one).
     public let peer: IPAddress?
+    /// `peer` as text (`unknown` without one), made once per connection.
+    public let peerDescription: String
 
     public init(id: UInt64, peer: IPAddress?) {
         self.id = id
         self.peer = peer
+        self.peerDescription = peer?.description ?? "unknown"
     }
 }
 
