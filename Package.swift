@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "HTTPFrameworkTests",
             dependencies: [
-                "HTTPFramework", "HTTPServer", "JSONWriter",
+                "HTTPFramework", "HTTPServer", "JSONWriter", "Locking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

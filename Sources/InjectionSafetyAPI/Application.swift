@@ -25,17 +25,18 @@ public enum Application {
     }
 
     /// What the server runs: the router inside the access log (which names the
-    /// client through the trusted proxies) and the CORS policy.
+    /// client through the trusted proxies and writes to `accessLog`) and the CORS policy.
     public static func makeResponder(
         knowledgeBase: KnowledgeBase, logger: Logger, readiness: Readiness = Readiness(),
         metrics: ApplicationMetrics = ApplicationMetrics(),
-        cors: CORSPolicy = CORSPolicy(), trustedProxies: TrustedProxies = TrustedProxies()
+        cors: CORSPolicy = CORSPolicy(), trustedProxies: TrustedProxies = TrustedProxies(),
+        accessLog: AccessLogDestination = .logger
     ) throws -> HTTPApplication {
         let router = try makeRouter(knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics)
         return HTTPApplication(
             router: router,
             middleware: [
-                AccessLog(trustedProxies: trustedProxies, metricsFactory: metrics.factory),
+                AccessLog(trustedProxies: trustedProxies, metricsFactory: metrics.factory, destination: accessLog),
                 CORSMiddleware(policy: cors),
             ],
             logger: logger)

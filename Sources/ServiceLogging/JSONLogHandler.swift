@@ -65,7 +65,9 @@ public struct JSONLogHandler: LogHandler {
 
     /// The members every line has; metadata cannot replace them.
     private static func isReserved(_ key: String) -> Bool {
-        key == "time" || key == "level" || key == "label" || key == "message"
+        let count = key.utf8.count
+        guard count == 4 || count == 5 || count == 7 else { return false }
+        return key == "time" || key == "level" || key == "label" || key == "message"
     }
 
     private static func appendValue(_ value: Logger.Metadata.Value, to json: inout [UInt8]) {

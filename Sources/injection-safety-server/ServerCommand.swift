@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import FoundationEssentials
 import Glibc
+import HTTPFramework
 import HTTPServer
 import InjectionSafety
 import InjectionSafetyAPI
@@ -139,8 +140,11 @@ struct ServerCommand: ParsableCommand {
             }
             responder = try Application.makeResponder(
                 knowledgeBase: knowledgeBase, logger: logger, readiness: readiness, metrics: metrics,
-                cors: settings.cors,
-                trustedProxies: settings.trustedProxies)
+                cors: settings.cors, trustedProxies: settings.trustedProxies,
+                // JSON lines: the access log writes its line itself (the members a metadata
+                // dictionary would give, without building and hashing one per request).
+                accessLog: settings.logFormat == .json
+                    ? .jsonLines(write: { output.write(fields: $0, urgent: false) }) : .logger)
         } catch let error as ExitCode {
             throw error
         } catch {
