@@ -12,14 +12,14 @@ public enum Application {
     ///   - metrics: what `GET /metrics` serves; give its `server` part to the `HTTPServer`.
     public static func makeRouter(
         knowledgeBase: KnowledgeBase, readiness: Readiness = Readiness(),
-        metrics: ApplicationMetrics = ApplicationMetrics()
+        metrics: ApplicationMetrics = ApplicationMetrics(), limits: APILimits = APILimits()
     ) throws -> Router {
         var router = Router()
         HealthRoutes.register(in: &router, readiness: readiness)
         MetricsRoutes.register(in: &router, metrics: metrics)
         try CatalogueRoutes(knowledgeBase: knowledgeBase).register(in: &router)
-        try TriageRoutes(knowledgeBase: knowledgeBase, metrics: metrics).register(in: &router)
-        ChecklistRoutes(knowledgeBase: knowledgeBase, metrics: metrics).register(in: &router)
+        try TriageRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
+        ChecklistRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
         try OpenAPIRoutes.register(in: &router)
         return router
     }
@@ -30,9 +30,10 @@ public enum Application {
         knowledgeBase: KnowledgeBase, logger: Logger, readiness: Readiness = Readiness(),
         metrics: ApplicationMetrics = ApplicationMetrics(),
         cors: CORSPolicy = CORSPolicy(), trustedProxies: TrustedProxies = TrustedProxies(),
-        accessLog: AccessLogDestination = .logger
+        accessLog: AccessLogDestination = .logger, limits: APILimits = APILimits()
     ) throws -> HTTPApplication {
-        let router = try makeRouter(knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics)
+        let router = try makeRouter(
+            knowledgeBase: knowledgeBase, readiness: readiness, metrics: metrics, limits: limits)
         return HTTPApplication(
             router: router,
             middleware: [

@@ -18,8 +18,9 @@ struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "injection-safety-server",
         abstract: "Serves the injection-safety HTTP/1.1 JSON API.",
+        discussion: LimitSetting.helpSection(),
         version: InjectionSafety.version,
-        subcommands: [HealthcheckCommand.self]
+        subcommands: [HealthcheckCommand.self, LimitsCommand.self]
     )
 
     @Option(help: "Address to listen on: 0.0.0.0, ::, 127.0.0.1, ::1 or a name. (env: HOST; default: 0.0.0.0)")
@@ -33,45 +34,6 @@ struct ServerCommand: ParsableCommand {
 
     @Option(help: "Log format: json or text. (env: LOG_FORMAT; default: text on a terminal, json otherwise)")
     var logFormat: String?
-
-    @Option(help: "Longest request target in bytes. (env: MAX_REQUEST_TARGET_BYTES; default: 8192)")
-    var maxRequestTargetBytes: Int?
-
-    @Option(help: "Largest header section in bytes. (env: MAX_HEADER_BYTES; default: 16384)")
-    var maxHeaderBytes: Int?
-
-    @Option(help: "Most header fields in a request. (env: MAX_HEADER_FIELDS; default: 100)")
-    var maxHeaderFields: Int?
-
-    @Option(help: "Largest request body in bytes. (env: MAX_BODY_BYTES; default: 1048576)")
-    var maxBodyBytes: Int?
-
-    @Option(help: "Seconds to receive a request head. (env: HEADER_READ_TIMEOUT; default: 10)")
-    var headerReadTimeout: Double?
-
-    @Option(help: "Seconds to receive a request body. (env: BODY_READ_TIMEOUT; default: 30)")
-    var bodyReadTimeout: Double?
-
-    @Option(help: "Seconds a kept-alive connection may wait for its next request. (env: IDLE_TIMEOUT; default: 75)")
-    var idleTimeout: Double?
-
-    @Option(help: "Seconds a blocked response may wait for a slow client. (env: WRITE_TIMEOUT; default: 30)")
-    var writeTimeout: Double?
-
-    @Option(help: "Most responses waiting to be written per connection. (env: MAX_PIPELINED_REQUESTS; default: 16)")
-    var maxPipelinedRequests: Int?
-
-    @Option(
-        help:
-            "Kernel send buffer per connection in bytes; a client that stops reading meets the write timeout once it is full. (env: SEND_BUFFER_BYTES; default: 262144)"
-    )
-    var sendBufferBytes: Int?
-
-    @Option(help: "Most open connections. (env: MAX_CONNECTIONS; default: open-file limit less 64)")
-    var maxConnections: Int?
-
-    @Option(help: "Seconds a graceful shutdown waits for in-flight requests. (env: DRAIN_TIMEOUT; default: 10)")
-    var drainTimeout: Double?
 
     @Option(
         help:
@@ -93,10 +55,22 @@ struct ServerCommand: ParsableCommand {
 
     /// Invalid configuration (an unknown flag, a bad value) exits with 2 after
     /// a message naming the setting; `--help` and `--version` exit with 0.
+    ///
+    /// The limit flags (`--max-body-bytes 1024`, `--idle-timeout=5`) are taken out
+    /// first and read from ``LimitSetting/all`` (which also writes their help);
+    /// the rest goes to the argument parser.
     static func main() {
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            let (limitArguments, others) = LimitSetting.extract(from: Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(others)
+            if let server = command as? ServerCommand {
+                try server.run(limitArguments: limitArguments)
+            } else {
+                guard limitArguments.isEmpty else {
+                    throw ValidationError("\(limitArguments[0]): a server setting, not one of this command.")
+                }
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 StandardError.write(fullMessage(for: error) + "\n")
@@ -107,8 +81,13 @@ struct ServerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
-        let output = LogOutput()
+        try run(limitArguments: [])
+    }
+
+    func run(limitArguments: [String]) throws {
+        let settings = try Settings(
+            command: self, limitArguments: limitArguments, environment: ProcessInfo.processInfo.environment)
+        let output = LogOutput(maxPendingBytes: settings.limits.logBufferBytes)
         LoggingSystem.bootstrap { label in
             switch settings.logFormat {
             case .json:
@@ -144,7 +123,8 @@ struct ServerCommand: ParsableCommand {
                 // JSON lines: the access log writes its line itself (the members a metadata
                 // dictionary would give, without building and hashing one per request).
                 accessLog: settings.logFormat == .json
-                    ? .jsonLines(write: { output.write(fields: $0, urgent: false) }) : .logger)
+                    ? .jsonLines(write: { output.write(fields: $0, urgent: false) }) : .logger,
+                limits: settings.limits.api)
         } catch let error as ExitCode {
             throw error
         } catch {

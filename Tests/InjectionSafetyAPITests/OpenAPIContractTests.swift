@@ -2,6 +2,8 @@ import Foundation
 import HTTPServer
 import Testing
 
+@testable import InjectionSafetyAPI
+
 /// The router and `openapi.yaml` describe the same operations, both ways.
 struct OpenAPIContractTests {
     /// `method path` pairs of the spec's `paths` section. The spec keeps one
@@ -51,5 +53,32 @@ struct OpenAPIContractTests {
         let response = TestRouter.respond(.get, "/openapi.yaml")
         #expect(response.status == .ok)
         #expect(Data(response.body) == file)
+    }
+}
+
+/// The API's contract limits (`APILimits`) are the ones `openapi.yaml` states, and hold at their edges.
+struct APILimitsContractTests {
+    @Test func symptomLimitIsTheSpecsMaxItems() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let lines = text.split(separator: "\n").filter { $0.contains("symptoms: {type: array, maxItems:") }
+        #expect(lines.count == 2, "the triage and review bodies")
+        for line in lines {
+            #expect(line.contains("maxItems: \(APILimits().maxSymptoms),"), "\(line)")
+        }
+    }
+
+    @Test func jsonDepthLimitHoldsAtItsEdge() {
+        let depth = APILimits().maxJSONDepth
+        func nested(_ levels: Int) -> [UInt8] {
+            Array((String(repeating: "[", count: levels) + String(repeating: "]", count: levels)).utf8)
+        }
+        #expect((try? JSONParser.parse(nested(depth))) != nil, "\(depth) levels (the top one counted) are accepted")
+        #expect((try? JSONParser.parse(nested(depth + 1))) == nil)
+        var shallow = APILimits()
+        shallow.maxJSONDepth = 2
+        #expect((try? JSONParser.parse(nested(2), limits: shallow)) != nil)
+        #expect((try? JSONParser.parse(nested(3), limits: shallow)) == nil, "the limit is the value's, not a constant")
     }
 }

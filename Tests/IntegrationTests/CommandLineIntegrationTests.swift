@@ -121,3 +121,57 @@ struct CommandLineIntegrationTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 }
+
+/// The limits' one list: `limits` prints it, `--help` and README show the same.
+struct LimitListIntegrationTests {
+    static func limitsTable() throws -> String {
+        let result = try CommandLineIntegrationTests.run(["limits"])
+        #expect(result.status == 0)
+        return result.output
+    }
+
+    @Test func readmeTableIsTheLimitsCommandsOutput() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- limits: injection-safety-server limits -->\n"))
+        let end = try #require(readme.range(of: "<!-- /limits -->"))
+        #expect(
+            String(readme[start.upperBound..<end.lowerBound]) == (try Self.limitsTable()),
+            "README's limits table differs from `injection-safety-server limits`: paste its output between the markers")
+    }
+
+    /// Every configurable limit in the table has its flag and variable in `--help`, and works as both.
+    @Test func everyLimitIsInTheHelpAndSettable() throws {
+        let rows = try Self.limitsTable().split(separator: "\n").dropFirst(2).map {
+            $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        #expect(rows.count >= 20)
+        let help = try CommandLineIntegrationTests.run(["--help"]).output
+        let flat = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for row in rows where row[0] != "fixed" {
+            let flag = row[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+            let variable = row[1].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+            #expect(flat.contains("\(flag) <value>"), "--help lacks \(flag)")
+            #expect(flat.contains("env: \(variable); default: "), "--help lacks \(variable)")
+            // A bad value is refused by flag and by variable, naming the one given.
+            let byFlag = try CommandLineIntegrationTests.run([flag, "nonsense", "--host", "127.0.0.1"])
+            #expect(byFlag.status == 2 && byFlag.output.contains(flag), "\(flag): \(byFlag.output)")
+            let byVariable = try CommandLineIntegrationTests.run(
+                ["--host", "127.0.0.1"], environment: [variable: "nonsense"])
+            #expect(byVariable.status == 2 && byVariable.output.contains(variable), "\(variable): \(byVariable.output)")
+        }
+    }
+
+    /// A limit given by flag (both spellings) reaches the server.
+    @Test func aLimitFlagTakesEffect() throws {
+        for arguments in [["--max-body-bytes", "16"], ["--max-body-bytes=16"]] {
+            let server = try ServerProcess(arguments: arguments)
+            defer { server.stop() }
+            let response = try CurlClient().request(
+                "POST", "\(server.baseURL)/v1/triage", headers: ["Content-Type: application/json"],
+                upload: .fixed(Array(#"{"symptoms":["headache","fever"]}"#.utf8)))
+            #expect(response.status == 413, "\(arguments)")
+        }
+    }
+}

@@ -11,7 +11,11 @@ struct ChecklistRoutes: Sendable {
     let builder: ChecklistBuilder
     let metrics: ApplicationMetrics
 
-    init(knowledgeBase: KnowledgeBase, metrics: ApplicationMetrics) {
+    /// The body limits of the review.
+    let limits: APILimits
+
+    init(knowledgeBase: KnowledgeBase, metrics: ApplicationMetrics, limits: APILimits = APILimits()) {
+        self.limits = limits
         builder = ChecklistBuilder(knowledgeBase: knowledgeBase)
         self.metrics = metrics
     }
@@ -113,8 +117,8 @@ struct ChecklistRoutes: Sendable {
         guard isFHIR || TriageRoutes.isJSON(contentType) else { throw .unsupportedMediaType }
         let input =
             isFHIR
-            ? try FHIRQuestionnaire.reviewRequest(from: request.body)
-            : try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false)
+            ? try FHIRQuestionnaire.reviewRequest(from: request.body, limits: limits)
+            : try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false, limits: limits)
         let review = builder.review(input.request, sedation: input.sedation, hoursGiven: input.hoursGiven)
         metrics.reviewAnswered(review.decision)
         var json = Array(#"{"decision":"#.utf8)

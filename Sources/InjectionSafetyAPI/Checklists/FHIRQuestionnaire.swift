@@ -108,10 +108,12 @@ enum FHIRQuestionnaire {
     /// Reads a `QuestionnaireResponse` to ``questionnaire(for:knowledgeBase:)``.
     /// Unknown link ids, wrong answer types and codes are 422 with a pointer.
     /// It never gives `hoursSinceInjection` (the questionnaire does not ask).
-    static func reviewRequest(from body: [UInt8]) throws(APIProblem) -> TriageRequestDecoder.ReviewBody {
+    static func reviewRequest(
+        from body: [UInt8], limits: APILimits = APILimits()
+    ) throws(APIProblem) -> TriageRequestDecoder.ReviewBody {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(body)
+            json = try JSONParser.parse(body, limits: limits)
         } catch {
             throw .malformedJSON(offset: error.offset, message: error.message)
         }

@@ -46,16 +46,18 @@ struct JSONSyntaxError: Error, Equatable {
 /// nested body cannot exhaust the stack. The body size is bounded by the
 /// server's limit before this runs.
 struct JSONParser {
-    /// Deepest nesting of arrays and objects accepted (requests need 3).
-    static let maxDepth = 16
-
     private let bytes: [UInt8]
     private var index = 0
+    /// Deepest nesting of arrays and objects accepted (``APILimits/maxJSONDepth``).
+    private let maxDepth: Int
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: [UInt8], maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes)
+    static func parse(_ bytes: [UInt8], limits: APILimits = APILimits()) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes, maxDepth: limits.maxJSONDepth)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -97,7 +99,7 @@ struct JSONParser {
     }
 
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth <= Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
+        guard depth <= maxDepth else { throw error("nested deeper than \(maxDepth) levels") }
         index += 1
         var members: [(key: String, value: JSONValue)] = []
         skipWhitespace()
@@ -127,7 +129,7 @@ struct JSONParser {
     }
 
     private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth <= Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
+        guard depth <= maxDepth else { throw error("nested deeper than \(maxDepth) levels") }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()

@@ -13,13 +13,13 @@ struct TriageRequestDecoder {
         "injection", "approach", "region", "medications", "sedation", "hoursSinceInjection", "symptoms",
         "temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure", "steroidInjectionsPast12Months", "conditions",
     ]
-    static let maxSymptoms = 64
     static let hoursRange = 0.0...87_600.0
     static let temperatureRange = 25.0...45.0
     static let glucoseRange = 10.0...2000.0
     static let systolicRange = 50.0...300.0
     static let steroidInjectionRange = 0...52
 
+    private let limits: APILimits
     private var errors: [APIProblem.FieldError] = []
     /// The body's `sedation`, when given.
     private var sedation = false
@@ -36,19 +36,23 @@ struct TriageRequestDecoder {
     }
 
     /// Parses and checks a body.
-    static func decode(_ body: [UInt8], requireHours: Bool = true) throws(APIProblem) -> TriageRequest {
-        try decodeWithSedation(body, requireHours: requireHours).request
+    static func decode(
+        _ body: [UInt8], requireHours: Bool = true, limits: APILimits = APILimits()
+    ) throws(APIProblem) -> TriageRequest {
+        try decodeWithSedation(body, requireHours: requireHours, limits: limits).request
     }
 
     /// Like ``decode(_:requireHours:)``, also returning `sedation` and whether the hours were given.
-    static func decodeWithSedation(_ body: [UInt8], requireHours: Bool) throws(APIProblem) -> ReviewBody {
+    static func decodeWithSedation(
+        _ body: [UInt8], requireHours: Bool, limits: APILimits = APILimits()
+    ) throws(APIProblem) -> ReviewBody {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(body)
+            json = try JSONParser.parse(body, limits: limits)
         } catch {
             throw .malformedJSON(offset: error.offset, message: error.message)
         }
-        var decoder = TriageRequestDecoder()
+        var decoder = TriageRequestDecoder(limits: limits)
         let request = decoder.request(json, requireHours: requireHours)
         guard decoder.errors.isEmpty, let request else { throw .invalidBody(decoder.errors) }
         return ReviewBody(request: request, sedation: decoder.sedation, hoursGiven: decoder.hoursGiven)
@@ -183,8 +187,8 @@ struct TriageRequestDecoder {
             fail("/symptoms", "Must be an array, not \(value.typeName).")
             return nil
         }
-        guard elements.count <= Self.maxSymptoms else {
-            fail("/symptoms", "At most \(Self.maxSymptoms) symptoms.")
+        guard elements.count <= limits.maxSymptoms else {
+            fail("/symptoms", "At most \(limits.maxSymptoms) symptoms.")
             return nil
         }
         var reports: [TriageRequest.SymptomReport] = []

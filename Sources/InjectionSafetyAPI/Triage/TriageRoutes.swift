@@ -168,7 +168,11 @@ struct TriageRoutes: Sendable {
         }
     }
 
-    init(knowledgeBase: KnowledgeBase, metrics: ApplicationMetrics) throws {
+    /// The body limits of the triage request.
+    let limits: APILimits
+
+    init(knowledgeBase: KnowledgeBase, metrics: ApplicationMetrics, limits: APILimits = APILimits()) throws {
+        self.limits = limits
         self.metrics = metrics
         engine = TriageEngine(knowledgeBase: knowledgeBase)
         rulesDocument = CachedResponse(
@@ -200,7 +204,7 @@ struct TriageRoutes: Sendable {
     func triage(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
         try QueryValidator.requireNoParameters(request.query)
         guard Self.isJSON(request.headers["Content-Type"]) else { throw .unsupportedMediaType }
-        let input = try TriageRequestDecoder.decode(request.body)
+        let input = try TriageRequestDecoder.decode(request.body, limits: limits)
         let result = engine.triage(input)
         metrics.triageAnswered(result.level)
         return HTTPResponse(
