@@ -318,3 +318,32 @@ struct ServerSocketTests {
         #expect(stuck.receive().closed)
     }
 }
+
+/// The event loops after a shutdown.
+struct EventLoopEndTests {
+    /// A task sent to a loop whose thread has ended runs at once instead of
+    /// waiting for ever (a drain deadline racing the end of a drain sends one;
+    /// kept, it held its loop and the server).
+    @Test func aTaskForAnEndedLoopRunsAtOnce() throws {
+        let server = try TestServer()
+        #expect(server.shutdown(timeout: 5) == .drained)
+        let loops = server.server.loops
+        #expect(!loops.isEmpty)
+        let deadline = Date().addingTimeInterval(5)
+        // The threads end just after the shutdown completes.
+        while loops.contains(where: { !$0.hasEnded }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        for loop in loops {
+            #expect(loop.hasEnded)
+            let ran = LockedFlag()
+            loop.execute { ran.set() }
+            #expect(ran.isSet, "the task waited on an ended loop")
+        }
+    }
+
+    final class LockedFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
+    }
+}

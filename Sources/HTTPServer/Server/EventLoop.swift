@@ -33,6 +33,10 @@ final class EventLoop: @unchecked Sendable {
     /// understands; it does not see `Synchronization.Mutex`'s futex as a lock.
     private let tasksLock = PthreadLock()
     private var tasks: [@Sendable () -> Void] = []
+    /// The loop's thread has ended (guarded by `tasksLock`): tasks run at once,
+    /// on the caller's thread, instead of waiting in `tasks` for ever (where a
+    /// task that holds the loop would keep it, and whatever waits on the task, alive).
+    private var ended = false
     private var running = true
     private var nextSweep: UInt64 = 0
 
@@ -93,11 +97,20 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Runs `task` on the loop's thread, soon. Callable from any thread.
+    /// Whether the loop's thread has ended.
+    var hasEnded: Bool { tasksLock.withLock { ended } }
+
+    /// Runs `task` on the loop's thread, soon (at once, here, if that thread
+    /// has ended). Callable from any thread.
     func execute(_ task: @escaping @Sendable () -> Void) {
-        let wasEmpty = tasksLock.withLock { () -> Bool in
+        let (wasEmpty, hasEnded) = tasksLock.withLock { () -> (Bool, Bool) in
+            guard !ended else { return (false, true) }
             tasks.append(task)
-            return tasks.count == 1
+            return (tasks.count == 1, false)
+        }
+        if hasEnded {
+            task()
+            return
         }
         if wasEmpty {
             var one: UInt64 = 1
@@ -107,7 +120,10 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Self.maxEvents)
-        defer { events.deallocate() }
+        defer {
+            events.deallocate()
+            runTasksUntilEnded()
+        }
         nextSweep = DispatchTime.now().uptimeNanoseconds + sweepInterval
         while running {
             let now = DispatchTime.now().uptimeNanoseconds
@@ -135,6 +151,21 @@ final class EventLoop: @unchecked Sendable {
                 nextSweep = after + sweepInterval
                 checkDeadlines(now: after)
             }
+        }
+    }
+
+    /// The thread is ending: runs what is queued, then marks the loop ended
+    /// (under the lock, so that every later task runs at its caller's).
+    private func runTasksUntilEnded() {
+        while true {
+            let pending = tasksLock.withLock { () -> [@Sendable () -> Void] in
+                let taken = tasks
+                tasks.removeAll()
+                if taken.isEmpty { ended = true }
+                return taken
+            }
+            if pending.isEmpty { return }
+            for task in pending { task() }
         }
     }
 
@@ -174,6 +205,12 @@ final class EventLoop: @unchecked Sendable {
 
     /// Takes an accepted socket.
     func adopt(fileDescriptor: Int32, id: UInt64, peer: IPAddress?, rejecting: Bool) {
+        guard running else {
+            // The loop has stopped (the shutdown is over): nobody would serve it.
+            close(fileDescriptor)
+            server.connectionClosed(rejected: rejecting)
+            return
+        }
         let connection = Connection(
             id: id, fileDescriptor: fileDescriptor, peer: peer, rejecting: rejecting, environment: environment,
             loop: self)

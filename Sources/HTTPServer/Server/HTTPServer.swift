@@ -66,7 +66,7 @@ public final class HTTPServer: @unchecked Sendable {
     let logger: Logger
     let metrics: ServerMetrics
 
-    private var loops: [EventLoop] = []
+    private(set) var loops: [EventLoop] = []
     /// Serial: accepting, pausing and the start of a shutdown. (Internal so that
     /// a test can hold it and leave connections waiting in the kernel's queue.)
     let acceptQueue: DispatchQueue
