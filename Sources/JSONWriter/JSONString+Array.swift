@@ -24,6 +24,7 @@ extension JSONString {
 extension Array where Element == UInt8 {
     /// Appends a literal's bytes with one copy (a `String`'s UTF-8 view is
     /// appended byte by byte, several times slower for short literals).
+    @inlinable
     public mutating func append(jsonLiteral literal: StaticString) {
         literal.withUTF8Buffer { append(contentsOf: $0) }
     }

@@ -6,55 +6,57 @@ public enum JSONString {
     /// through (valid UTF-8 is valid JSON); quotes, backslashes and control
     /// characters are escaped.
     public static func append(_ value: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            // Most strings need no escape: find the first byte that does, eight at a time.
-            var clean = 0
-            if let base = bytes.baseAddress {
-                while clean + 8 <= bytes.count,
-                    !needsEscape(UnsafeRawPointer(base + clean).loadUnaligned(as: UInt64.self))
-                {
-                    clean += 8
-                }
-            }
-            // Fewer than eight bytes left (the scan above stops early at a word that
-            // needs an escape, and then more are left: those go to the loop below).
-            if clean < bytes.count, bytes.count - clean < 8, let base = bytes.baseAddress {
-                // The last 1–7 bytes as one word, padded with a byte that needs no escape.
-                var tail: UInt64 = 0x4141_4141_4141_4141
-                withUnsafeMutableBytes(of: &tail) { word in
-                    word.baseAddress!.copyMemory(from: base + clean, byteCount: bytes.count - clean)
-                }
-                if !needsEscape(tail) { clean = bytes.count }
-            }
-            if clean == bytes.count {
-                output.append(contentsOf: bytes)
-                return
-            }
-            var runStart = 0
-            for index in clean..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F else {
-                    continue
-                }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case UInt8(ascii: "\n"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case UInt8(ascii: "\r"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case UInt8(ascii: "\t"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    output.append(contentsOf: Array("\\u00".utf8))
-                    output.append(hex[Int(byte >> 4)])
-                    output.append(hex[Int(byte & 0xF)])
-                }
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        // Native strings (small ones included) lend their UTF-8 without a copy.
+        if value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0, to: &output) }) == nil {
+            var copy = value
+            copy.withUTF8 { appendQuoted($0, to: &output) }
         }
+    }
+
+    /// `bytes` (valid UTF-8) as a quoted JSON string.
+    static func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        // Most strings need no escape: find the first byte that does, eight at a time,
+        // then byte by byte for the last few.
+        var clean = 0
+        if let base = bytes.baseAddress {
+            while clean + 8 <= bytes.count,
+                !needsEscape(UnsafeRawPointer(base + clean).loadUnaligned(as: UInt64.self))
+            {
+                clean += 8
+            }
+        }
+        while clean < bytes.count, !needsEscape(bytes[clean]) { clean += 1 }
+        output.append(UInt8(ascii: "\""))
+        if clean == bytes.count {
+            output.append(contentsOf: bytes)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
+        var runStart = 0
+        for index in clean..<bytes.count {
+            let byte = bytes[index]
+            guard needsEscape(byte) else { continue }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            runStart = index + 1
+            output.append(UInt8(ascii: "\\"))
+            switch byte {
+            case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\n"): output.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): output.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\t"): output.append(UInt8(ascii: "t"))
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                output.append(UInt8(ascii: "u"))
+                output.append(UInt8(ascii: "0"))
+                output.append(UInt8(ascii: "0"))
+                hex.withUTF8Buffer { digits in
+                    output.append(digits[Int(byte >> 4)])
+                    output.append(digits[Int(byte & 0xF)])
+                }
+            }
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         output.append(UInt8(ascii: "\""))
     }
 

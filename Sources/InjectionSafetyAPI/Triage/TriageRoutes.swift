@@ -16,58 +16,47 @@ struct TriageRoutes: Sendable {
     /// straight to bytes: this is the hot path, and `JSONEncoder` cost more
     /// than the triage itself.
     static func encode(_ result: TriageResult) -> [UInt8] {
+        // One buffer, appended to in place (no closure captures it, so no
+        // boxed variable and no dynamic exclusivity check per append), and each
+        // member name written with its punctuation as one literal.
         var json: [UInt8] = []
-        json.reserveCapacity(4096)
-        func key(_ name: StaticString, first: Bool = false) {
-            if !first { json.append(UInt8(ascii: ",")) }
-            json.append(UInt8(ascii: "\""))
-            name.withUTF8Buffer { json.append(contentsOf: $0) }
-            json.append(UInt8(ascii: "\""))
-            json.append(UInt8(ascii: ":"))
-        }
-        func string(_ value: String) { JSONString.append(value, to: &json) }
-        func strings<S: Sequence<String>>(_ values: S) { JSONString.appendArray(values, to: &json) }
-        json.append(UInt8(ascii: "{"))
-        key("level", first: true)
-        string(result.level.rawValue)
-        key("action")
-        string(result.action)
-        key("reasons")
-        json.append(UInt8(ascii: "["))
+        json.reserveCapacity(8192)
+        json.append(jsonLiteral: #"{"level":"#)
+        JSONString.append(result.level.rawValue, to: &json)
+        json.append(jsonLiteral: #","action":"#)
+        JSONString.append(result.action, to: &json)
+        json.append(jsonLiteral: #","reasons":["#)
         for (index, reason) in result.reasons.enumerated() {
-            if index > 0 { json.append(UInt8(ascii: ",")) }
-            json.append(UInt8(ascii: "{"))
-            key("ruleId", first: true)
-            string(reason.ruleID)
-            key("level")
-            string(reason.level.rawValue)
-            key("symptoms")
-            strings(reason.symptoms.lazy.map(\.rawValue))
-            key("facts")
-            strings(reason.facts)
-            key("explanation")
-            string(reason.explanation)
+            json.append(jsonLiteral: index == 0 ? #"{"ruleId":"# : #",{"ruleId":"#)
+            JSONString.append(reason.ruleID, to: &json)
+            json.append(jsonLiteral: #","level":"#)
+            JSONString.append(reason.level.rawValue, to: &json)
+            json.append(jsonLiteral: #","symptoms":"#)
+            JSONString.appendArray(reason.symptoms.lazy.map(\.rawValue), to: &json)
+            json.append(jsonLiteral: #","facts":"#)
+            JSONString.appendArray(reason.facts, to: &json)
+            json.append(jsonLiteral: #","explanation":"#)
+            JSONString.append(reason.explanation, to: &json)
             if let sideEffect = reason.sideEffect {
-                key("sideEffect")
-                string(sideEffect.rawValue)
+                json.append(jsonLiteral: #","sideEffect":"#)
+                JSONString.append(sideEffect.rawValue, to: &json)
             }
-            key("sources")
-            strings(reason.sources)
+            json.append(jsonLiteral: #","sources":"#)
+            JSONString.appendArray(reason.sources, to: &json)
             json.append(UInt8(ascii: "}"))
         }
-        json.append(UInt8(ascii: "]"))
-        key("possibleSideEffects")
-        strings(result.possibleSideEffects.lazy.map(\.rawValue))
-        key("watchFor")
-        strings(result.watchFor)
-        key("selfCare")
-        strings(result.selfCare)
-        key("followUp")
-        string(result.followUp)
-        key("knowledgeBaseVersion")
-        string(result.knowledgeBaseVersion)
-        key("disclaimer")
-        string(result.disclaimer)
+        json.append(jsonLiteral: #"],"possibleSideEffects":"#)
+        JSONString.appendArray(result.possibleSideEffects.lazy.map(\.rawValue), to: &json)
+        json.append(jsonLiteral: #","watchFor":"#)
+        JSONString.appendArray(result.watchFor, to: &json)
+        json.append(jsonLiteral: #","selfCare":"#)
+        JSONString.appendArray(result.selfCare, to: &json)
+        json.append(jsonLiteral: #","followUp":"#)
+        JSONString.append(result.followUp, to: &json)
+        json.append(jsonLiteral: #","knowledgeBaseVersion":"#)
+        JSONString.append(result.knowledgeBaseVersion, to: &json)
+        json.append(jsonLiteral: #","disclaimer":"#)
+        JSONString.append(result.disclaimer, to: &json)
         json.append(UInt8(ascii: "}"))
         return json
     }
