@@ -17,3 +17,7 @@ public enum Approach: String, Sendable, Hashable, CaseIterable, Codable, Contrac
         }
     }
 }
+
+extension Approach {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -17,3 +17,7 @@ public enum BleedingRisk: String, Sendable, Hashable, CaseIterable, Codable, Con
         }
     }
 }
+
+extension BleedingRisk {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

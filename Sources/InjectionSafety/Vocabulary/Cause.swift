@@ -30,3 +30,7 @@ extension Cause {
         }
     }
 }
+
+extension Cause {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -19,3 +19,7 @@ public enum ChecklistCategory: String, Sendable, Hashable, CaseIterable, Codable
         }
     }
 }
+
+extension ChecklistCategory {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -13,3 +13,7 @@ public enum ChecklistPhase: String, Sendable, Hashable, CaseIterable, Codable, C
         }
     }
 }
+
+extension ChecklistPhase {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

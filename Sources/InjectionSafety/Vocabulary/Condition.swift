@@ -39,3 +39,7 @@ public enum Condition: String, Sendable, Hashable, CaseIterable, Codable, Contra
         }
     }
 }
+
+extension Condition {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -1,4 +1,10 @@
 /// A code of the public contract: ordered as the contract lists it.
+///
+/// Each code type also hashes its ordinal (`hash(into:)` in its own file), not
+/// its raw string (the standard library's default for a String-backed enum):
+/// sets and dictionaries of codes then cost no string hashing. (A default in
+/// an extension of this protocol would compete with the standard library's
+/// `RawRepresentable` one.)
 public protocol ContractCode: Comparable {
     /// Position in the contract's order.
     var ordinal: Int { get }

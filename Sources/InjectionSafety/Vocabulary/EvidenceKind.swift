@@ -28,3 +28,7 @@ public enum EvidenceKind: String, Sendable, Hashable, CaseIterable, Codable, Con
         }
     }
 }
+
+extension EvidenceKind {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

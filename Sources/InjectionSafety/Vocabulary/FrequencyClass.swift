@@ -21,3 +21,7 @@ public enum FrequencyClass: String, Sendable, Hashable, CaseIterable, Codable, C
         }
     }
 }
+
+extension FrequencyClass {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -23,3 +23,7 @@ public enum InjectionType: String, Sendable, Hashable, CaseIterable, Codable, Co
         }
     }
 }
+
+extension InjectionType {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

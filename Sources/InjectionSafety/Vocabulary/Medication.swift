@@ -17,3 +17,7 @@ public enum Medication: String, Sendable, Hashable, CaseIterable, Codable, Contr
         }
     }
 }
+
+extension Medication {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -13,3 +13,7 @@ public enum ReviewDecision: String, Sendable, Hashable, CaseIterable, Codable, C
         }
     }
 }
+
+extension ReviewDecision {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

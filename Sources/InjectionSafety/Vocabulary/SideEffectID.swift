@@ -71,3 +71,7 @@ public enum SideEffectID: String, Sendable, Hashable, CaseIterable, Codable, Con
         }
     }
 }
+
+extension SideEffectID {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -19,3 +19,7 @@ public enum SpinalRegion: String, Sendable, Hashable, CaseIterable, Codable, Con
         }
     }
 }
+
+extension SpinalRegion {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -125,3 +125,7 @@ public enum Symptom: String, Sendable, Hashable, CaseIterable, Codable, Contract
         }
     }
 }
+
+extension Symptom {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}

@@ -20,3 +20,7 @@ public enum TriageLevel: String, Sendable, Hashable, CaseIterable, Codable, Cont
     }
 
 }
+
+extension TriageLevel {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+}
