@@ -85,7 +85,7 @@ func checkRanges(_ request: TriageRequest, _ what: String) {
     check(
         (0...87_600).contains(request.hoursSinceInjection),
         "\(what): hoursSinceInjection \(request.hoursSinceInjection)")
-    check(request.symptoms.count <= TriageRequestDecoder.maxSymptoms, "\(what): \(request.symptoms.count) symptoms")
+    check(request.symptoms.count <= APILimits().maxSymptoms, "\(what): \(request.symptoms.count) symptoms")
     check(Set(request.symptoms.map(\.code)).count == request.symptoms.count, "\(what): a symptom code twice")
     if let value = request.temperatureC { check((25...45).contains(value), "\(what): temperatureC \(value)") }
     if let value = request.bloodGlucoseMgDl { check((10...2000).contains(value), "\(what): bloodGlucoseMgDl \(value)") }
