@@ -9,10 +9,12 @@ import JSONWriter
 /// unknown members, wrong types, unknown codes, nulls and out-of-range numbers
 /// are all refused.
 struct TriageRequestDecoder {
-    static let fields = [
-        "injection", "approach", "region", "medications", "sedation", "hoursSinceInjection", "symptoms",
-        "temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure", "steroidInjectionsPast12Months", "conditions",
-    ]
+    /// The body's fields; each case is named as its member.
+    enum Field: Int, CaseIterable {
+        case injection, approach, region, medications, sedation, hoursSinceInjection, symptoms, temperatureC
+        case bloodGlucoseMgDl, systolicBloodPressure, steroidInjectionsPast12Months, conditions
+    }
+    static let fields = Field.allCases.map { "\($0)" }
     static let hoursRange = 0.0...87_600.0
     static let temperatureRange = 25.0...45.0
     static let glucoseRange = 10.0...2000.0
@@ -58,7 +60,9 @@ struct TriageRequestDecoder {
         return ReviewBody(request: request, sedation: decoder.sedation, hoursGiven: decoder.hoursGiven)
     }
 
-    private mutating func fail(_ pointer: String, _ detail: String, validValues: [String]? = nil) {
+    /// Records a problem. The pointer is made only then: a valid body builds none.
+    private mutating func fail(_ pointer: @autoclosure () -> String, _ detail: String, validValues: [String]? = nil) {
+        let pointer = pointer()
         let field = pointer.split(separator: "/").first.map(String.init) ?? "body"
         errors.append(APIProblem.FieldError(field: field, pointer: pointer, detail: detail, validValues: validValues))
     }
@@ -68,36 +72,40 @@ struct TriageRequestDecoder {
             fail("", "The body must be a JSON object, not \(json.typeName).")
             return nil
         }
-        var values: [String: JSONValue] = [:]
+        // By position, not by a dictionary: twelve names compared cost less than hashing them.
+        var slots = [JSONValue?](repeating: nil, count: Self.fields.count)
         for (key, value) in members {
-            if !Self.fields.contains(key) {
+            guard let index = Self.fields.firstIndex(of: key) else {
                 fail("/\(Self.escape(key))", "Unknown field.", validValues: Self.fields)
-            } else if values[key] != nil {
+                continue
+            }
+            if slots[index] != nil {
                 fail("/\(key)", "The field is given more than once.")
             } else {
-                values[key] = value
+                slots[index] = value
             }
         }
-        let injection: InjectionType? = values["injection"].flatMap { code($0, "/injection") }
-        if values["injection"] == nil {
+        let values = Values(slots: slots)
+        let injection: InjectionType? = values[.injection].flatMap { code($0, "/injection") }
+        if values[.injection] == nil {
             fail("/injection", "Required.", validValues: InjectionType.allCases.map(\.rawValue))
         }
-        let approach: Approach? = values["approach"].flatMap { code($0, "/approach") }
-        let region: SpinalRegion? = values["region"].flatMap { code($0, "/region") }
-        let medications: [Medication]? = values["medications"].flatMap { codes($0, "/medications") }
-        if let value = values["sedation"] {
+        let approach: Approach? = values[.approach].flatMap { code($0, "/approach") }
+        let region: SpinalRegion? = values[.region].flatMap { code($0, "/region") }
+        let medications: [Medication]? = values[.medications].flatMap { codes($0, "/medications") }
+        if let value = values[.sedation] {
             if case .bool(let flag) = value { sedation = flag } else { fail("/sedation", "Must be true or false.") }
         }
-        let hours = values["hoursSinceInjection"].flatMap { number($0, "/hoursSinceInjection", in: Self.hoursRange) }
-        if values["hoursSinceInjection"] == nil && requireHours { fail("/hoursSinceInjection", "Required.") }
+        let hours = values[.hoursSinceInjection].flatMap { number($0, "/hoursSinceInjection", in: Self.hoursRange) }
+        if values[.hoursSinceInjection] == nil && requireHours { fail("/hoursSinceInjection", "Required.") }
         hoursGiven = hours != nil
-        let temperature = values["temperatureC"].flatMap { number($0, "/temperatureC", in: Self.temperatureRange) }
-        let glucose = values["bloodGlucoseMgDl"].flatMap { number($0, "/bloodGlucoseMgDl", in: Self.glucoseRange) }
-        let systolic = values["systolicBloodPressure"].flatMap {
+        let temperature = values[.temperatureC].flatMap { number($0, "/temperatureC", in: Self.temperatureRange) }
+        let glucose = values[.bloodGlucoseMgDl].flatMap { number($0, "/bloodGlucoseMgDl", in: Self.glucoseRange) }
+        let systolic = values[.systolicBloodPressure].flatMap {
             number($0, "/systolicBloodPressure", in: Self.systolicRange)
         }
         var steroids: Int?
-        if let value = values["steroidInjectionsPast12Months"],
+        if let value = values[.steroidInjectionsPast12Months],
             let count = number(value, "/steroidInjectionsPast12Months", in: 0...52)
         {
             if count == count.rounded() {
@@ -106,8 +114,8 @@ struct TriageRequestDecoder {
                 fail("/steroidInjectionsPast12Months", "Must be a whole number.")
             }
         }
-        let conditions: [Condition]? = values["conditions"].flatMap { codes($0, "/conditions") }
-        let symptoms = values["symptoms"].flatMap { symptomList($0) } ?? []
+        let conditions: [Condition]? = values[.conditions].flatMap { codes($0, "/conditions") }
+        let symptoms = values[.symptoms].flatMap { symptomList($0) } ?? []
         if let injection, let approach {
             let allowed: [Approach] = injection == .epiduralSteroid ? Approach.allCases : []
             if !allowed.contains(approach) {
@@ -127,38 +135,48 @@ struct TriageRequestDecoder {
         guard errors.isEmpty, let injection else { return nil }
         return TriageRequest(
             injection: injection, approach: approach, region: region,
-            sedation: values["sedation"] == nil ? nil : sedation, medications: medications,
+            sedation: values[.sedation] == nil ? nil : sedation, medications: medications,
             hoursSinceInjection: hours ?? 0, symptoms: symptoms, temperatureC: temperature, bloodGlucoseMgDl: glucose,
             systolicBloodPressure: systolic, steroidInjectionsPast12Months: steroids, conditions: Set(conditions ?? []))
     }
 
-    private mutating func code<Code: RawRepresentable & CaseIterable>(_ value: JSONValue, _ pointer: String) -> Code?
+    /// The members given, by field.
+    struct Values {
+        var slots: [JSONValue?]
+        subscript(field: Field) -> JSONValue? { slots[field.rawValue] }
+    }
+
+    private mutating func code<Code: RawRepresentable & CaseIterable>(
+        _ value: JSONValue, _ pointer: @autoclosure () -> String
+    ) -> Code?
     where Code.RawValue == String {
         guard case .string(let text) = value else {
-            fail(pointer, "Must be a string code, not \(value.typeName).", validValues: Code.allCases.map(\.rawValue))
+            fail(pointer(), "Must be a string code, not \(value.typeName).", validValues: Code.allCases.map(\.rawValue))
             return nil
         }
         guard let code = Code(rawValue: text) else {
-            fail(pointer, "Unknown code.", validValues: Code.allCases.map(\.rawValue))
+            fail(pointer(), "Unknown code.", validValues: Code.allCases.map(\.rawValue))
             return nil
         }
         return code
     }
 
-    private mutating func codes<Code: RawRepresentable & CaseIterable & Hashable>(_ value: JSONValue, _ pointer: String)
-        -> [Code]?
+    private mutating func codes<Code: RawRepresentable & CaseIterable & Hashable>(
+        _ value: JSONValue, _ pointer: @autoclosure () -> String
+    ) -> [Code]?
     where Code.RawValue == String {
         guard case .array(let elements) = value else {
             fail(
-                pointer, "Must be an array of codes, not \(value.typeName).", validValues: Code.allCases.map(\.rawValue)
+                pointer(), "Must be an array of codes, not \(value.typeName).",
+                validValues: Code.allCases.map(\.rawValue)
             )
             return nil
         }
         var result: [Code] = []
         for (index, element) in elements.enumerated() {
-            guard let code: Code = code(element, "\(pointer)/\(index)") else { continue }
+            guard let code: Code = code(element, "\(pointer())/\(index)") else { continue }
             if result.contains(code) {
-                fail("\(pointer)/\(index)", "Listed more than once.")
+                fail("\(pointer())/\(index)", "Listed more than once.")
             } else {
                 result.append(code)
             }
@@ -166,20 +184,24 @@ struct TriageRequestDecoder {
         return result
     }
 
-    private mutating func number(_ value: JSONValue, _ pointer: String, in range: ClosedRange<Double>) -> Double? {
+    private mutating func number(
+        _ value: JSONValue, _ pointer: @autoclosure () -> String, in range: ClosedRange<Double>
+    ) -> Double? {
         guard case .number(let number, _) = value else {
-            fail(pointer, "Must be a number, not \(value.typeName).")
+            fail(pointer(), "Must be a number, not \(value.typeName).")
             return nil
         }
         guard range.contains(number) else {
-            fail(pointer, "Must be from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound)).")
+            fail(pointer(), "Must be from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound)).")
             return nil
         }
         return number
     }
 
-    private mutating func number(_ value: JSONValue, _ pointer: String, in range: ClosedRange<Int>) -> Double? {
-        number(value, pointer, in: Double(range.lowerBound)...Double(range.upperBound))
+    private mutating func number(
+        _ value: JSONValue, _ pointer: @autoclosure () -> String, in range: ClosedRange<Int>
+    ) -> Double? {
+        number(value, pointer(), in: Double(range.lowerBound)...Double(range.upperBound))
     }
 
     private mutating func symptomList(_ value: JSONValue) -> [TriageRequest.SymptomReport]? {
@@ -194,22 +216,22 @@ struct TriageRequestDecoder {
         var reports: [TriageRequest.SymptomReport] = []
         var seen: [Symptom: (TriageRequest.SymptomReport, Int)] = [:]
         for (index, element) in elements.enumerated() {
-            let pointer = "/symptoms/\(index)"
+            let pointer = { "/symptoms/\(index)" }
             var report: TriageRequest.SymptomReport?
             switch element {
             case .string:
-                report = code(element, pointer).map { TriageRequest.SymptomReport($0) }
+                report = code(element, pointer()).map { TriageRequest.SymptomReport($0) }
             case .object(let members):
                 report = symptomObject(members, pointer)
             default:
                 fail(
-                    pointer, "Must be a symptom code or an object with a code, not \(element.typeName).",
+                    pointer(), "Must be a symptom code or an object with a code, not \(element.typeName).",
                     validValues: Symptom.allCases.map(\.rawValue))
             }
             guard let report else { continue }
             if let (earlier, earlierIndex) = seen[report.code] {
                 if earlier != report {
-                    fail(pointer, "The same symptom is given at /symptoms/\(earlierIndex) with different details.")
+                    fail(pointer(), "The same symptom is given at /symptoms/\(earlierIndex) with different details.")
                 }
                 continue
             }
@@ -219,7 +241,7 @@ struct TriageRequestDecoder {
         return reports
     }
 
-    private mutating func symptomObject(_ members: [(key: String, value: JSONValue)], _ pointer: String)
+    private mutating func symptomObject(_ members: [(key: String, value: JSONValue)], _ pointer: () -> String)
         -> TriageRequest.SymptomReport?
     {
         var code: Symptom?
@@ -230,34 +252,34 @@ struct TriageRequestDecoder {
         var seenKeys = Set<String>()
         for (key, value) in members {
             guard seenKeys.insert(key).inserted else {
-                fail("\(pointer)/\(Self.escape(key))", "The field is given more than once.")
+                fail("\(pointer())/\(Self.escape(key))", "The field is given more than once.")
                 continue
             }
             switch key {
             case "code":
                 sawCode = true
-                code = self.code(value, "\(pointer)/code")
+                code = self.code(value, "\(pointer())/code")
             case "severity":
-                severity = self.code(value, "\(pointer)/severity")
+                severity = self.code(value, "\(pointer())/severity")
             case "worsening":
                 if case .bool(let flag) = value {
                     worsening = flag
                 } else {
-                    fail("\(pointer)/worsening", "Must be true or false.")
+                    fail("\(pointer())/worsening", "Must be true or false.")
                 }
             case "new":
                 if case .bool(let flag) = value {
                     isNew = flag
                 } else {
-                    fail("\(pointer)/new", "Must be true or false.")
+                    fail("\(pointer())/new", "Must be true or false.")
                 }
             default:
                 fail(
-                    "\(pointer)/\(Self.escape(key))", "Unknown field.",
+                    "\(pointer())/\(Self.escape(key))", "Unknown field.",
                     validValues: ["code", "severity", "worsening", "new"])
             }
         }
-        if !sawCode { fail("\(pointer)/code", "Required.", validValues: Symptom.allCases.map(\.rawValue)) }
+        if !sawCode { fail("\(pointer())/code", "Required.", validValues: Symptom.allCases.map(\.rawValue)) }
         return code.map { TriageRequest.SymptomReport($0, severity: severity, worsening: worsening, isNew: isNew) }
     }
 
