@@ -28,6 +28,10 @@ two it could, but not in a form both tools here accept:
   Schema says so with `contains`, but Schemathesis 4.32.5's generator fails on
   that array ("Cannot generate an array with 1 demanded elements") after a few
   thousand cases, so openapi.yaml says it in words;
+- a triage body's `absentSymptoms` names no symptom that its `symptoms`
+  lists, and its `unknown` holds question ids only (a symptom code, a code
+  followed by `/severity`, or a reading's field name): a pattern for them
+  would restate the whole symptom list;
 - `q` of `GET /v1/side-effects` holds a letter or digit of any script
   (Unicode category L or N): JSON Schema's regular expressions would need
   `\p{L}`, which the project's OpenAPI validator (Python `re`) refuses.
@@ -39,13 +43,38 @@ disagreement between the server and the spec. Negative test cases are sent as
 generated, and every check still runs on every response.
 """
 
+import pathlib
 import threading
 import unicodedata
 
 import schemathesis
+import yaml
 from schemathesis import GenerationMode
 
 EPIDURAL = "epidural-steroid"
+
+_SPEC = yaml.safe_load((pathlib.Path(__file__).resolve().parent.parent / "openapi.yaml").read_text())
+_SYMPTOMS = set(_SPEC["components"]["schemas"]["Symptom"]["enum"])
+_READINGS = {"temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure"}
+
+
+def _is_question_id(value):
+    if not isinstance(value, str):
+        return False
+    code = value[: -len("/severity")] if value.endswith("/severity") else value
+    return code in _SYMPTOMS or value in _READINGS
+
+
+def _with_consistent_interview(body):
+    """No symptom both reported and denied; `unknown` holds question ids."""
+    absent = body.get("absentSymptoms")
+    if isinstance(absent, list):
+        symptoms = body.get("symptoms")
+        reported = {_normalised(report)[0] for report in symptoms} if isinstance(symptoms, list) else set()
+        body["absentSymptoms"] = [code for code in absent if code not in reported]
+    unknown = body.get("unknown")
+    if isinstance(unknown, list):
+        body["unknown"] = [value for value in unknown if _is_question_id(value)]
 
 # nextCursor -> the query (without cursor) of the response that carried it.
 _cursors = {}
@@ -113,6 +142,7 @@ def before_call(context, case, kwargs):
         else:
             _without_conflicting_symptoms(case.body)
             _with_consistent_region(case.body)
+            _with_consistent_interview(case.body)
 
 
 def _with_consistent_region(body):

@@ -15,6 +15,21 @@ extension JSONString {
 
 extension JSONString {
     /// Appends a decimal integer (`String(value)` of an integer is a small string: no allocation).
+    /// Appends a number: whole numbers without a fraction (`45`, not `45.0`);
+    /// `null` for an infinity or NaN, which JSON cannot write.
+    public static func appendNumber(_ value: Double, to output: inout [UInt8]) {
+        guard value.isFinite else {
+            output.append(jsonLiteral: "null")
+            return
+        }
+        if value == value.rounded(), abs(value) < 1e15 {
+            appendDecimal(Int(value), to: &output)
+        } else {
+            var text = "\(value)"
+            text.withUTF8 { output.append(contentsOf: $0) }
+        }
+    }
+
     public static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
         var text = String(value)
         text.withUTF8 { output.append(contentsOf: $0) }

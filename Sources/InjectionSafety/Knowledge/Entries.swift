@@ -43,6 +43,8 @@ public struct SymptomEntry: Sendable, Codable, Hashable {
     public var code: Symptom
     public var label: String
     public var description: String
+    /// What the guided interview asks about it (yes or no).
+    public var question: String
     /// The heading it falls under in the contract (e.g. `nerves`).
     public var group: String
     /// Everyday words for it, lowercase, for text search.
@@ -190,5 +192,26 @@ public struct SelfCareAdvice: Sendable, Codable, Hashable {
         try container.encode(text, forKey: .text)
         if !conditions.isEmpty { try container.encode(conditions, forKey: .conditions) }
         if !unlessConditions.isEmpty { try container.encode(unlessConditions, forKey: .unlessConditions) }
+    }
+}
+
+/// `interview.json`: the guided interview's texts that are not a symptom's own question.
+public struct InterviewTexts: Sendable, Codable, Hashable {
+    /// A reading's question, with its unit and the range the request accepts.
+    public struct ReadingQuestion: Sendable, Codable, Hashable {
+        public var field: TriageInterview.Reading
+        public var text: String
+        public var unit: String
+        public var minimum: Double
+        public var maximum: Double
+    }
+
+    public var about: String
+    /// Asks how bad a reported symptom is; `{symptom}` is its label.
+    public var severityQuestion: String
+    public var readings: [ReadingQuestion]
+
+    public func reading(_ field: TriageInterview.Reading) -> ReadingQuestion? {
+        readings.first { $0.field == field }
     }
 }

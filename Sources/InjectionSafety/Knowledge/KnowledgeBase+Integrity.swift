@@ -48,6 +48,13 @@ extension KnowledgeBase {
         checkCoverage("medications.json", medications.map(\.code))
         checkCoverage("injections.json", injections.map(\.id))
         checkCoverage("side-effects.json", sideEffects.map(\.id))
+        checkCoverage("interview.json readings", interview.readings.map(\.field))
+        if !interview.severityQuestion.contains("{symptom}") {
+            problem("interview.json: severityQuestion", "does not name the symptom ({symptom})")
+        }
+        for symptom in symptoms where !symptom.question.hasSuffix("?") {
+            problem("symptoms.json: \(symptom.code.rawValue)", "question does not end with a question mark")
+        }
 
         // Sources: unique kebab-case ids, all cited, all citations resolve.
         var sourceIDs = Set<String>()

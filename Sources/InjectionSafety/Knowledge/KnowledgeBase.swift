@@ -15,13 +15,13 @@ public struct KnowledgeBase: Sendable {
     public static let fileNames = [
         "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
         "side-effects.json", "triage-rules.json", "warning-signs.json", "checklist-items.json", "review-rules.json",
-        "changelog.json", "triage-rule-table.json", "review-rule-table.json",
+        "changelog.json", "triage-rule-table.json", "review-rule-table.json", "interview.json",
     ]
 
     /// The human version of the content; raise it with each reviewed change,
     /// together with a new newest entry of `changelog.json` (the integrity check
     /// requires that they agree).
-    public static let contentVersion = "2026.12.1"
+    public static let contentVersion = "2026.12.2"
 
     public let sources: [Source]
     public let medications: [MedicationEntry]
@@ -47,6 +47,8 @@ public struct KnowledgeBase: Sendable {
     public let reviewSymptomTriage: ReviewSymptomTriage
     /// What changed in each reviewed version, and the clinician's sign-off.
     public let changelog: Changelog
+    /// The guided interview's question texts other than each symptom's own.
+    public let interview: InterviewTexts
     /// For every triage rule, requests where it fires and close ones where it does not.
     public let triageRuleTable: RuleTable<TriageLevel>
     /// The same for every review rule and the review's symptom triage.
@@ -158,6 +160,7 @@ public struct KnowledgeBase: Sendable {
         }
         reviewSymptomTriage = reviewFile.symptomTriage
         changelog = try decode("changelog.json", as: Changelog.self)
+        interview = try decode("interview.json", as: InterviewTexts.self)
         func ruleTable<Outcome>(_ name: String) throws -> RuleTable<Outcome> {
             let file = try decode(name, as: RuleTable<Outcome>.File.self)
             let requests = JSONText.members("request", ofElementsOf: "rows", in: Array(files[name] ?? Data()))
@@ -184,6 +187,19 @@ public struct KnowledgeBase: Sendable {
     public func sideEffect(_ id: SideEffectID) -> SideEffect? { sideEffectsByID[id] }
     public func injection(_ id: InjectionType) -> InjectionEntry? { injectionsByID[id] }
     public func symptom(_ code: Symptom) -> SymptomEntry? { symptomsByCode[code] }
+
+    /// What the patient is asked for an interview fact: the symptom's own
+    /// question, the severity question naming the symptom, or the reading's.
+    public func question(for fact: TriageInterview.Fact) -> String {
+        switch fact {
+        case .symptom(let code):
+            return symptom(code)?.question ?? code.rawValue
+        case .severity(let code):
+            return interview.severityQuestion.replacing("{symptom}", with: symptom(code)?.label ?? code.rawValue)
+        case .reading(let reading):
+            return interview.reading(reading)?.text ?? reading.rawValue
+        }
+    }
 
     /// The side effects that apply to an injection type, in catalogue order.
     public func sideEffects(for injection: InjectionType) -> [SideEffect] {

@@ -13,7 +13,12 @@ struct TriageRequestDecoder {
     enum Field: Int, CaseIterable {
         case injection, approach, region, medications, sedation, hoursSinceInjection, symptoms, temperatureC
         case bloodGlucoseMgDl, systolicBloodPressure, steroidInjectionsPast12Months, conditions
+        /// The guided interview's (triage only): symptoms the patient does not
+        /// have, questions they cannot answer.
+        case absentSymptoms, unknown
     }
+    /// The fields of a review body (no interview).
+    static let reviewFields = fields.filter { $0 != "absentSymptoms" && $0 != "unknown" }
     static let fields = Field.allCases.map { "\($0)" }
     static let hoursRange = 0.0...87_600.0
     static let temperatureRange = 25.0...45.0
@@ -27,6 +32,10 @@ struct TriageRequestDecoder {
     private var sedation = false
     /// Whether the body gave `hoursSinceInjection`.
     private var hoursGiven = false
+    /// The body's `absentSymptoms` and `unknown`.
+    private var answers = TriageInterview.Answers()
+    /// Whether the interview's fields are allowed (triage, not review).
+    private var allowsInterview = false
 
     /// A review body, read: the request, the body's `sedation` (false when
     /// absent), and whether it gave `hoursSinceInjection` (when not, the
@@ -35,6 +44,8 @@ struct TriageRequestDecoder {
         var request: TriageRequest
         var sedation: Bool
         var hoursGiven: Bool
+        /// What the guided interview knows beyond the request (triage bodies only).
+        var answers = TriageInterview.Answers()
     }
 
     /// Parses and checks a body.
@@ -46,7 +57,7 @@ struct TriageRequestDecoder {
 
     /// Like ``decode(_:requireHours:)``, also returning `sedation` and whether the hours were given.
     static func decodeWithSedation(
-        _ body: [UInt8], requireHours: Bool, limits: APILimits = APILimits()
+        _ body: [UInt8], requireHours: Bool, limits: APILimits = APILimits(), interview: Bool = false
     ) throws(APIProblem) -> ReviewBody {
         let json: JSONValue
         do {
@@ -54,10 +65,11 @@ struct TriageRequestDecoder {
         } catch {
             throw .malformedJSON(offset: error.offset, message: error.message)
         }
-        var decoder = TriageRequestDecoder(limits: limits)
+        var decoder = TriageRequestDecoder(limits: limits, allowsInterview: interview)
         let request = decoder.request(json, requireHours: requireHours)
         guard decoder.errors.isEmpty, let request else { throw .invalidBody(decoder.errors) }
-        return ReviewBody(request: request, sedation: decoder.sedation, hoursGiven: decoder.hoursGiven)
+        return ReviewBody(
+            request: request, sedation: decoder.sedation, hoursGiven: decoder.hoursGiven, answers: decoder.answers)
     }
 
     /// Records a problem. The pointer is made only then: a valid body builds none.
@@ -74,9 +86,10 @@ struct TriageRequestDecoder {
         }
         // By position, not by a dictionary: twelve names compared cost less than hashing them.
         var slots = [JSONValue?](repeating: nil, count: Self.fields.count)
+        let allowed = allowsInterview ? Self.fields : Self.reviewFields
         for (key, value) in members {
-            guard let index = Self.fields.firstIndex(of: key) else {
-                fail("/\(Self.escape(key))", "Unknown field.", validValues: Self.fields)
+            guard let index = Self.fields.firstIndex(of: key), allowed.contains(key) else {
+                fail("/\(Self.escape(key))", "Unknown field.", validValues: allowed)
                 continue
             }
             if slots[index] != nil {
@@ -131,6 +144,28 @@ struct TriageRequestDecoder {
             fail(
                 "/region", "\(what) is in the sacral region, not '\(region.rawValue)'.",
                 validValues: [SpinalRegion.sacral.rawValue])
+        }
+        if let value = values[.absentSymptoms], let absent: [Symptom] = codes(value, "/absentSymptoms") {
+            for (index, code) in absent.enumerated() where symptoms.contains(where: { $0.code == code }) {
+                fail("/absentSymptoms/\(index)", "This symptom is also in /symptoms: it cannot be both.")
+            }
+            answers.absentSymptoms = Set(absent)
+        }
+        if let value = values[.unknown] {
+            if case .array(let elements) = value {
+                for (index, element) in elements.enumerated() {
+                    guard case .string(let id) = element, TriageInterview.Fact(id: id) != nil else {
+                        fail(
+                            "/unknown/\(index)",
+                            "Must be a question id: a symptom code, a symptom code and /severity, or temperatureC, "
+                                + "bloodGlucoseMgDl or systolicBloodPressure.")
+                        continue
+                    }
+                    answers.unknown.insert(id)
+                }
+            } else {
+                fail("/unknown", "Must be an array of question ids, not \(value.typeName).")
+            }
         }
         guard errors.isEmpty, let injection else { return nil }
         return TriageRequest(

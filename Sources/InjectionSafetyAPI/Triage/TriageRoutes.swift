@@ -15,7 +15,9 @@ struct TriageRoutes: Sendable {
     /// The answer's JSON (field names are the contract in domain.md), written
     /// straight to bytes: this is the hot path, and `JSONEncoder` cost more
     /// than the triage itself.
-    static func encode(_ result: TriageResult) -> [UInt8] {
+    static func encode(
+        _ result: TriageResult, interview: TriageInterview? = nil, knowledgeBase: KnowledgeBase? = nil
+    ) -> [UInt8] {
         // One buffer, appended to in place (no closure captures it, so no
         // boxed variable and no dynamic exclusivity check per append), and each
         // member name written with its punctuation as one literal.
@@ -51,6 +53,14 @@ struct TriageRoutes: Sendable {
         JSONString.appendArray(result.watchFor, to: &json)
         json.append(jsonLiteral: #","selfCare":"#)
         JSONString.appendArray(result.selfCare, to: &json)
+        if let interview, let knowledgeBase {
+            json.append(jsonLiteral: #","questions":["#)
+            for (index, question) in interview.questions.enumerated() {
+                if index > 0 { json.append(UInt8(ascii: ",")) }
+                appendQuestion(question, knowledgeBase: knowledgeBase, to: &json)
+            }
+            json.append(jsonLiteral: interview.complete ? #"],"complete":true"# : #"],"complete":false"#)
+        }
         json.append(jsonLiteral: #","followUp":"#)
         JSONString.append(result.followUp, to: &json)
         json.append(jsonLiteral: #","knowledgeBaseVersion":"#)
@@ -59,6 +69,41 @@ struct TriageRoutes: Sendable {
         JSONString.append(result.disclaimer, to: &json)
         json.append(UInt8(ascii: "}"))
         return json
+    }
+
+    /// One interview question: its id and text, how it is answered, what it
+    /// fills in the request, and the level its answer could lead to.
+    static func appendQuestion(
+        _ question: TriageInterview.Question, knowledgeBase: KnowledgeBase, to json: inout [UInt8]
+    ) {
+        json.append(jsonLiteral: #"{"id":"#)
+        JSONString.append(question.id, to: &json)
+        json.append(jsonLiteral: #","text":"#)
+        JSONString.append(knowledgeBase.question(for: question.fact), to: &json)
+        switch question.fact {
+        case .symptom(let code):
+            json.append(jsonLiteral: #","answerType":"yes-no","symptom":"#)
+            JSONString.append(code.rawValue, to: &json)
+        case .severity(let code):
+            json.append(jsonLiteral: #","answerType":"choice","symptom":"#)
+            JSONString.append(code.rawValue, to: &json)
+            json.append(jsonLiteral: #","field":"severity","choices":"#)
+            JSONString.appendArray(TriageRequest.Severity.allCases.lazy.map(\.rawValue), to: &json)
+        case .reading(let reading):
+            json.append(jsonLiteral: #","answerType":"number","field":"#)
+            JSONString.append(reading.rawValue, to: &json)
+            if let range = knowledgeBase.interview.reading(reading) {
+                json.append(jsonLiteral: #","unit":"#)
+                JSONString.append(range.unit, to: &json)
+                json.append(jsonLiteral: #","minimum":"#)
+                JSONString.appendNumber(range.minimum, to: &json)
+                json.append(jsonLiteral: #","maximum":"#)
+                JSONString.appendNumber(range.maximum, to: &json)
+            }
+        }
+        json.append(jsonLiteral: #","wouldRaiseTo":"#)
+        JSONString.append(question.wouldRaiseTo.rawValue, to: &json)
+        json.append(UInt8(ascii: "}"))
     }
 
     /// The rule book: what each node type means, the shared definitions, the
@@ -193,13 +238,15 @@ struct TriageRoutes: Sendable {
     func triage(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
         try QueryValidator.requireNoParameters(request.query)
         guard Self.isJSON(request.headers["Content-Type"]) else { throw .unsupportedMediaType }
-        let input = try TriageRequestDecoder.decode(request.body, limits: limits)
-        let result = engine.triage(input)
+        let input = try TriageRequestDecoder.decodeWithSedation(
+            request.body, requireHours: true, limits: limits, interview: true)
+        let result = engine.triage(input.request)
+        let interview = engine.interview(input.request, answers: input.answers, level: result.level)
         metrics.triageAnswered(result.level)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
             headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))],
-            body: Self.encode(result))
+            body: Self.encode(result, interview: interview, knowledgeBase: engine.knowledgeBase))
     }
 
     /// `application/json`, compared case-insensitively, parameters (charset) allowed.

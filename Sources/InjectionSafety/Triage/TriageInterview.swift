@@ -1,0 +1,292 @@
+/// The guided interview: of the facts a triage request does not give, which
+/// ones could make the answer more urgent, as questions for the patient.
+///
+/// A fact is a symptom not yet reported or denied, the severity of a reported
+/// symptom given without one, or a reading not given. Each rule more urgent
+/// than the answer that has not matched is read with three values: a test of a
+/// given fact is true or false, a test of a missing fact is open. A rule whose
+/// condition is open could still match; its open facts are worth asking, and
+/// each would raise the answer at most to the rule's level. Nothing is assumed
+/// about a missing fact: it is asked, or, when the patient cannot answer it
+/// (`unknown`), left out of the questions (and the rule does not match).
+///
+/// `complete` is true when no rule more urgent than the answer is open: no
+/// answer to any question left could change the level. A portal that asks the
+/// questions and sends each answer back reaches, by this definition, an answer
+/// as urgent as the one the whole story would have given (the rules' tests of
+/// symptoms and readings only ever turn true as facts are added, and every rule
+/// that the whole story matches stays open until it matches or its level is reached).
+public struct TriageInterview: Sendable, Hashable {
+    /// What the patient said they do not have, and which questions they cannot answer.
+    public struct Answers: Sendable, Hashable {
+        public var absentSymptoms: Set<Symptom>
+        /// Question ids (``Question/id``).
+        public var unknown: Set<String>
+
+        public init(absentSymptoms: Set<Symptom> = [], unknown: Set<String> = []) {
+            self.absentSymptoms = absentSymptoms
+            self.unknown = unknown
+        }
+    }
+
+    /// A reading the request can carry.
+    public enum Reading: String, Sendable, Hashable, CaseIterable, Codable {
+        case temperatureC, bloodGlucoseMgDl, systolicBloodPressure
+    }
+
+    /// A fact the request does not give.
+    public enum Fact: Sendable, Hashable {
+        /// Whether the patient has the symptom (yes or no).
+        case symptom(Symptom)
+        /// How bad a reported symptom is (mild, moderate or severe).
+        case severity(Symptom)
+        /// A number.
+        case reading(Reading)
+
+        /// Stable: the symptom code, `<code>/severity`, or the request field of the reading.
+        public var id: String {
+            switch self {
+            case .symptom(let code): code.rawValue
+            case .severity(let code): code.rawValue + "/severity"
+            case .reading(let reading): reading.rawValue
+            }
+        }
+
+        /// Parses an ``id``.
+        public init?(id: String) {
+            if let code = Symptom(rawValue: id) {
+                self = .symptom(code)
+            } else if id.hasSuffix("/severity"), let code = Symptom(rawValue: String(id.dropLast(9))) {
+                self = .severity(code)
+            } else if let reading = Reading(rawValue: id) {
+                self = .reading(reading)
+            } else {
+                return nil
+            }
+        }
+    }
+
+    /// One question: the fact it fills, the most urgent level its answer could
+    /// lead to, and how many rules it could help match.
+    public struct Question: Sendable, Hashable {
+        public var fact: Fact
+        public var wouldRaiseTo: TriageLevel
+        public var rules: Int
+        public var id: String { fact.id }
+    }
+
+    /// Most urgent first (the level each could raise the answer to, then how
+    /// many rules it could complete, then the contract's order of facts); at
+    /// most the limit given.
+    public var questions: [Question]
+    /// No single answer left could make the level more urgent.
+    public var complete: Bool
+}
+
+/// Facts as bits (each symptom's presence, then each symptom's severity, then
+/// the readings: fewer than 128), so reading a rule allocates nothing.
+private struct FactSet {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+
+    static let symptoms = Symptom.allCases.count
+    static let size = 2 * symptoms + TriageInterview.Reading.allCases.count
+
+    static func index(_ fact: TriageInterview.Fact) -> Int {
+        switch fact {
+        case .symptom(let code): code.ordinal
+        case .severity(let code): symptoms + code.ordinal
+        case .reading(let reading): 2 * symptoms + (TriageInterview.Reading.allCases.firstIndex(of: reading) ?? 0)
+        }
+    }
+
+    static func fact(at index: Int) -> TriageInterview.Fact {
+        if index < symptoms { return .symptom(Symptom.allCases[index]) }
+        if index < 2 * symptoms { return .severity(Symptom.allCases[index - symptoms]) }
+        return .reading(TriageInterview.Reading.allCases[index - 2 * symptoms])
+    }
+
+    init() {}
+
+    init(_ fact: TriageInterview.Fact) {
+        let index = Self.index(fact)
+        if index < 64 { low = 1 << UInt64(index) } else { high = 1 << UInt64(index - 64) }
+    }
+
+    var isEmpty: Bool { low == 0 && high == 0 }
+
+    mutating func formUnion(_ other: FactSet) {
+        low |= other.low
+        high |= other.high
+    }
+
+    /// Calls `body` with the index of each fact in the set, in order.
+    func forEachIndex(_ body: (Int) -> Void) {
+        var bits = low
+        while bits != 0 {
+            body(bits.trailingZeroBitCount)
+            bits &= bits - 1
+        }
+        bits = high
+        while bits != 0 {
+            body(64 + bits.trailingZeroBitCount)
+            bits &= bits - 1
+        }
+    }
+
+    func contains(_ index: Int) -> Bool {
+        index < 64 ? low & (1 << UInt64(index)) != 0 : high & (1 << UInt64(index - 64)) != 0
+    }
+}
+
+/// A condition read with three values.
+private enum Truth {
+    case no
+    case yes
+    /// Could hold, depending on these facts.
+    case open(FactSet)
+}
+
+extension TriageEngine {
+    /// The interview for `request`, whose triage answer is at `level`.
+    public func interview(
+        _ request: TriageRequest, answers: TriageInterview.Answers, level: TriageLevel, limit: Int = 5
+    ) -> TriageInterview {
+        var resolved = request
+        resolved.resolveMedications(defaults: knowledgeBase.injection(request.injection)?.defaultMedications ?? [])
+        // The facts that will not be asked: denied symptoms and questions the patient cannot answer.
+        var closed = FactSet()
+        for code in answers.absentSymptoms { closed.formUnion(FactSet(.symptom(code))) }
+        for id in answers.unknown { if let fact = TriageInterview.Fact(id: id) { closed.formUnion(FactSet(fact)) } }
+        // Per fact (by bit index): the most urgent level it could lead to, and how many rules it serves.
+        var levels = [TriageLevel?](repeating: nil, count: FactSet.size)
+        var rules = [Int](repeating: 0, count: FactSet.size)
+        let triageRules = knowledgeBase.triageRules
+        for ruleIndex in triageRules.indices where triageRules[ruleIndex].level < level {
+            let ruleLevel = triageRules[ruleIndex].level
+            guard case .open(let facts) = Self.truth(of: triageRules[ruleIndex].when, resolved, closed) else {
+                continue
+            }
+            facts.forEachIndex { index in
+                levels[index] = min(levels[index] ?? ruleLevel, ruleLevel)
+                rules[index] += 1
+            }
+        }
+        // Ties keep the contract's order of facts (the bit order: each symptom's
+        // presence, then each one's severity, then the readings).
+        // The first `limit` by (level, rules served, fact order), picked by insertion: no sort of all.
+        var chosen: [TriageInterview.Question] = []
+        var any = false
+        func before(_ lhs: TriageInterview.Question, _ rhs: TriageInterview.Question) -> Bool {
+            if lhs.wouldRaiseTo != rhs.wouldRaiseTo { return lhs.wouldRaiseTo < rhs.wouldRaiseTo }
+            return lhs.rules > rhs.rules  // ties keep the fact order: facts come in it
+        }
+        for index in 0..<FactSet.size {
+            guard let wouldRaiseTo = levels[index] else { continue }
+            any = true
+            let question = TriageInterview.Question(
+                fact: FactSet.fact(at: index), wouldRaiseTo: wouldRaiseTo, rules: rules[index])
+            guard chosen.count < limit || chosen.last.map({ before(question, $0) }) == true else { continue }
+            let position = chosen.firstIndex { before(question, $0) } ?? chosen.endIndex
+            chosen.insert(question, at: position)
+            if chosen.count > limit { chosen.removeLast() }
+        }
+        return TriageInterview(questions: chosen, complete: !any)
+    }
+
+    private static func truth(
+        of condition: TriageCondition, _ request: TriageRequest, _ closed: FactSet
+    ) -> Truth {
+        switch condition {
+        case .all(let children):
+            var open = FactSet()
+            for child in children {
+                switch truth(of: child, request, closed) {
+                case .no: return .no
+                case .yes: continue
+                case .open(let facts): open.formUnion(facts)
+                }
+            }
+            return open.isEmpty ? .yes : .open(open)
+        case .any(let children):
+            var open = FactSet()
+            for child in children {
+                switch truth(of: child, request, closed) {
+                case .no: continue
+                case .yes: return .yes
+                case .open(let facts): open.formUnion(facts)
+                }
+            }
+            return open.isEmpty ? .no : .open(open)
+        case .definition(let named):
+            guard let resolved = named.resolved.first else { return .no }
+            return truth(of: resolved, request, closed)
+        case .anySymptom(let codes):
+            return symptoms(codes, request, closed, any: true) { _ in true }
+        case .allSymptoms(let codes):
+            return symptoms(codes, request, closed, any: false) { _ in true }
+        case .anySevere(let codes):
+            return symptoms(codes, request, closed, any: true, severityMatters: true) { $0.severity == .severe }
+        case .anySevereOrWorsening(let codes):
+            return symptoms(codes, request, closed, any: true, severityMatters: true) {
+                $0.severity == .severe || $0.worsening
+            }
+        case .anyWorsening(let codes):
+            return symptoms(codes, request, closed, any: true) { $0.worsening }
+        case .anySteady(let codes):
+            return symptoms(codes, request, closed, any: true) { !$0.worsening }
+        case .anyNotSevere(let codes):
+            return symptoms(codes, request, closed, any: true) { $0.severity != .severe }
+        case .temperatureAtLeast, .glucoseAtLeast, .systolicAtLeast, .glucoseBelow, .systolicBelow:
+            let reading: TriageInterview.Reading
+            let value: Double?
+            switch condition {
+            case .temperatureAtLeast: (reading, value) = (.temperatureC, request.temperatureC)
+            case .glucoseAtLeast, .glucoseBelow: (reading, value) = (.bloodGlucoseMgDl, request.bloodGlucoseMgDl)
+            default: (reading, value) = (.systolicBloodPressure, request.systolicBloodPressure)
+            }
+            if value != nil { return condition.holds(for: request) ? .yes : .no }
+            let fact = TriageInterview.Fact.reading(reading)
+            return closed.contains(FactSet.index(fact)) ? .no : .open(FactSet(fact))
+        default:
+            // Time, region, injection, medications, sedation, conditions, the steroid count:
+            // facts of the request, not of the patient's answers.
+            return condition.holds(for: request) ? .yes : .no
+        }
+    }
+
+    /// A test of symptoms: a reported one is judged by `matches` (its severity
+    /// is open when `severityMatters` and the report has none); a denied one,
+    /// or one the patient cannot answer, cannot count; any other is open.
+    private static func symptoms(
+        _ codes: [Symptom], _ request: TriageRequest, _ closed: FactSet, any: Bool,
+        severityMatters: Bool = false, matches: (TriageRequest.SymptomReport) -> Bool
+    ) -> Truth {
+        var open = FactSet()
+        for code in codes {
+            let judged: Truth
+            if let report = request.report(for: code) {
+                if matches(report) {
+                    judged = .yes
+                } else if severityMatters && report.severity == nil
+                    && !closed.contains(FactSet.symptoms + code.ordinal)
+                {
+                    judged = .open(FactSet(.severity(code)))
+                } else {
+                    judged = .no
+                }
+            } else if closed.contains(code.ordinal) {
+                judged = .no
+            } else {
+                judged = .open(FactSet(.symptom(code)))
+            }
+            switch judged {
+            case .yes: if any { return .yes }
+            case .no: if !any { return .no }
+            case .open(let facts): open.formUnion(facts)
+            }
+        }
+        if open.isEmpty { return any ? .no : .yes }
+        return .open(open)
+    }
+}

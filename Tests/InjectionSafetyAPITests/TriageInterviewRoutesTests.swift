@@ -1,0 +1,76 @@
+import Foundation
+import HTTPServer
+import Testing
+
+@testable import InjectionSafetyAPI
+
+/// `POST /v1/triage` as a guided interview: questions, `complete`, and the
+/// interview's own fields refused where they do not belong.
+struct TriageInterviewRoutesTests {
+    func post(_ body: String, target: String = "/v1/triage") throws -> (HTTPResponse, [String: Any]) {
+        let response = TestRouter.post(target, body)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        return (response, object)
+    }
+
+    @Test func questionsCarryTheirAnswerTypeTextAndLevel() throws {
+        let (response, object) = try post(
+            #"{"injection":"epidural-steroid","hoursSinceInjection":30,"symptoms":["headache","injection-site-redness"]}"#
+        )
+        #expect(response.status == .ok)
+        #expect(object["complete"] as? Bool == false)
+        let questions = try #require(object["questions"] as? [[String: Any]])
+        #expect((1...5).contains(questions.count))
+        for question in questions {
+            #expect(question["id"] is String && question["text"] is String && question["wouldRaiseTo"] is String)
+            switch question["answerType"] as? String {
+            case "yes-no": #expect(question["symptom"] is String)
+            case "choice": #expect(question["field"] as? String == "severity" && question["choices"] is [String])
+            case "number":
+                #expect(
+                    question["unit"] is String && question["minimum"] is NSNumber && question["maximum"] is NSNumber)
+            default: Issue.record("answer type \(question["answerType"] ?? "none")")
+            }
+        }
+    }
+
+    @Test func anEmergencyHasNoQuestionsAndIsComplete() throws {
+        let (_, object) = try post(#"{"injection":"facet-joint","hoursSinceInjection":2,"symptoms":["seizure"]}"#)
+        #expect(object["level"] as? String == "emergency")
+        #expect((object["questions"] as? [Any])?.isEmpty == true)
+        #expect(object["complete"] as? Bool == true)
+    }
+
+    @Test func deniedSymptomsAndUnknownQuestionsAreNotAskedAgain() throws {
+        let body = #"{"injection":"epidural-steroid","hoursSinceInjection":30,"symptoms":["headache"]"#
+        let (_, first) = try post(body + "}")
+        let ids = try #require((first["questions"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+        let absent = ids.filter {
+            !$0.contains("/") && $0 != "temperatureC" && $0 != "bloodGlucoseMgDl" && $0 != "systolicBloodPressure"
+        }
+        let unknown = ids.filter { !absent.contains($0) }
+        let list = { (values: [String]) in "[" + values.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+        let (_, second) = try post(body + #","absentSymptoms":"# + list(absent) + #","unknown":"# + list(unknown) + "}")
+        let again = (second["questions"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(Set(again).isDisjoint(with: ids), "asked again: \(Set(again).intersection(ids))")
+    }
+
+    @Test func aSymptomBothReportedAndDeniedOrAnUnknownIdIs422() throws {
+        let (response, object) = try post(
+            #"{"injection":"facet-joint","hoursSinceInjection":2,"symptoms":["headache"],"absentSymptoms":["headache"],"unknown":["thermometer"]}"#
+        )
+        #expect(response.status == .unprocessableContent)
+        let pointers = (object["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
+        #expect(Set(pointers) == ["/absentSymptoms/0", "/unknown/0"])
+    }
+
+    /// The review reads a triage body but is no interview: its fields are unknown there.
+    @Test func theReviewRefusesTheInterviewsFields() throws {
+        let (response, object) = try post(
+            #"{"injection":"facet-joint","absentSymptoms":["headache"]}"#, target: "/v1/checklists/pre-procedure/review"
+        )
+        #expect(response.status == .unprocessableContent)
+        let pointers = (object["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
+        #expect(pointers == ["/absentSymptoms"])
+    }
+}
