@@ -20,6 +20,12 @@ struct TriageInterviewTests {
             injection: .epiduralSteroid, approach: .transforaminal, hoursSinceInjection: hours, symptoms: symptoms)
     }
 
+    /// The interview keeps its facts as 128 bits: every symptom twice (there, and
+    /// how bad) and the readings must fit.
+    @Test func theFactsFitTheirBits() {
+        #expect(2 * Symptom.allCases.count + TriageInterview.Reading.allCases.count <= 128)
+    }
+
     @Test func anEmergencyAnswerAsksNothing() {
         let (result, interview) = Self.ask(Self.request([Report(.saddleNumbness)]))
         #expect(result.level == .emergency)

@@ -84,7 +84,7 @@ public struct TriageInterview: Sendable, Hashable {
 }
 
 /// Facts as bits (each symptom's presence, then each symptom's severity, then
-/// the readings: fewer than 128), so reading a rule allocates nothing.
+/// the readings: at most 128, which a test checks), so reading a rule allocates nothing.
 private struct FactSet {
     var low: UInt64 = 0
     var high: UInt64 = 0
@@ -109,8 +109,7 @@ private struct FactSet {
     init() {}
 
     init(_ fact: TriageInterview.Fact) {
-        let index = Self.index(fact)
-        if index < 64 { low = 1 << UInt64(index) } else { high = 1 << UInt64(index - 64) }
+        insert(Self.index(fact))
     }
 
     var isEmpty: Bool { low == 0 && high == 0 }
@@ -118,6 +117,10 @@ private struct FactSet {
     mutating func formUnion(_ other: FactSet) {
         low |= other.low
         high |= other.high
+    }
+
+    mutating func insert(_ index: Int) {
+        if index < 64 { low |= 1 << UInt64(index) } else { high |= 1 << UInt64(index - 64) }
     }
 
     /// Calls `body` with the index of each fact in the set, in order.
