@@ -28,6 +28,8 @@ two it could, but not in a form both tools here accept:
   Schema says so with `contains`, but Schemathesis 4.32.5's generator fails on
   that array ("Cannot generate an array with 1 demanded elements") after a few
   thousand cases, so openapi.yaml says it in words;
+- a triage or review body gives each reading once: `temperatureC` or
+  `temperatureF`, `bloodGlucoseMgDl` or `bloodGlucoseMmolL`;
 - a triage body's `absentSymptoms` names no symptom that its `symptoms`
   lists, and its `unknown` holds question ids only (a symptom code, a code
   followed by `/severity`, or a reading's field name): a pattern for them
@@ -63,6 +65,14 @@ def _is_question_id(value):
         return False
     code = value[: -len("/severity")] if value.endswith("/severity") else value
     return code in _SYMPTOMS or value in _READINGS
+
+
+def _with_each_reading_once(body):
+    """A reading in one unit only (422 with both)."""
+    if "temperatureC" in body:
+        body.pop("temperatureF", None)
+    if "bloodGlucoseMgDl" in body:
+        body.pop("bloodGlucoseMmolL", None)
 
 
 def _with_consistent_interview(body):
@@ -143,6 +153,7 @@ def before_call(context, case, kwargs):
             _without_conflicting_symptoms(case.body)
             _with_consistent_region(case.body)
             _with_consistent_interview(case.body)
+            _with_each_reading_once(case.body)
 
 
 def _with_consistent_region(body):

@@ -74,3 +74,44 @@ struct TriageInterviewRoutesTests {
         #expect(pointers == ["/absentSymptoms"])
     }
 }
+
+/// Readings in °F and mmol/L on the wire.
+struct ReadingUnitsRoutesTests {
+    func post(_ body: String, target: String = "/v1/triage") throws -> (HTTPResponse, [String: Any]) {
+        let response = TestRouter.post(target, body)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        return (response, object)
+    }
+
+    @Test func fahrenheitAndMillimolesGiveTheSameAnswerAsTheirConversions() throws {
+        let base = #"{"injection":"epidural-steroid","hoursSinceInjection":30,"conditions":["diabetes"],"#
+        let (_, fahrenheit) = try post(base + #""temperatureF":100.4}"#)
+        let (_, celsius) = try post(base + #""temperatureC":38.0}"#)
+        #expect(fahrenheit["level"] as? String == celsius["level"] as? String)
+        #expect(fahrenheit["level"] as? String == "urgent")
+        let (_, millimoles) = try post(base + #""bloodGlucoseMmolL":3.0}"#)
+        let (_, milligrams) = try post(base + #""bloodGlucoseMgDl":54}"#)
+        #expect(millimoles["level"] as? String == milligrams["level"] as? String)
+        let (review, _) = try post(
+            #"{"injection":"facet-joint","bloodGlucoseMmolL":5.5,"temperatureF":98.6}"#,
+            target: "/v1/checklists/pre-procedure/review")
+        #expect(review.status == .ok)
+    }
+
+    @Test func bothUnitsOfOneReadingAre422NamingBoth() throws {
+        let (response, object) = try post(
+            #"{"injection":"facet-joint","hoursSinceInjection":2,"temperatureC":38,"temperatureF":100.4,"bloodGlucoseMgDl":90,"bloodGlucoseMmolL":5}"#
+        )
+        #expect(response.status == .unprocessableContent)
+        let pointers = (object["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
+        #expect(Set(pointers) == ["/temperatureC", "/temperatureF", "/bloodGlucoseMgDl", "/bloodGlucoseMmolL"])
+    }
+
+    @Test(arguments: [
+        #""temperatureF":76.9"#, #""temperatureF":113.1"#, #""bloodGlucoseMmolL":0.5"#, #""bloodGlucoseMmolL":111.1"#,
+    ])
+    func outOfRangeIs422(_ member: String) throws {
+        let (response, _) = try post(#"{"injection":"facet-joint","hoursSinceInjection":2,"# + member + "}")
+        #expect(response.status == .unprocessableContent)
+    }
+}

@@ -13,6 +13,8 @@ struct TriageRequestDecoder {
     enum Field: Int, CaseIterable {
         case injection, approach, region, medications, sedation, hoursSinceInjection, symptoms, temperatureC
         case bloodGlucoseMgDl, systolicBloodPressure, steroidInjectionsPast12Months, conditions
+        /// The same readings in the other common units (converted by ``ReadingUnits``).
+        case temperatureF, bloodGlucoseMmolL
         /// The guided interview's (triage only): symptoms the patient does not
         /// have, questions they cannot answer.
         case absentSymptoms, unknown
@@ -23,6 +25,9 @@ struct TriageRequestDecoder {
     static let hoursRange = 0.0...87_600.0
     static let temperatureRange = 25.0...45.0
     static let glucoseRange = 10.0...2000.0
+    /// The same ranges in the other units (77 to 113 °F is 25 to 45 °C; 0.6 to 111 mmol/L is 11 to 2000 mg/dL).
+    static let temperatureFRange = 77.0...113.0
+    static let glucoseMmolRange = 0.6...111.0
     static let systolicRange = 50.0...300.0
     static let steroidInjectionRange = 0...52
 
@@ -112,8 +117,24 @@ struct TriageRequestDecoder {
         let hours = values[.hoursSinceInjection].flatMap { number($0, "/hoursSinceInjection", in: Self.hoursRange) }
         if values[.hoursSinceInjection] == nil && requireHours { fail("/hoursSinceInjection", "Required.") }
         hoursGiven = hours != nil
-        let temperature = values[.temperatureC].flatMap { number($0, "/temperatureC", in: Self.temperatureRange) }
-        let glucose = values[.bloodGlucoseMgDl].flatMap { number($0, "/bloodGlucoseMgDl", in: Self.glucoseRange) }
+        var temperature = values[.temperatureC].flatMap { number($0, "/temperatureC", in: Self.temperatureRange) }
+        if let value = values[.temperatureF] {
+            if values[.temperatureC] != nil {
+                fail("/temperatureC", "Give the temperature once, in °C or in °F.")
+                fail("/temperatureF", "Give the temperature once, in °C or in °F.")
+            } else if let fahrenheit = number(value, "/temperatureF", in: Self.temperatureFRange) {
+                temperature = ReadingUnits.celsius(fromFahrenheit: fahrenheit)
+            }
+        }
+        var glucose = values[.bloodGlucoseMgDl].flatMap { number($0, "/bloodGlucoseMgDl", in: Self.glucoseRange) }
+        if let value = values[.bloodGlucoseMmolL] {
+            if values[.bloodGlucoseMgDl] != nil {
+                fail("/bloodGlucoseMgDl", "Give the blood sugar once, in mg/dL or in mmol/L.")
+                fail("/bloodGlucoseMmolL", "Give the blood sugar once, in mg/dL or in mmol/L.")
+            } else if let millimoles = number(value, "/bloodGlucoseMmolL", in: Self.glucoseMmolRange) {
+                glucose = ReadingUnits.milligramsPerDecilitre(fromMillimolesPerLitre: millimoles)
+            }
+        }
         let systolic = values[.systolicBloodPressure].flatMap {
             number($0, "/systolicBloodPressure", in: Self.systolicRange)
         }
