@@ -74,6 +74,15 @@ func decodeStrict(_ body: [UInt8]) -> Decoded {
     }
 }
 
+/// As the triage route reads a body: with the guided interview's fields.
+func decodeInterview(_ body: [UInt8]) -> Decoded {
+    do {
+        return .success(try TriageRequestDecoder.decodeWithSedation(body, requireHours: true, interview: true))
+    } catch {
+        return .failure(error)
+    }
+}
+
 func decodeFHIR(_ body: [UInt8]) -> Decoded {
     do { return .success(try FHIRQuestionnaire.reviewRequest(from: body)) } catch { return .failure(error) }
 }
@@ -240,8 +249,27 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
         check(relaxed == request, "review decodes a triage body differently")
     }
 
+    // The interview's fields only add to a triage body: what decodes without
+    // them decodes the same with them allowed, and asks no denied symptom.
+    let interview = decodeInterview(body)
+    check(same(interview, decodeInterview(body)), "the interview decoder is not deterministic")
+    if case .success(let plain) = triage {
+        guard case .success(let withInterview) = interview else {
+            fatalError("invariant violated: the interview decoder refuses a triage body")
+        }
+        check(withInterview.request == plain.request, "the interview decoder reads a triage body differently")
+        check(withInterview.answers == TriageInterview.Answers(), "answers invented")
+    }
+    if case .success(let decoded) = interview {
+        let reported = Set(decoded.request.symptoms.map(\.code))
+        check(reported.isDisjoint(with: decoded.answers.absentSymptoms), "a symptom both reported and denied")
+        check(
+            decoded.answers.unknown.allSatisfy { TriageInterview.Fact(id: $0) != nil }, "an unknown that is no question"
+        )
+    }
+
     var problemBodies: [[UInt8]?] = []
-    for (decoded, what) in [(triage, "triage"), (review, "review"), (fhir, "fhir")] {
+    for (decoded, what) in [(interview, "triage"), (review, "review"), (fhir, "fhir")] {
         switch decoded {
         case .success(let decoded):
             checkRanges(decoded.request, what)
@@ -273,7 +301,7 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
         }
     }
     checkRoute(
-        rendered { try Routes.triage.triage(post("/v1/triage", "application/json")) }, triage,
+        rendered { try Routes.triage.triage(post("/v1/triage", "application/json")) }, interview,
         problemBody: problemBodies[0], "triage route")
     let reviewTarget = "/v1/checklists/pre-procedure/review"
     checkRoute(
