@@ -269,8 +269,12 @@ def vocabulary():
     for path in sorted((ROOT / "Sources/InjectionSafety/Vocabulary").glob("*.swift")):
         codes.update(re.findall(r'^\s*case \w+ = "([^"]+)"', path.read_text(), re.M))
     triage_decoder = (ROOT / "Sources/InjectionSafetyAPI/Triage/TriageRequestDecoder.swift").read_text()
-    fields = re.search(r"static let fields = \[(.*?)\]", triage_decoder, re.S).group(1)
-    codes.update(re.findall(r'"([^"]+)"', fields))
+    # The body's members: the cases of TriageRequestDecoder.Field, each named as its member.
+    fields = re.search(r"enum Field: Int, CaseIterable \{(.*?)\n    \}", triage_decoder, re.S).group(1)
+    for line in fields.splitlines():
+        line = line.strip()
+        if line.startswith("case "):
+            codes.update(name.strip() for name in line[len("case "):].split(","))
     return sorted(codes)
 
 
