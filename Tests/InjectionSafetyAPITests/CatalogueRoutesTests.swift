@@ -208,3 +208,40 @@ struct CatalogueRoutesTests {
         #expect(TestRouter.respond(.get, "/v1/symptoms?lang=fr").status == .unprocessableContent)
     }
 }
+
+/// `q` ranks what it finds: the name first, then the symptoms' words, then the
+/// rest; within each, most urgent first; then catalogue order.
+struct SideEffectSearchRankingTests {
+    static func ids(_ query: String) throws -> [(id: String, level: String)] {
+        let response = TestRouter.respond(.get, "/v1/side-effects?\(query)")
+        #expect(response.status == .ok)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        let items = try #require(object["items"] as? [[String: Any]])
+        return items.map { (id: $0["id"] as? String ?? "", level: $0["usualLevel"] as? String ?? "") }
+    }
+
+    static let urgency = ["emergency": 0, "urgent": 1, "contact-provider": 2, "self-care": 3]
+
+    /// The portal developer's example: the bladder emergencies come before the bruise.
+    @Test func emergenciesComeBeforeMilderMatchesOfTheSameKind() throws {
+        let found = try Self.ids("q=bladder")
+        #expect(found.count >= 3)
+        let levels = found.map { Self.urgency[$0.level] ?? 9 }
+        #expect(levels == levels.sorted(), "\(found)")
+        #expect(found.first?.level == "emergency")
+    }
+
+    @Test func aNameMatchComesFirst() throws {
+        let found = try Self.ids("q=headache")
+        let names = found.prefix { $0.id.contains("headache") }
+        #expect(names.count >= 2, "\(found)")
+        #expect(!found.dropFirst(names.count).contains { $0.id.contains("headache") }, "\(found)")
+    }
+
+    /// Without search words the catalogue keeps its own order.
+    @Test func filtersAloneKeepTheCatalogueOrder() throws {
+        let filtered = try Self.ids("injection=epidural-steroid&limit=100").map(\.id)
+        let all = try Self.ids("limit=100").map(\.id)
+        #expect(filtered == all.filter(filtered.contains))
+    }
+}

@@ -20,8 +20,10 @@ struct CatalogueRoutes: Sendable {
         self.knowledgeBase = knowledgeBase
         let documents = try CatalogueDocuments(knowledgeBase: knowledgeBase)
         self.documents = documents
-        let indexed = knowledgeBase.sideEffects.map { effect in
-            IndexedSideEffect(effect, knowledgeBase: knowledgeBase, json: documents.sideEffectItems[effect.id] ?? [])
+        let indexed = knowledgeBase.sideEffects.enumerated().map { position, effect in
+            IndexedSideEffect(
+                effect, knowledgeBase: knowledgeBase, json: documents.sideEffectItems[effect.id] ?? [],
+                position: position)
         }
         self.indexed = indexed
         let firstPage = try Self.page(SideEffectQuery(query: nil), matching: indexed, version: documents.version)
@@ -79,7 +81,7 @@ struct CatalogueRoutes: Sendable {
             request.query == nil
             ? firstPage
             : Self.page(
-                query, matching: query.isUnfiltered ? indexed : indexed.filter(query.matches),
+                query, matching: query.isUnfiltered ? indexed : query.ranked(indexed.filter(query.matches)),
                 version: documents.version)
         var headers: [(name: String, value: String)] = []
         if let nextCursor = page.nextCursor {

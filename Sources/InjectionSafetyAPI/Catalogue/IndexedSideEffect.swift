@@ -12,21 +12,30 @@ final class IndexedSideEffect: Sendable {
     let seed: Bool
     /// Lowercased name, description, and the labels and everyday words of its symptoms.
     let searchText: String
+    /// Lowercased name.
+    let nameText: String
+    /// Lowercased labels and everyday words of its symptoms.
+    let symptomText: String
+    /// Its place in the catalogue.
+    let position: Int
     /// The side effect's JSON object.
     let json: [UInt8]
 
-    init(_ effect: SideEffect, knowledgeBase: KnowledgeBase, json: [UInt8]) {
+    init(_ effect: SideEffect, knowledgeBase: KnowledgeBase, json: [UInt8], position: Int) {
         id = effect.id
         injections = Set(effect.injections)
         causes = Set(effect.causes)
         frequency = effect.frequency.class
         level = effect.usualLevel
         seed = effect.seed
-        var parts = [effect.name, effect.description]
+        var symptomParts: [String] = []
         for code in effect.patientNotices + effect.seriousWhen.symptoms {
-            if let symptom = knowledgeBase.symptom(code) { parts += [symptom.label] + symptom.synonyms }
+            if let symptom = knowledgeBase.symptom(code) { symptomParts += [symptom.label] + symptom.synonyms }
         }
-        searchText = parts.joined(separator: " \u{1F} ").lowercased()
+        searchText = ([effect.name, effect.description] + symptomParts).joined(separator: " \u{1F} ").lowercased()
+        nameText = effect.name.lowercased()
+        symptomText = symptomParts.joined(separator: " \u{1F} ").lowercased()
+        self.position = position
         self.json = json
     }
 }

@@ -61,10 +61,36 @@ struct SideEffectQuery: Sendable, Equatable {
         if let frequencies, !frequencies.contains(effect.frequency) { return false }
         if let levels, !levels.contains(effect.level) { return false }
         if let seed, effect.seed != seed { return false }
-        let text = effect.searchText
-        return words.allSatisfy { word in
+        return Self.contains(effect.searchText, all: words)
+    }
+
+    /// Whether `text` has every word (a plural matches its singular).
+    static func contains(_ text: String, all words: [String]) -> Bool {
+        words.allSatisfy { word in
             text.contains(word) || (word.count > 3 && word.hasSuffix("s") && text.contains(word.dropLast()))
         }
+    }
+
+    /// How well a matching side effect answers the search: 2 when its name has
+    /// every word, 1 when its symptoms' labels and everyday words do, 0 when only
+    /// the description (or the parts together) does.
+    func relevance(_ effect: IndexedSideEffect) -> Int {
+        if Self.contains(effect.nameText, all: words) { return 2 }
+        if Self.contains(effect.symptomText, all: words) { return 1 }
+        return 0
+    }
+
+    /// A search's results ranked: by relevance, then most urgent first, then in
+    /// catalogue order. Without search words the catalogue order stays.
+    func ranked(_ matching: [IndexedSideEffect]) -> [IndexedSideEffect] {
+        guard !words.isEmpty else { return matching }
+        return matching.map { (effect: $0, relevance: relevance($0)) }
+            .sorted { lhs, rhs in
+                if lhs.relevance != rhs.relevance { return lhs.relevance > rhs.relevance }
+                if lhs.effect.level != rhs.effect.level { return lhs.effect.level < rhs.effect.level }
+                return lhs.effect.position < rhs.effect.position
+            }
+            .map(\.effect)
     }
 
     static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
