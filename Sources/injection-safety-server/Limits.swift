@@ -189,11 +189,6 @@ struct LimitSetting {
         return limits
     }
 
-    static func named(_ name: String) -> LimitSetting {
-        guard let setting = all.first(where: { $0.name == name }) else { fatalError("no limit named \(name)") }
-        return setting
-    }
-
     static let positive = 1...Int.max
 
     /// Every limit, in the order `--help` and the README list them.
