@@ -113,16 +113,15 @@ struct TriageInterviewTests {
             rounds += 1
             for question in interview.questions {
                 switch question.fact {
+                // The patient's answers are the whole story's (a code given twice counts as one report).
                 case .symptom(let code):
                     if let report = full.report(for: code) {
-                        var reported = report
-                        reported.severity = nil  // asked separately, if it matters
-                        partial.symptoms.append(full.symptoms.first { $0.code == code } ?? reported)
+                        partial.symptoms.append(report)
                     } else {
                         answers.absentSymptoms.insert(code)
                     }
                 case .severity(let code):
-                    if let severity = full.symptoms.first(where: { $0.code == code })?.severity,
+                    if let severity = full.report(for: code)?.severity,
                         let index = partial.symptoms.firstIndex(where: { $0.code == code })
                     {
                         partial.symptoms[index].severity = severity
@@ -130,18 +129,14 @@ struct TriageInterviewTests {
                         answers.unknown.insert(question.id)
                     }
                 case .reading(let reading):
-                    switch reading {
-                    case .temperatureC: partial.temperatureC = full.temperatureC
-                    case .bloodGlucoseMgDl: partial.bloodGlucoseMgDl = full.bloodGlucoseMgDl
-                    case .systolicBloodPressure: partial.systolicBloodPressure = full.systolicBloodPressure
-                    }
-                    let given: Double? =
+                    let field: WritableKeyPath<TriageRequest, Double?> =
                         switch reading {
-                        case .temperatureC: full.temperatureC
-                        case .bloodGlucoseMgDl: full.bloodGlucoseMgDl
-                        case .systolicBloodPressure: full.systolicBloodPressure
+                        case .temperatureC: \.temperatureC
+                        case .bloodGlucoseMgDl: \.bloodGlucoseMgDl
+                        case .systolicBloodPressure: \.systolicBloodPressure
                         }
-                    if given == nil { answers.unknown.insert(question.id) }
+                    partial[keyPath: field] = full[keyPath: field]
+                    if full[keyPath: field] == nil { answers.unknown.insert(question.id) }
                 }
             }
         }
@@ -152,7 +147,7 @@ struct TriageInterviewTests {
     /// The whole story with only its first symptom and no reading: where a portal starts.
     static func opening(_ full: TriageRequest) -> TriageRequest {
         var start = full
-        start.symptoms = Array(full.symptoms.prefix(1))
+        start.symptoms = full.symptoms.first.flatMap { full.report(for: $0.code) }.map { [$0] } ?? []
         start.temperatureC = nil
         start.bloodGlucoseMgDl = nil
         start.systolicBloodPressure = nil
@@ -173,41 +168,14 @@ struct TriageInterviewTests {
         print("vignettes over 6 rounds: \(rounds.filter { $0.value > 6 }.keys.sorted())")
     }
 
-    /// Generated patients (a fixed seed): the same rule.
+    /// Generated patients (`TriageEngineTests.randomRequest`, a fixed seed): the same rule.
     @Test func generatedPatientsNeverEndLessUrgentThanTheirWholeStory() {
-        var generator = SplitMix(seed: 20261204)
-        let symptoms = Symptom.allCases
+        var generator = TriageEngineTests.SplitMix64(state: 20_261_204)
         for _ in 0..<300 {
-            let count = Int(generator.next() % 5)
-            var reports: [Report] = []
-            for _ in 0..<count {
-                let code = symptoms[Int(generator.next() % UInt64(symptoms.count))]
-                guard !reports.contains(where: { $0.code == code }) else { continue }
-                let severity = [nil, .mild, .moderate, .severe][Int(generator.next() % 4)] as TriageRequest.Severity?
-                reports.append(Report(code, severity: severity, worsening: generator.next() % 4 == 0))
-            }
-            let injections = InjectionType.allCases
-            let full = TriageRequest(
-                injection: injections[Int(generator.next() % UInt64(injections.count))],
-                hoursSinceInjection: [0.5, 2, 10, 30, 100, 400][Int(generator.next() % 6)], symptoms: reports,
-                temperatureC: generator.next() % 3 == 0 ? [37.0, 38.5, 40.0][Int(generator.next() % 3)] : nil,
-                bloodGlucoseMgDl: generator.next() % 4 == 0 ? [50.0, 120, 320][Int(generator.next() % 3)] : nil,
-                systolicBloodPressure: generator.next() % 4 == 0 ? [85.0, 130, 190][Int(generator.next() % 3)] : nil)
+            let full = TriageEngineTests.randomRequest(&generator)
             let whole = Self.engine.triage(full).level
             let (final, _) = Self.simulate(full: full, start: Self.opening(full))
             #expect(final <= whole, "\(full): interview \(final), whole story \(whole)")
-        }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

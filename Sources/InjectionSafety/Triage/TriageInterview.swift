@@ -10,6 +10,10 @@
 /// about a missing fact: it is asked, or, when the patient cannot answer it
 /// (`unknown`), left out of the questions (and the rule does not match).
 ///
+/// Below contact-provider, the engine's reason for a symptom that no rule
+/// explains (contact-provider) counts too: every symptom not yet reported or
+/// denied, and the severity of each reported one given without it, is asked.
+///
 /// `complete` is true when no rule more urgent than the answer is open: no
 /// answer to any question left could change the level. A portal that asks the
 /// questions and sends each answer back reaches, by this definition, an answer
@@ -173,6 +177,19 @@ extension TriageEngine {
             facts.forEachIndex { index in
                 levels[index] = min(levels[index] ?? ruleLevel, ruleLevel)
                 rules[index] += 1
+            }
+        }
+        // Below contact-provider, a symptom that no matched rule explains would
+        // itself raise the answer (the engine's unexplained-symptom reason), and
+        // so could a reported symptom turning out severe (a self-care rule may
+        // hold only while it is not): every such fact not yet asked is a question.
+        if TriageLevel.contactProvider < level {
+            for code in Symptom.allCases {
+                let report = resolved.report(for: code)
+                if report?.severity != nil { continue }
+                let index = FactSet.index(report == nil ? .symptom(code) : .severity(code))
+                guard !closed.contains(index), levels[index] == nil else { continue }
+                levels[index] = .contactProvider
             }
         }
         // Ties keep the contract's order of facts (the bit order: each symptom's
