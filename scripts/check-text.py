@@ -114,13 +114,58 @@ def walk(node, segments, label):
         yield from walk(value, rest, label)
 
 
+PLACEHOLDER = re.compile(r"\{([A-Za-z][^{}]*)\}")
+
+
+def renderer(knowledge):
+    """Fills the data's placeholders as the server does without a clinic
+    profile (patient-texts.json): a phrase is its last, neutral variant; a
+    threshold {temperature:38.0} is '38.0 °C (100.4 °F)' and {glucose:70} is
+    '70 mg/dL (3.9 mmol/L)', the other unit's number the lowest tenth that
+    converts back to the threshold or past it. {symptom} is filled per request."""
+    path = knowledge / "patient-texts.json"
+    phrases = {}
+    if path.exists():
+        phrases = {name: variants[-1]["text"]
+                   for name, variants in json.loads(path.read_text(encoding="utf-8"))["phrases"].items()}
+
+    def lowest_tenth(threshold, back):
+        tenths = 0
+        while back(tenths / 10) < threshold:
+            tenths += 1
+        return tenths / 10
+
+    def half_up(value):
+        return float(int(value + 0.5)) if value >= 0 else -float(int(-value + 0.5))
+
+    def fill(match):
+        token = match.group(1)
+        if token == "symptom":
+            return match.group(0)
+        if token in phrases:
+            return phrases[token]
+        kind, _, value = token.partition(":")
+        if kind == "temperature":
+            celsius = float(value)
+            fahrenheit = lowest_tenth(celsius, lambda f: half_up((f - 32) * 5 / 9 * 10) / 10)
+            return f"{celsius:.1f} °C ({fahrenheit:.1f} °F)"
+        if kind == "glucose":
+            milligrams = float(value)
+            millimoles = lowest_tenth(milligrams, lambda m: half_up(m * 18.016))
+            return f"{milligrams:.0f} mg/dL ({millimoles:.1f} mmol/L)"
+        raise ValueError(f"unknown placeholder {match.group(0)}")
+
+    return lambda text: PLACEHOLDER.sub(fill, text) if isinstance(text, str) else text
+
+
 def collect_data(rules, texts, knowledge):
+    render = renderer(knowledge)
     for file, paths in rules["patientFields"]["data"].items():
         document = json.loads((knowledge / file).read_text(encoding="utf-8"))
         for path in paths:
             segments = path.split(".")
             for label, text in walk(document, segments, file + ":"):
-                texts.add(text, f"{label} {segments[-1].rstrip('[]')}")
+                texts.add(render(text), f"{label} {segments[-1].rstrip('[]')}")
 
 
 class HandoutText(html.parser.HTMLParser):

@@ -18,6 +18,7 @@ public enum Application {
         HealthRoutes.register(in: &router, readiness: readiness)
         MetricsRoutes.register(in: &router, metrics: metrics)
         try CatalogueRoutes(knowledgeBase: knowledgeBase).register(in: &router)
+        ClinicRoutes.register(in: &router, knowledgeBase: knowledgeBase)
         try TriageRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
         ChecklistRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
         try OpenAPIRoutes.register(in: &router)

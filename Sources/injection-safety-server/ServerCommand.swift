@@ -53,6 +53,12 @@ struct ServerCommand: ParsableCommand {
     )
     var trustedProxies: String?
 
+    @Option(
+        help:
+            "A clinic profile (YAML or JSON, described by clinic-profile.schema.json): the clinic's name, phone numbers, emergency number, crisis line, website, units and language, which the patient texts then use. (env: CLINIC_PROFILE; default: none, neutral words)"
+    )
+    var clinicProfile: String?
+
     /// Invalid configuration (an unknown flag, a bad value) exits with 2 after
     /// a message naming the setting; `--help` and `--version` exit with 0.
     ///
@@ -108,7 +114,7 @@ struct ServerCommand: ParsableCommand {
         let readiness = Readiness()
         let metrics = ApplicationMetrics()
         do {
-            knowledgeBase = try KnowledgeBase.bundled()
+            knowledgeBase = try KnowledgeBase.bundled(profile: settings.clinicProfile)
             let problems = knowledgeBase.integrityProblems()
             guard problems.isEmpty else {
                 logger.critical(
@@ -149,6 +155,7 @@ struct ServerCommand: ParsableCommand {
             metadata: [
                 "version": "\(InjectionSafety.version)",
                 "knowledge_base_version": "\(knowledgeBase.version)",
+                "clinic_profile": "\(settings.clinicProfile == .neutral ? "none" : settings.clinicProfile.fingerprint)",
                 "host": "\(server.boundHost)",
                 "port": "\(server.port)",
             ])

@@ -3,6 +3,7 @@ import FoundationEssentials
 import Glibc
 import HTTPFramework
 import HTTPServer
+import InjectionSafety
 import InjectionSafetyAPI
 import Logging
 
@@ -16,6 +17,8 @@ struct Settings {
     var cors: CORSPolicy
     /// Proxies whose `X-Forwarded-For` / `Forwarded` give the logged client address.
     var trustedProxies: TrustedProxies
+    /// The clinic's contacts and units (``ClinicProfile/neutral`` without a file).
+    var clinicProfile: ClinicProfile
     /// Where to say "ready" once listening (`--ready-file`), if anywhere.
     var readyFile: String?
 
@@ -56,6 +59,15 @@ struct Settings {
         }
         server = HTTPServer.Configuration(host: host, port: port, limits: limits.server)
         readyFile = try reader.string(command.readyFile, "READY_FILE")
+        if let path = try reader.string(command.clinicProfile, "CLINIC_PROFILE") {
+            do {
+                clinicProfile = try ClinicProfileFile.load(path: path)
+            } catch {
+                throw ValidationError("--clinic-profile / CLINIC_PROFILE: \(error)")
+            }
+        } else {
+            clinicProfile = .neutral
+        }
     }
 
     /// Reads one setting from its flag or its environment variable, validating it.

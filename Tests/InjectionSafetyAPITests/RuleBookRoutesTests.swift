@@ -134,7 +134,9 @@ struct RuleBookRoutesTests {
             #expect(html.contains("id=\"version-\(version.version)\""))
             for change in version.changes { #expect(html.contains("<li>\(HTMLPage.escape(change))</li>")) }
         }
-        for level in TriageLevel.allCases { #expect(html.contains(HTMLPage.escape(TriageEngine.action(for: level)))) }
+        for level in TriageLevel.allCases {
+            #expect(html.contains(HTMLPage.escape(Self.knowledgeBase.patientTexts.action(for: level))))
+        }
         for node in TriageCondition.nodeTypes { #expect(html.contains("<tr><td><code>\(node.node)</code></td>")) }
         for definition in Self.knowledgeBase.triageDefinitions {
             #expect(html.contains("id=\"definition-\(definition.name)\""))

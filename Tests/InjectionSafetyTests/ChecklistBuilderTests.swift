@@ -135,7 +135,8 @@ struct ChecklistBuilderTests {
         #expect(warnings.allSatisfy { item in !item.signs.isEmpty && item.signs.allSatisfy(parts.contains) })
         #expect(
             warnings.allSatisfy {
-                $0.text == ChecklistBuilder.warningLead($0.warningLevel!) + " " + $0.signs.joined(separator: " ")
+                $0.text == Self.knowledgeBase.patientTexts.warningLead($0.warningLevel!) + " "
+                    + $0.signs.joined(separator: " ")
             })
         #expect(warnings.contains { $0.text.hasPrefix("Call your local emergency number now") })
         #expect(

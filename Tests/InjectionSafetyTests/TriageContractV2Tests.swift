@@ -325,18 +325,18 @@ struct TriageContractV2Tests {
         let lung = "Chest pain or shortness of breath."
         let toxicity =
             "A metal taste, ringing in the ears, numb lips, twitching or a racing heart in the first 2 hours."
-        #expect(Self.triage(.triggerPoint, hours: 1).watchFor.contains(lung))
-        #expect(!Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor.contains(lung))
-        #expect(Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor.contains(toxicity))
-        #expect(!Self.triage(.facetJoint, region: .lumbar, hours: 30).watchFor.contains(toxicity))
+        #expect(Self.triage(.triggerPoint, hours: 1).watchForTexts.contains(lung))
+        #expect(!Self.triage(.facetJoint, region: .lumbar, hours: 1).watchForTexts.contains(lung))
+        #expect(Self.triage(.facetJoint, region: .lumbar, hours: 1).watchForTexts.contains(toxicity))
+        #expect(!Self.triage(.facetJoint, region: .lumbar, hours: 30).watchForTexts.contains(toxicity))
         // Signs tied to a condition only for patients who have it.
         let heartFailure = "Swelling or weight gain that gets worse, because you have heart failure."
-        #expect(!Self.triage(hours: 30).watchFor.contains(heartFailure))
-        #expect(Self.triage(hours: 30, conditions: [.heartFailure]).watchFor.contains(heartFailure))
+        #expect(!Self.triage(hours: 30).watchForTexts.contains(heartFailure))
+        #expect(Self.triage(hours: 30, conditions: [.heartFailure]).watchForTexts.contains(heartFailure))
         // After a named lumbar injection chest pain is urgent, and said once, there.
-        let lumbar = Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor
+        let lumbar = Self.triage(.facetJoint, region: .lumbar, hours: 1).watchForTexts
         #expect(lumbar.contains("Chest pain.") && !lumbar.contains(lung))
         // A sign of later (weakness after 8 hours) stays before its time.
-        #expect(Self.triage(.facetJoint, region: .lumbar, hours: 1).watchFor.contains { $0.contains("8 hours") })
+        #expect(Self.triage(.facetJoint, region: .lumbar, hours: 1).watchForTexts.contains { $0.contains("8 hours") })
     }
 }

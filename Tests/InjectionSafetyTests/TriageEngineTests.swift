@@ -141,7 +141,7 @@ struct TriageEngineTests {
         let result = Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24))
         #expect(result.level == .selfCare)
         #expect(result.reasons.isEmpty)
-        #expect(!result.watchFor.isEmpty)
+        #expect(!result.watchForTexts.isEmpty)
         #expect(result.disclaimer.contains("does not replace"))
     }
 
@@ -172,31 +172,32 @@ struct TriageEngineTests {
         #expect(result.level == .urgent)
         let emergencySigns = Set(
             Self.engine.knowledgeBase.triageRules.filter { $0.level == .emergency }.compactMap(\.warningSign))
-        #expect(!result.watchFor.isEmpty)
-        #expect(result.watchFor.allSatisfy { emergencySigns.contains($0) })
+        #expect(!result.watchForTexts.isEmpty)
+        #expect(result.watchForTexts.allSatisfy { emergencySigns.contains($0) })
     }
 
     @Test func watchForLeavesOutEffectsThatCannotFollowThisInjection() {
         let noSteroid = Self.engine.triage(TriageRequest(injection: .medialBranchBlock, hoursSinceInjection: 24))
         let steroid = Self.engine.triage(TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24))
         let steroidEffects = "Changes to your periods, swelling or weight gain, or a strong thirst."
-        #expect(steroid.watchFor.contains(steroidEffects))
-        #expect(!noSteroid.watchFor.contains(steroidEffects))
+        #expect(steroid.watchForTexts.contains(steroidEffects))
+        #expect(!noSteroid.watchForTexts.contains(steroidEffects))
         let withSteroid = Self.engine.triage(
             TriageRequest(
                 injection: .medialBranchBlock, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 24
             ))
-        #expect(withSteroid.watchFor.contains(steroidEffects))
+        #expect(withSteroid.watchForTexts.contains(steroidEffects))
         // High blood sugar follows a steroid: for a patient with diabetes, the
         // sign of a very high reading only with one (a very low one always).
-        let sugar = "Blood sugar of 300 mg/dL or more or below 54 mg/dL, or a positive ketone test."
+        let sugar =
+            "Blood sugar of 300 mg/dL (16.7 mmol/L) or more or below 54 mg/dL (3.0 mmol/L), or a positive ketone test."
         #expect(
             Self.engine.triage(
                 TriageRequest(injection: .epiduralSteroid, hoursSinceInjection: 24, conditions: [.diabetes])
-            ).watchFor.contains(sugar))
-        #expect(!steroid.watchFor.contains(sugar))  // no diabetes
+            ).watchForTexts.contains(sugar))
+        #expect(!steroid.watchForTexts.contains(sugar))  // no diabetes
         // Stroke signs stay for every injection.
-        #expect(noSteroid.watchFor.contains { $0.contains("Slurred speech") })
+        #expect(noSteroid.watchForTexts.contains { $0.contains("Slurred speech") })
     }
 
     /// "The steroid can take 3 to 10 days" only when a steroid was given.
@@ -219,8 +220,8 @@ struct TriageEngineTests {
                 injection: .triggerPoint, medications: [.localAnesthetic, .corticosteroid], hoursSinceInjection: 2))
         #expect(added.followUp.contains("steroid"))
         #expect(
-            TriageEngine.followUp(for: .urgent, corticosteroidGiven: true)
-                == TriageEngine.followUp(for: .urgent, corticosteroidGiven: false))
+            Self.engine.knowledgeBase.patientTexts.followUp(for: .urgent, corticosteroidGiven: true)
+                == Self.engine.knowledgeBase.patientTexts.followUp(for: .urgent, corticosteroidGiven: false))
     }
 
     /// Painkiller advice follows the patient's conditions: paracetamol

@@ -111,15 +111,6 @@ public struct ChecklistBuilder: Sendable {
             \.element)
     }
 
-    /// The lead of a warning item, by level.
-    public static func warningLead(_ level: TriageLevel) -> String {
-        switch level {
-        case .emergency: "Call your local emergency number now if you have:"
-        case .urgent: "Call the clinic the same day if you have:"
-        case .contactProvider, .selfCare: "Call your provider within a day or two if you have:"
-        }
-    }
-
     /// One `when-to-call` item per item of `warning-signs.json` that has a
     /// sign for this patient (``TriageEngine/warningSignIDs(fitting:)``: its
     /// own tests of region, medicines, conditions and sedation hold, and one
@@ -147,7 +138,8 @@ public struct ChecklistBuilder: Sendable {
             items.append(
                 PersonalisedItem(
                     id: "when-to-call-\(item.id)", phase: .postProcedure, category: .whenToCall,
-                    text: "\(Self.warningLead(item.level)) " + signs.joined(separator: " "), because: [],
+                    text: "\(knowledgeBase.patientTexts.warningLead(item.level)) " + signs.joined(separator: " "),
+                    because: [],
                     sources: sources, warningLevel: item.level, signs: signs, title: item.title))
         }
         return items

@@ -199,11 +199,31 @@ public struct SelfCareAdvice: Sendable, Codable, Hashable {
 public struct InterviewTexts: Sendable, Codable, Hashable {
     /// A reading's question, with its unit and the range the request accepts.
     public struct ReadingQuestion: Sendable, Codable, Hashable {
+        /// The request field a reading fills, its unit and the range accepted.
+        public struct Answer: Sendable, Codable, Hashable {
+            public var field: String
+            public var unit: String
+            public var minimum: Double
+            public var maximum: Double
+        }
+
         public var field: TriageInterview.Reading
         public var text: String
         public var unit: String
         public var minimum: Double
         public var maximum: Double
+        /// The same reading in the other common unit (°F, mmol/L).
+        public var inOtherUnit: Answer?
+
+        /// How the answer is given for a clinic that prefers `profile`'s units.
+        public func answer(for profile: ClinicProfile) -> Answer {
+            let inRulesUnit = Answer(field: field.rawValue, unit: unit, minimum: minimum, maximum: maximum)
+            switch field {
+            case .temperatureC where profile.temperatureUnit == .fahrenheit: return inOtherUnit ?? inRulesUnit
+            case .bloodGlucoseMgDl where profile.glucoseUnit == .millimolesPerLitre: return inOtherUnit ?? inRulesUnit
+            default: return inRulesUnit
+            }
+        }
     }
 
     public var about: String

@@ -15,13 +15,13 @@ public struct KnowledgeBase: Sendable {
     public static let fileNames = [
         "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
         "side-effects.json", "triage-rules.json", "warning-signs.json", "checklist-items.json", "review-rules.json",
-        "changelog.json", "triage-rule-table.json", "review-rule-table.json", "interview.json",
+        "changelog.json", "triage-rule-table.json", "review-rule-table.json", "interview.json", "patient-texts.json",
     ]
 
     /// The human version of the content; raise it with each reviewed change,
     /// together with a new newest entry of `changelog.json` (the integrity check
     /// requires that they agree).
-    public static let contentVersion = "2026.12.2"
+    public static let contentVersion = "2026.12.3"
 
     public let sources: [Source]
     public let medications: [MedicationEntry]
@@ -53,8 +53,17 @@ public struct KnowledgeBase: Sendable {
     public let triageRuleTable: RuleTable<TriageLevel>
     /// The same for every review rule and the review's symptom triage.
     public let reviewRuleTable: RuleTable<ReviewDecision>
+    /// The texts that are not a rule's, a sign's or an item's own, for ``profile``.
+    public let patientTexts: PatientTexts
+    /// The clinic profile the texts were rendered for.
+    public let profile: ClinicProfile
+    /// Renders thresholds and phrases for ``profile`` (e.g. a reading's unit).
+    public let renderer: TextRenderer
     /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
     public let version: String
+    /// ``version`` and the profile's fingerprint: what a cache validator of a
+    /// body made from the data must depend on.
+    public let cacheIdentity: String
 
     private let sideEffectsByID: OrdinalTable<SideEffectID, SideEffect>
     private let injectionsByID: OrdinalTable<InjectionType, InjectionEntry>
@@ -67,9 +76,9 @@ public struct KnowledgeBase: Sendable {
         public var description: String { "\(file): \(message)" }
     }
 
-    /// Loads the data files shipped with the library.
-    public static func bundled() throws -> KnowledgeBase {
-        try KnowledgeBase(files: try bundledFiles())
+    /// Loads the data files shipped with the library, its texts rendered for `profile`.
+    public static func bundled(profile: ClinicProfile = .neutral) throws -> KnowledgeBase {
+        try KnowledgeBase(files: try bundledFiles(), profile: profile)
     }
 
     /// The raw bytes of the data files built into the library, by name.
@@ -84,15 +93,40 @@ public struct KnowledgeBase: Sendable {
         return files
     }
 
-    /// Decodes the data files (all of ``fileNames``).
-    public init(files: [String: Data]) throws {
-        func decode<Wrapper: Decodable>(_ name: String, as type: Wrapper.Type) throws -> Wrapper {
+    /// Decodes the data files (all of ``fileNames``), their patient texts
+    /// rendered for `profile` (see `patient-texts.json`).
+    public init(files raw: [String: Data], profile: ClinicProfile = .neutral) throws {
+        func decode<Wrapper: Decodable>(_ name: String, as type: Wrapper.Type, from files: [String: Data]) throws
+            -> Wrapper
+        {
             guard let data = files[name] else { throw LoadError(file: name, message: "missing") }
             do {
                 return try JSONDecoder().decode(type, from: data)
             } catch let error as DecodingError {
                 throw LoadError(file: name, message: Self.describe(error))
             }
+        }
+        let texts = try decode("patient-texts.json", as: PatientTexts.self, from: raw)
+        let renderer: TextRenderer
+        do {
+            renderer = try TextRenderer(phrases: texts.phrases, profile: profile)
+            patientTexts = try texts.rendered(by: renderer)
+        } catch {
+            throw LoadError(file: "patient-texts.json", message: error.message)
+        }
+        self.renderer = renderer
+        self.profile = profile
+        var files: [String: Data] = [:]
+        for (name, data) in raw {
+            guard name != "patient-texts.json" else { continue }
+            do {
+                files[name] = Data(try renderer.renderJSON(String(decoding: data, as: UTF8.self)).utf8)
+            } catch {
+                throw LoadError(file: name, message: error.message)
+            }
+        }
+        func decode<Wrapper: Decodable>(_ name: String, as type: Wrapper.Type) throws -> Wrapper {
+            try decode(name, as: type, from: files)
         }
         sources = try decode("sources.json", as: SourcesFile.self).sources
         medications = try decode("medications.json", as: MedicationsFile.self).medications
@@ -177,9 +211,10 @@ public struct KnowledgeBase: Sendable {
         var hash = ContentHash()
         for name in Self.fileNames {
             hash.combine(Array(name.utf8))
-            hash.combine(Array(files[name] ?? Data()))
+            hash.combine(Array(raw[name] ?? Data()))
         }
         version = "\(Self.contentVersion)+\(hash.hexDigest)"
+        cacheIdentity = version + "+" + profile.fingerprint
     }
 
     // MARK: - Lookups

@@ -76,19 +76,10 @@ public struct TriageEngine: Sendable {
         }
     }
 
-    /// Told with every triage answer.
-    public static let disclaimer =
-        "This information does not replace advice from a doctor or nurse. If you are worried, contact your clinic. "
-        + "In an emergency, call your local emergency number."
-
     private static let symptomCount = Symptom.allCases.count
 
     /// The reason id for symptoms no rule explains.
     public static let unexplainedSymptomRuleID = "unexplained-symptom"
-
-    /// Why a symptom no rule explains needs the provider, for the patient.
-    public static let unexplainedSymptomExplanation =
-        "We cannot tell if this symptom comes from the injection. Ask your provider about it."
 
     public init(knowledgeBase: KnowledgeBase) {
         self.knowledgeBase = knowledgeBase
@@ -162,11 +153,12 @@ public struct TriageEngine: Sendable {
             reasons.append(
                 TriageResult.Reason(
                     ruleID: Self.unexplainedSymptomRuleID, level: .contactProvider, symptoms: unexplained, facts: [],
-                    explanation: Self.unexplainedSymptomExplanation,
+                    explanation: knowledgeBase.patientTexts.unexplainedSymptom,
                     sideEffect: nil, sources: []))
         }
         reasons.sort { ($0.level, $0.ruleID) < ($1.level, $1.ruleID) }
         let level = reasons.first?.level ?? .selfCare
+        let texts = knowledgeBase.patientTexts
 
         var possible: [SideEffectID] = []
         for reason in reasons {
@@ -175,7 +167,7 @@ public struct TriageEngine: Sendable {
         // The signs more urgent than the answer that can still come: the
         // sign's own tests hold, and one of its rules has not matched and
         // could (its fixed facts hold, its effect can follow these medicines).
-        var watchFor: [String] = []
+        var watchFor: [TriageResult.WatchSign] = []
         // Whether each rule can still apply, worked out once per rule: 0 not
         // yet known, 1 yes, 2 no (a rule stands behind several signs).
         var canStillApply = [UInt8](repeating: 0, count: prepared.count)
@@ -187,7 +179,7 @@ public struct TriageEngine: Sendable {
                 }
                 return canStillApply[entry.index] == 1
             }
-            if open { watchFor.append(sign.part.text) }
+            if open { watchFor.append(TriageResult.WatchSign(level: sign.level, text: sign.part.text)) }
         }
         // Advice of each matched rule, most urgent rule first: at self-care and
         // contact-provider, its own or its side effect's (the lines for this
@@ -213,11 +205,11 @@ public struct TriageEngine: Sendable {
             }
         }
         return TriageResult(
-            level: level, action: Self.action(for: level), reasons: reasons, possibleSideEffects: possible,
-            watchFor: watchFor, selfCare: selfCare,
-            followUp: Self.followUp(
+            level: level, action: texts.action(for: level, noSymptoms: request.symptoms.isEmpty),
+            reasons: reasons, possibleSideEffects: possible, watchFor: watchFor, selfCare: selfCare,
+            followUp: texts.followUp(
                 for: level, corticosteroidGiven: request.medicationsGiven.contains(.corticosteroid)),
-            knowledgeBaseVersion: knowledgeBase.version, disclaimer: Self.disclaimer)
+            knowledgeBaseVersion: knowledgeBase.version, disclaimer: texts.disclaimer)
     }
 
     /// The ids of the warning signs that fit a patient for the whole time after
@@ -260,39 +252,6 @@ public struct TriageEngine: Sendable {
             .sedated, .hoursAtMost, .anyCondition:
             return [condition]
         default: return []
-        }
-    }
-
-    /// One plain sentence per level (the contract's `action`).
-    public static func action(for level: TriageLevel) -> String {
-        switch level {
-        case .emergency:
-            "Call your local emergency number or go to an emergency room now."
-        case .urgent:
-            "Call your clinic or the on-call team within hours; if you cannot reach them, go to urgent care or an emergency room."
-        case .contactProvider:
-            "Contact your provider during office hours within the next one to two days."
-        case .selfCare:
-            "This is expected and usually passes on its own: rest at home and watch for the warning signs."
-        }
-    }
-
-    /// What to do next, for the patient. At self-care, the steroid's slow
-    /// start is told only when a corticosteroid was given (a medial branch
-    /// block or a trigger point injection usually has none).
-    public static func followUp(for level: TriageLevel, corticosteroidGiven: Bool) -> String {
-        switch level {
-        case .emergency:
-            "Get emergency care first. Tell the team which injection you had and when."
-        case .urgent:
-            "If you cannot speak to someone today, or you get worse, go to urgent care or an emergency room."
-        case .contactProvider:
-            "If it gets worse before you speak to your provider, or a warning sign appears, call sooner."
-        case .selfCare:
-            corticosteroidGiven
-                ? "Most effects settle within a few days. The steroid can take 3 to 10 days to ease your pain. "
-                    + "Call your provider if things are not getting better after a few days."
-                : "Most effects settle within a few days. Call your provider if things are not getting better after a few days."
         }
     }
 

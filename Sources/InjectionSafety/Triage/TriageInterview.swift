@@ -36,6 +36,12 @@ public struct TriageInterview: Sendable, Hashable {
     /// A reading the request can carry.
     public enum Reading: String, Sendable, Hashable, CaseIterable, Codable {
         case temperatureC, bloodGlucoseMgDl, systolicBloodPressure
+
+        /// The same readings' fields in the other common unit, which a clinic
+        /// profile may ask in: accepted as question ids too.
+        public static let inOtherUnit: [String: Reading] = [
+            "temperatureF": .temperatureC, "bloodGlucoseMmolL": .bloodGlucoseMgDl,
+        ]
     }
 
     /// A fact the request does not give.
@@ -56,13 +62,13 @@ public struct TriageInterview: Sendable, Hashable {
             }
         }
 
-        /// Parses an ``id``.
+        /// Parses an ``id`` (a reading's field in the other unit names the same reading).
         public init?(id: String) {
             if let code = Symptom(rawValue: id) {
                 self = .symptom(code)
             } else if id.hasSuffix("/severity"), let code = Symptom(rawValue: String(id.dropLast(9))) {
                 self = .severity(code)
-            } else if let reading = Reading(rawValue: id) {
+            } else if let reading = Reading(rawValue: id) ?? Reading.inOtherUnit[id] {
                 self = .reading(reading)
             } else {
                 return nil

@@ -13,6 +13,12 @@ public struct TriageResult: Sendable, Hashable {
         public var sources: [String]
     }
 
+    /// A warning sign to watch for, with the level it would raise the answer to.
+    public struct WatchSign: Sendable, Hashable {
+        public var level: TriageLevel
+        public var text: String
+    }
+
     public var level: TriageLevel
     /// One plain sentence: what to do now.
     public var action: String
@@ -20,7 +26,9 @@ public struct TriageResult: Sendable, Hashable {
     public var reasons: [Reason]
     public var possibleSideEffects: [SideEffectID]
     /// Red flags not present that would raise the level, most urgent first.
-    public var watchFor: [String]
+    public var watchFor: [WatchSign]
+    /// The texts of ``watchFor``, in its order.
+    public var watchForTexts: [String] { watchFor.map(\.text) }
     /// Self-care advice for `self-care` and `contact-provider`; at `urgent` only
     /// first aid a matched rule gives itself (e.g. fast sugar for a low); none at `emergency`.
     public var selfCare: [String]

@@ -8,6 +8,8 @@ import JSONWriter
 /// base does not change while the process runs.
 struct CatalogueDocuments: Sendable {
     let version: String
+    /// The data version and the clinic profile: the validator of a page built per request.
+    let cacheIdentity: String
     let injections: CachedResponse
     let injectionsByID: [InjectionType: CachedResponse]
     let sideEffectsByID: [SideEffectID: CachedResponse]
@@ -61,6 +63,7 @@ struct CatalogueDocuments: Sendable {
         let encoder = Self.makeEncoder()
         let version = knowledgeBase.version
         self.version = version
+        cacheIdentity = knowledgeBase.cacheIdentity
         func cached<Value: Encodable>(_ value: Value) throws -> CachedResponse {
             CachedResponse(body: Array(try encoder.encode(value)))
         }

@@ -26,7 +26,9 @@ struct CatalogueRoutes: Sendable {
                 position: position)
         }
         self.indexed = indexed
-        let firstPage = try Self.page(SideEffectQuery(query: nil), matching: indexed, version: documents.version)
+        let firstPage = try Self.page(
+            SideEffectQuery(query: nil), matching: indexed, version: documents.version,
+            cacheIdentity: documents.cacheIdentity)
         self.firstPage = firstPage
         firstPageLink = firstPage.nextCursor.map {
             Self.linkField(path: Self.sideEffectsPath[...], query: nil, cursor: $0)
@@ -82,7 +84,7 @@ struct CatalogueRoutes: Sendable {
             ? firstPage
             : Self.page(
                 query, matching: query.isUnfiltered ? indexed : query.ranked(indexed.filter(query.matches)),
-                version: documents.version)
+                version: documents.version, cacheIdentity: documents.cacheIdentity)
         var headers: [(name: String, value: String)] = []
         if let nextCursor = page.nextCursor {
             headers.append(Self.linkField(path: request.path, query: request.query, cursor: nextCursor))
@@ -96,7 +98,9 @@ struct CatalogueRoutes: Sendable {
         let nextCursor: String?
     }
 
-    static func page(_ query: SideEffectQuery, matching: [IndexedSideEffect], version: String) -> Page {
+    static func page(
+        _ query: SideEffectQuery, matching: [IndexedSideEffect], version: String, cacheIdentity: String
+    ) -> Page {
         let start = min(query.offset, matching.count)
         let end = min(start + query.limit, matching.count)
         let nextCursor =
@@ -117,9 +121,10 @@ struct CatalogueRoutes: Sendable {
             body.append(contentsOf: "null".utf8)
         }
         body.append(contentsOf: #","total":\#(matching.count)}"#.utf8)
-        // The page is fixed by the data version, its ids, the total and the cursor.
+        // The page is fixed by the data version and the clinic profile (the
+        // texts of its items), its ids, the total and the cursor.
         let identity =
-            ([version, String(matching.count), nextCursor ?? ""]
+            ([cacheIdentity, String(matching.count), nextCursor ?? ""]
             + matching[start..<end].map(\.id.rawValue)).joined(separator: "|")
         return Page(document: CachedResponse(body: body, identity: identity.utf8), nextCursor: nextCursor)
     }

@@ -5,7 +5,7 @@ import InjectionSafety
 /// type, and the warning signs grouped by how urgently to act.
 enum ChecklistHandout {
     static func html(
-        phase: ChecklistPhase, injectionName: String, items: [ChecklistBuilder.PersonalisedItem], disclaimer: String
+        phase: ChecklistPhase, injectionName: String, items: [ChecklistBuilder.PersonalisedItem], texts: PatientTexts
     ) -> [UInt8] {
         let title: String
         switch phase {
@@ -46,7 +46,7 @@ enum ChecklistHandout {
                 let signs = warnings.filter { $0.warningLevel == level }
                 guard !signs.isEmpty else { continue }
                 html +=
-                    "<section class=\"level \(level.rawValue)\">\n<h3>\(HTMLPage.escape(heading(for: level)))</h3>\n<ul>\n"
+                    "<section class=\"level \(level.rawValue)\">\n<h3>\(HTMLPage.escape(texts.warningLead(level)))</h3>\n<ul>\n"
                 for item in signs {
                     html += "<li><strong>\(HTMLPage.escape(item.title ?? ""))</strong>\n<ul class=\"signs\">\n"
                     html += item.signs.map { "<li>\(HTMLPage.escape($0))</li>\n" }.joined()
@@ -62,11 +62,9 @@ enum ChecklistHandout {
             for item in inCategory { html += "<li>\(HTMLPage.escape(item.text))</li>\n" }
             html += "</ul>\n"
         }
-        html += "<p class=\"disclaimer\">\(HTMLPage.escape(disclaimer))</p>\n</body>\n</html>\n"
+        html += "<p class=\"disclaimer\">\(HTMLPage.escape(texts.disclaimer))</p>\n</body>\n</html>\n"
         return Array(html.utf8)
     }
-
-    static func heading(for level: TriageLevel) -> String { ChecklistBuilder.warningLead(level) }
 
     static func categoryTitle(_ category: ChecklistCategory) -> String {
         switch category {

@@ -6,7 +6,6 @@ import JSONWriter
 /// `GET /v1/checklists/{phase}` and `POST /v1/checklists/pre-procedure/review`.
 struct ChecklistRoutes: Sendable {
     static let parameters = ["injection", "approach", "region", "medications", "conditions", "sedation", "format"]
-    static let disclaimer = TriageEngine.disclaimer
 
     let builder: ChecklistBuilder
     let metrics: ApplicationMetrics
@@ -93,7 +92,7 @@ struct ChecklistRoutes: Sendable {
                 builder.knowledgeBase.injection(patient.injection)?.name.lowercased() ?? patient.injection.rawValue
             var response = CachedResponse(
                 body: ChecklistHandout.html(
-                    phase: phase, injectionName: name, items: items, disclaimer: Self.disclaimer)
+                    phase: phase, injectionName: name, items: items, texts: builder.knowledgeBase.patientTexts)
             ).response(to: request, extraHeaders: [("Vary", "Accept")])
             response.contentType = HTMLPage.mediaType
             return response
@@ -106,7 +105,7 @@ struct ChecklistRoutes: Sendable {
         Self.appendPersonalisation(patient, medications: builder.medicationsGiven(patient), to: &json)
         json.append(contentsOf: #","items":"#.utf8)
         Self.appendItems(items, to: &json)
-        Self.appendTail(version: builder.knowledgeBase.version, to: &json)
+        Self.appendTail(builder.knowledgeBase, to: &json)
         return CachedResponse(body: json).response(to: request, extraHeaders: [("Vary", "Accept")])
     }
 
@@ -140,7 +139,7 @@ struct ChecklistRoutes: Sendable {
         if let triage = review.triage { Self.appendTriage(triage, to: &json) }
         json.append(contentsOf: #","items":"#.utf8)
         Self.appendItems(review.items, to: &json)
-        Self.appendTail(version: builder.knowledgeBase.version, to: &json)
+        Self.appendTail(builder.knowledgeBase, to: &json)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
             headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))],
@@ -222,11 +221,11 @@ struct ChecklistRoutes: Sendable {
         json.append(contentsOf: #","sedation":\#(patient.sedation)}"#.utf8)
     }
 
-    static func appendTail(version: String, to json: inout [UInt8]) {
+    static func appendTail(_ knowledgeBase: KnowledgeBase, to json: inout [UInt8]) {
         json.append(contentsOf: #","disclaimer":"#.utf8)
-        JSONString.append(disclaimer, to: &json)
+        JSONString.append(knowledgeBase.patientTexts.disclaimer, to: &json)
         json.append(contentsOf: #","knowledgeBaseVersion":"#.utf8)
-        JSONString.append(version, to: &json)
+        JSONString.append(knowledgeBase.version, to: &json)
         json.append(UInt8(ascii: "}"))
     }
 }

@@ -46,7 +46,7 @@ enum FHIRQuestionnaire {
         add(#","url":"#); string(url)
         add(#","version":"#); string(knowledgeBase.version)
         add(#","status":"active","subjectType":["Patient"],"title":"#); string("Before your \(name.lowercased())")
-        add(#","description":"#); string(TriageEngine.disclaimer)
+        add(#","description":"#); string(knowledgeBase.patientTexts.disclaimer)
         add(#","item":["#)
         // Injection type.
         add(

@@ -176,7 +176,7 @@ enum RuleBookPage {
             writePreExistingSymptoms()
             writeTriageRules()
             writeReviewRules()
-            html += "<p class=\"disclaimer\">\(text(TriageEngine.disclaimer))</p>\n</body>\n</html>\n"
+            html += "<p class=\"disclaimer\">\(text(knowledgeBase.patientTexts.disclaimer))</p>\n</body>\n</html>\n"
         }
 
         mutating func writeSignOff() {
@@ -258,7 +258,7 @@ enum RuleBookPage {
             for level in TriageLevel.allCases {
                 html += "<tr><td><span class=\"badge \(level.rawValue)\">\(text(RuleBookPage.title(level)))</span></td>"
                 html +=
-                    "<td>\(text(RuleBookPage.meaning(level)))</td><td>\(text(TriageEngine.action(for: level)))</td></tr>\n"
+                    "<td>\(text(RuleBookPage.meaning(level)))</td><td>\(text(knowledgeBase.patientTexts.action(for: level)))</td></tr>\n"
             }
             html += """
                 </tbody>

@@ -16,7 +16,7 @@ struct TriageRoutes: Sendable {
     /// straight to bytes: this is the hot path, and `JSONEncoder` cost more
     /// than the triage itself.
     static func encode(
-        _ result: TriageResult, interview: TriageInterview? = nil, knowledgeBase: KnowledgeBase? = nil
+        _ result: TriageResult, interview: TriageInterview?, knowledgeBase: KnowledgeBase
     ) -> [UInt8] {
         // One buffer, appended to in place (no closure captures it, so no
         // boxed variable and no dynamic exclusivity check per append), and each
@@ -49,11 +49,29 @@ struct TriageRoutes: Sendable {
         }
         json.append(jsonLiteral: #"],"possibleSideEffects":"#)
         JSONString.appendArray(result.possibleSideEffects.lazy.map(\.rawValue), to: &json)
-        json.append(jsonLiteral: #","watchFor":"#)
-        JSONString.appendArray(result.watchFor, to: &json)
+        // Grouped by level, most urgent first, each group with what to do.
+        json.append(jsonLiteral: #","watchFor":["#)
+        var index = 0
+        while index < result.watchFor.count {
+            let level = result.watchFor[index].level
+            json.append(jsonLiteral: index == 0 ? #"{"level":"# : #",{"level":"#)
+            JSONString.append(level.rawValue, to: &json)
+            json.append(jsonLiteral: #","action":"#)
+            JSONString.append(knowledgeBase.patientTexts.action(for: level), to: &json)
+            json.append(jsonLiteral: #","signs":["#)
+            var first = true
+            while index < result.watchFor.count, result.watchFor[index].level == level {
+                if !first { json.append(UInt8(ascii: ",")) }
+                first = false
+                JSONString.append(result.watchFor[index].text, to: &json)
+                index += 1
+            }
+            json.append(jsonLiteral: "]}")
+        }
+        json.append(UInt8(ascii: "]"))
         json.append(jsonLiteral: #","selfCare":"#)
         JSONString.appendArray(result.selfCare, to: &json)
-        if let interview, let knowledgeBase {
+        if let interview {
             json.append(jsonLiteral: #","questions":["#)
             for (index, question) in interview.questions.enumerated() {
                 if index > 0 { json.append(UInt8(ascii: ",")) }
@@ -91,14 +109,18 @@ struct TriageRoutes: Sendable {
             JSONString.appendArray(TriageRequest.Severity.allCases.lazy.map(\.rawValue), to: &json)
         case .reading(let reading):
             json.append(jsonLiteral: #","answerType":"number","field":"#)
-            JSONString.append(reading.rawValue, to: &json)
-            if let range = knowledgeBase.interview.reading(reading) {
+            if let question = knowledgeBase.interview.reading(reading) {
+                // In the clinic's unit: the field, unit and range of that unit.
+                let answer = question.answer(for: knowledgeBase.profile)
+                JSONString.append(answer.field, to: &json)
                 json.append(jsonLiteral: #","unit":"#)
-                JSONString.append(range.unit, to: &json)
+                JSONString.append(answer.unit, to: &json)
                 json.append(jsonLiteral: #","minimum":"#)
-                JSONString.appendNumber(range.minimum, to: &json)
+                JSONString.appendNumber(answer.minimum, to: &json)
                 json.append(jsonLiteral: #","maximum":"#)
-                JSONString.appendNumber(range.maximum, to: &json)
+                JSONString.appendNumber(answer.maximum, to: &json)
+            } else {
+                JSONString.append(reading.rawValue, to: &json)
             }
         }
         json.append(jsonLiteral: #","wouldRaiseTo":"#)
@@ -198,7 +220,7 @@ struct TriageRoutes: Sendable {
             changelog = knowledgeBase.changelog.versions
             signOff = knowledgeBase.changelog.signOff
             knowledgeBaseVersion = knowledgeBase.version
-            disclaimer = TriageEngine.disclaimer
+            disclaimer = knowledgeBase.patientTexts.disclaimer
         }
     }
 
