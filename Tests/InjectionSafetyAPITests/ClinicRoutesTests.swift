@@ -98,6 +98,28 @@ struct ClinicRoutesTests {
         }
     }
 
+    /// The JSON Schema of the profile file lists exactly the fields the server
+    /// reads, and `GET /v1/clinic`'s schema in openapi.yaml the same and `configured`.
+    @Test func schemaAndOpenAPIListTheProfilesFields() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let schema = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: root.appendingPathComponent("deploy/clinic-profile.schema.json")))
+                as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == Set(ClinicProfile.Field.allCases.map(\.rawValue)))
+        #expect(schema["additionalProperties"] as? Bool == false)
+        let specification = try #require(EmbeddedOpenAPI.files["openapi.yaml"])
+        let component = try #require(specification.range(of: "    ClinicProfile:\n"))
+        let end = try #require(
+            specification.range(of: "\n    TriageResult:", range: component.upperBound..<specification.endIndex))
+        let block = specification[component.upperBound..<end.lowerBound]
+        for name in ClinicProfile.Field.allCases.map(\.rawValue) + ["configured"] {
+            #expect(block.contains("        \(name): {"), "openapi.yaml ClinicProfile lacks \(name)")
+        }
+    }
+
     // MARK: - GET /v1/clinic
 
     @Test func clinicReturnsTheProfileInUse() throws {

@@ -16,7 +16,9 @@ struct CommandLineIntegrationTests {
         process.executableURL = try ServerProcess.binaryURL()
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
-        for name in ["HOST", "PORT", "LOG_FORMAT", "LOG_LEVEL", "CORS_ALLOWED_ORIGINS", "TRUSTED_PROXIES"] {
+        for name in [
+            "HOST", "PORT", "LOG_FORMAT", "LOG_LEVEL", "CORS_ALLOWED_ORIGINS", "TRUSTED_PROXIES", "CLINIC_PROFILE",
+        ] {
             merged[name] = nil
         }
         process.environment = merged.merging(environment) { $1 }
@@ -79,7 +81,7 @@ struct CommandLineIntegrationTests {
             "MAX_HEADER_FIELDS", "MAX_BODY_BYTES", "HEADER_READ_TIMEOUT", "BODY_READ_TIMEOUT", "IDLE_TIMEOUT",
             "WRITE_TIMEOUT", "SEND_BUFFER_BYTES", "MAX_PIPELINED_REQUESTS", "MAX_CONNECTIONS", "DRAIN_TIMEOUT",
             "CORS_ALLOWED_ORIGINS",
-            "TRUSTED_PROXIES", "READY_FILE",
+            "TRUSTED_PROXIES", "READY_FILE", "CLINIC_PROFILE",
         ] {
             #expect(text.contains("env: \(variable); default: "), "--help does not name \(variable) with its default")
         }
