@@ -22,6 +22,7 @@ public enum Application {
         try TriageRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
         ChecklistRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
         try OpenAPIRoutes.register(in: &router)
+        ProblemType.register(in: &router)
         return router
     }
 

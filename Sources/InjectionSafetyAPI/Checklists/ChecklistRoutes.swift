@@ -31,7 +31,7 @@ struct ChecklistRoutes: Sendable {
     func checklist(_ request: HTTPRequest, phase name: String) throws(APIProblem) -> HTTPResponse {
         guard let phase = ChecklistPhase(rawValue: name) else {
             throw APIProblem(
-                status: .notFound, type: "/problems/not-found", title: "Not Found",
+                .notFound,
                 detail:
                     "No checklist phase has this name; the phases are pre-procedure, day-of-procedure and post-procedure."
             )
@@ -77,7 +77,7 @@ struct ChecklistRoutes: Sendable {
         if FHIRQuestionnaire.isRequested(accept: request.headers["Accept"], query: request.query) {
             guard phase == .preProcedure else {
                 throw APIProblem(
-                    status: .notAcceptable, type: "/problems/not-acceptable", title: "Not Acceptable",
+                    .notAcceptable,
                     detail: "A FHIR Questionnaire exists for the pre-procedure phase only.")
             }
             var response = CachedResponse(

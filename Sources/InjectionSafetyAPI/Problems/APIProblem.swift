@@ -26,17 +26,17 @@ public struct APIProblem: ProblemConvertible, Sendable, Equatable {
         }
     }
 
-    public var status: HTTPStatus
-    /// A problem type URI (relative, under `/problems/`).
-    public var type: String
-    public var title: String
+    /// Its type, whose page (`/problems/{name}`) says what it means and how to fix the request.
+    public var kind: ProblemType
+    public var status: HTTPStatus { kind.status }
+    /// The problem type URI (relative, under `/problems/`).
+    public var type: String { kind.uri }
+    public var title: String { kind.title }
     public var detail: String
     public var errors: [FieldError]
 
-    public init(status: HTTPStatus, type: String, title: String, detail: String, errors: [FieldError] = []) {
-        self.status = status
-        self.type = type
-        self.title = title
+    public init(_ kind: ProblemType, detail: String, errors: [FieldError] = []) {
+        self.kind = kind
         self.detail = detail
         self.errors = errors
     }
@@ -44,35 +44,27 @@ public struct APIProblem: ProblemConvertible, Sendable, Equatable {
     /// 422: query parameters or fields that are unknown, malformed or out of range.
     public static func invalidParameters(_ errors: [FieldError]) -> APIProblem {
         let names = errors.map(\.field).joined(separator: ", ")
-        return APIProblem(
-            status: .unprocessableContent, type: "/problems/invalid-parameters", title: "Invalid parameters",
-            detail: "The request has invalid parameters: \(names).", errors: errors)
+        return APIProblem(.invalidParameters, detail: "The request has invalid parameters: \(names).", errors: errors)
     }
 
     /// 422: body members that are unknown, missing, of the wrong type or out of range.
     public static func invalidBody(_ errors: [FieldError]) -> APIProblem {
         let names = errors.map { $0.pointer ?? $0.field }.joined(separator: ", ")
-        return APIProblem(
-            status: .unprocessableContent, type: "/problems/invalid-body", title: "Invalid request body",
-            detail: "The request body has invalid fields: \(names).", errors: errors)
+        return APIProblem(.invalidBody, detail: "The request body has invalid fields: \(names).", errors: errors)
     }
 
     /// 400: the body is not JSON.
     public static func malformedJSON(offset: Int, message: String) -> APIProblem {
-        APIProblem(
-            status: .badRequest, type: "/problems/malformed-json", title: "Malformed JSON",
-            detail: "The request body is not valid JSON: \(message) at byte \(offset).")
+        APIProblem(.malformedJSON, detail: "The request body is not valid JSON: \(message) at byte \(offset).")
     }
 
     /// 415: the body is not declared as JSON.
     public static let unsupportedMediaType = APIProblem(
-        status: .unsupportedMediaType, type: "/problems/unsupported-media-type", title: "Unsupported Media Type",
-        detail: "Send the body as application/json (a charset parameter is allowed).")
+        .unsupportedMediaType, detail: "Send the body as application/json (a charset parameter is allowed).")
 
     /// 404: no resource with this id.
     public static func notFound(_ what: String) -> APIProblem {
-        APIProblem(
-            status: .notFound, type: "/problems/not-found", title: "Not Found", detail: "No \(what) has this id.")
+        APIProblem(.notFound, detail: "No \(what) has this id.")
     }
 
     /// The problem details: the fields above, and `errors` when there are any.
