@@ -22,8 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
-        // Reads the clinic profile (YAML, or JSON, which YAML includes).
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // The medical knowledge and the rules: no HTTP, no JSON wire details, no sockets.
@@ -78,7 +76,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Yams", package: "Yams"),
             ],
             // The OpenAPI document (the top-level openapi.yaml links here), served at
             // GET /openapi.yaml; built in by the EmbedResources plugin (EmbeddedOpenAPI).

@@ -59,26 +59,69 @@ struct ClinicRoutesTests {
         #expect(try ClinicProfileFile.parse("# nothing given\n") == .neutral)
     }
 
-    /// Each refusal names the field (or says what is wrong with the file).
+    /// Each refusal names the field, or the line and what is wrong with it.
     @Test(arguments: [
         ("emergencyNumber: 911", "emergencyNumber: must be a string, not a number"),
         ("emergencyNumber: 000", "emergencyNumber: must be a string, not a number"),
+        ("emergencyNumber: +1 800", "emergencyNumber: 'not-reached'"),
         ("crisisLine: [988]", "crisisLine: must be a string, not a list"),
         ("glucoseUnit: mmol", "glucoseUnit: 'mmol' is not one of mg/dL, mmol/L"),
         ("temperatureUnit: true", "temperatureUnit: must be a string, not true or false"),
+        ("temperatureUnit: yes", "temperatureUnit: must be a string, not true or false"),
         ("defaultLanguage: fr", "defaultLanguage: 'fr' is not a language the texts exist in (en)"),
         ("website: acme.example.org", "website: 'acme.example.org' is not an http or https URL"),
         ("emergencyNumber: \"nine one one\"", "emergencyNumber: 'nine one one' is not a phone number"),
         ("name: A\nname: B", "name: given twice"),
         ("clinicName: Acme", "clinicName: not a profile field"),
-        ("- name: Acme", "must be a mapping of fields"),
-        ("name: [unclosed", "not YAML or JSON"),
+        ("- name: Acme", "line 1: must be a mapping of fields"),
+        ("name: Acme\n  daytimePhone: \"1\"", "line 2: indented"),
+        ("name: \"Acme", "line 1: name: the quote is not closed"),
+        ("name: &a Acme", "line 1: name: '&' starts YAML"),
+        ("name:Acme", "line 1: put a space after the colon"),
+        ("just words", "line 1: not a `field: value` line"),
+        ("[\"Acme\"]", "must be a mapping of fields"),
+        ("{\"name\": \"Acme\"", "not JSON"),
+        ("{\"emergencyNumber\": 911}", "emergencyNumber: must be a string, not a number"),
     ])
     func refusalsNameTheField(text: String, message: String) {
+        if message.hasSuffix("'not-reached'") {
+            // A plain value that YAML reads as text (a space inside) is text: it passes.
+            #expect((try? ClinicProfileFile.parse(text))?.emergencyNumber == "+1 800")
+            return
+        }
         #expect {
             _ = try ClinicProfileFile.parse(text)
         } throws: { error in
             "\(error)".hasPrefix(message)
+        }
+    }
+
+    /// The YAML subset reads values as YAML does: quotes, comments, escapes, null.
+    @Test func yamlValuesAreReadAsYAMLWould() throws {
+        let profile = try ClinicProfileFile.parse(
+            """
+            ---
+            # a comment line
+            name: 'St. Mary''s "Spine" Unit'   # a comment after a value
+            daytimePhone: "+44 (0)20 7946 0000"
+            afterHoursPhone: 555 0199 # plain text with spaces
+            emergencyNumber: "000"
+            crisisLine:
+            website: ~
+            glucoseUnit: mmol/L\r
+            """)
+        #expect(profile.name == "St. Mary's \"Spine\" Unit")
+        #expect(profile.daytimePhone == "+44 (0)20 7946 0000")
+        #expect(profile.afterHoursPhone == "555 0199")
+        #expect(profile.emergencyNumber == "000")
+        #expect(profile.crisisLine == nil && profile.website == nil)
+        #expect(profile.glucoseUnit == .millimolesPerLitre)
+        #expect(try ClinicProfileFile.parse(#"name: "a \"quoted\" \\ name""#).name == #"a "quoted" \ name"#)
+        for number in ["911", "000", "-1", "1.5", "1e3", "0x1F", "0o17", ".5", "1_000", "+12"] {
+            #expect(ClinicProfileFile.isNumber(Substring(number)), "\(number)")
+        }
+        for text in ["555-0100", "+1 800", "1e", "e3", "12a", "0x", "1.2.3", "--1"] {
+            #expect(!ClinicProfileFile.isNumber(Substring(text)), "\(text)")
         }
     }
 
