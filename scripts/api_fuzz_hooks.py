@@ -34,6 +34,9 @@ two it could, but not in a form both tools here accept:
   lists, and its `unknown` holds question ids only (a symptom code, a code
   followed by `/severity`, or a reading's field name): a pattern for them
   would restate the whole symptom list;
+- a list filter of `GET /v1/side-effects` is given once: `injections` or its
+  deprecated spelling `injection` (and so `medications`, `frequencies`,
+  `levels`), not both (422 names both);
 - `q` of `GET /v1/side-effects` holds a letter or digit of any script
   (Unicode category L or N): JSON Schema's regular expressions would need
   `\p{L}`, which the project's OpenAPI validator (Python `re`) refuses.
@@ -57,7 +60,10 @@ EPIDURAL = "epidural-steroid"
 
 _SPEC = yaml.safe_load((pathlib.Path(__file__).resolve().parent.parent / "openapi.yaml").read_text())
 _SYMPTOMS = set(_SPEC["components"]["schemas"]["Symptom"]["enum"])
-_READINGS = {"temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure"}
+_READINGS = {"temperatureC", "bloodGlucoseMgDl", "systolicBloodPressure", "temperatureF", "bloodGlucoseMmolL"}
+# GET /v1/side-effects' list filters and their deprecated singular spellings.
+_LIST_FILTERS = [("injections", "injection"), ("medications", "medication"), ("frequencies", "frequency"),
+                 ("levels", "level")]
 
 
 def _is_question_id(value):
@@ -142,6 +148,9 @@ def before_call(context, case, kwargs):
             del query["format"]
     elif operation_id == "listSideEffects" and query is not None:
         _check_search_text(query)
+        for name, deprecated in _LIST_FILTERS:
+            if name in query:
+                query.pop(deprecated, None)
         if "cursor" in query:
             _continue_cursor(query)
     elif operation_id in ("triage", "reviewReadiness") and isinstance(case.body, dict):

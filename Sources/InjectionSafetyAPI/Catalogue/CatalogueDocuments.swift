@@ -33,6 +33,21 @@ struct CatalogueDocuments: Sendable {
         }
     }
 
+    /// A vocabulary entry with its code as `id`, the API's one name for an
+    /// item's own identifier (README, "Naming"); `code` stays, deprecated.
+    struct IdentifiedEntry<Entry: Encodable>: Encodable {
+        var id: String
+        var entry: Entry
+
+        enum CodingKeys: String, CodingKey { case id }
+
+        func encode(to encoder: any Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+        }
+    }
+
     /// `{"items": [...], "knowledgeBaseVersion": "..."}`
     struct ListDocument<Item: Encodable>: Encodable {
         var items: [Item]
@@ -87,8 +102,14 @@ struct CatalogueDocuments: Sendable {
         }
         self.sideEffectsByID = sideEffectsByID
         self.sideEffectItems = sideEffectItems
-        symptoms = try cached(ListDocument(items: knowledgeBase.symptoms, knowledgeBaseVersion: version))
-        conditions = try cached(ListDocument(items: knowledgeBase.conditions, knowledgeBaseVersion: version))
+        symptoms = try cached(
+            ListDocument(
+                items: knowledgeBase.symptoms.map { IdentifiedEntry(id: $0.code.rawValue, entry: $0) },
+                knowledgeBaseVersion: version))
+        conditions = try cached(
+            ListDocument(
+                items: knowledgeBase.conditions.map { IdentifiedEntry(id: $0.code.rawValue, entry: $0) },
+                knowledgeBaseVersion: version))
         sources = try cached(ListDocument(items: knowledgeBase.sources, knowledgeBaseVersion: version))
     }
 }

@@ -6,7 +6,13 @@ import JSONWriter
 
 /// A validated `GET /v1/side-effects` query: filters, text search, and a page.
 struct SideEffectQuery: Sendable, Equatable {
-    static let parameters = ["injection", "medication", "frequency", "level", "seed", "q", "limit", "cursor"]
+    /// Each list filter's name, plural as every list is named (README, "Naming"),
+    /// and the singular it had before, still accepted and deprecated.
+    static let listFilters = [
+        (name: "injections", deprecated: "injection"), (name: "medications", deprecated: "medication"),
+        (name: "frequencies", deprecated: "frequency"), (name: "levels", deprecated: "level"),
+    ]
+    static let parameters = listFilters.flatMap { [$0.name, $0.deprecated] } + ["seed", "q", "limit", "cursor"]
     static let defaultLimit = 20
     static let maxLimit = 100
     static let maxSearchLength = 200
@@ -24,10 +30,21 @@ struct SideEffectQuery: Sendable, Equatable {
     /// Reads the query; throws 422 naming every bad parameter.
     init(query: Substring?) throws(APIProblem) {
         var validator = try QueryValidator(query: query, allowed: Self.parameters)
-        injections = validator.codes("injection", as: InjectionType.self).map(Set.init)
-        medications = validator.codes("medication", as: Medication.self).map(Set.init)
-        frequencies = validator.codes("frequency", as: FrequencyClass.self).map(Set.init)
-        levels = validator.codes("level", as: TriageLevel.self).map(Set.init)
+        func filter<Code: RawRepresentable & CaseIterable>(_ index: Int, as type: Code.Type) -> Set<Code>?
+        where Code.RawValue == String {
+            let (name, deprecated) = Self.listFilters[index]
+            if validator.string(name) != nil && validator.string(deprecated) != nil {
+                validator.fail(name, "Give \(name) or its old spelling \(deprecated), not both.")
+                validator.fail(deprecated, "Give \(name) or its old spelling \(deprecated), not both.")
+                return nil
+            }
+            let given = validator.string(name) != nil ? name : deprecated
+            return validator.codes(given, as: type).map(Set.init)
+        }
+        injections = filter(0, as: InjectionType.self)
+        medications = filter(1, as: Medication.self)
+        frequencies = filter(2, as: FrequencyClass.self)
+        levels = filter(3, as: TriageLevel.self)
         seed = validator.boolean("seed")
         if let text = validator.text("q", maxLength: Self.maxSearchLength) {
             words = Self.words(in: text)
