@@ -226,9 +226,23 @@ public struct InterviewTexts: Sendable, Codable, Hashable {
         }
     }
 
+    /// The check-in questionnaire's own question texts (the rest are the interview's).
+    public struct CheckIn: Sendable, Codable, Hashable {
+        public var title: String
+        public var injection: String
+        public var hoursSinceInjection: String
+        public var sedation: String
+        public var region: String
+        public var conditions: String
+        public var symptoms: String
+    }
+
     public var about: String
     /// Asks how bad a reported symptom is; `{symptom}` is its label.
     public var severityQuestion: String
+    /// Asks whether a reported symptom is getting worse; `{symptom}` is its label.
+    public var worseningQuestion: String
+    public var checkIn: CheckIn
     public var readings: [ReadingQuestion]
 
     public func reading(_ field: TriageInterview.Reading) -> ReadingQuestion? {

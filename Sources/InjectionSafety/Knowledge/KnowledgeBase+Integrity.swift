@@ -52,6 +52,9 @@ extension KnowledgeBase {
         if !interview.severityQuestion.contains("{symptom}") {
             problem("interview.json: severityQuestion", "does not name the symptom ({symptom})")
         }
+        if !interview.worseningQuestion.contains("{symptom}") {
+            problem("interview.json: worseningQuestion", "does not name the symptom ({symptom})")
+        }
         for symptom in symptoms where !symptom.question.hasSuffix("?") {
             problem("symptoms.json: \(symptom.code.rawValue)", "question does not end with a question mark")
         }

@@ -236,6 +236,11 @@ public struct KnowledgeBase: Sendable {
         }
     }
 
+    /// Asks whether a reported symptom is getting worse, naming it.
+    public func worseningQuestion(for code: Symptom) -> String {
+        interview.worseningQuestion.replacing("{symptom}", with: symptom(code)?.label ?? code.rawValue)
+    }
+
     /// The side effects that apply to an injection type, in catalogue order.
     public func sideEffects(for injection: InjectionType) -> [SideEffect] {
         sideEffects.filter { $0.injections.contains(injection) }

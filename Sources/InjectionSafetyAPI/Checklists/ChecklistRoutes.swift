@@ -116,7 +116,8 @@ struct ChecklistRoutes: Sendable {
         guard isFHIR || TriageRoutes.isJSON(contentType) else { throw .unsupportedMediaType }
         let input =
             isFHIR
-            ? try FHIRQuestionnaire.reviewRequest(from: request.body, limits: limits)
+            ? try FHIRQuestionnaire.reviewRequest(
+                from: request.body, limits: limits, profile: builder.knowledgeBase.profile)
             : try TriageRequestDecoder.decodeWithSedation(request.body, requireHours: false, limits: limits)
         let review = builder.review(input.request, sedation: input.sedation, hoursGiven: input.hoursGiven)
         metrics.reviewAnswered(review.decision)

@@ -68,10 +68,15 @@ enum FHIRQuestionnaire {
             add(#","type":"boolean","code":["#); coding(condition.code.rawValue, condition.label); add("]}")
         }
         add("]}")
-        add(#",{"linkId":"blood-glucose","text":"Your latest blood sugar reading (mg/dL)","type":"decimal","#)
+        // The readings in the clinic's units (the answer is converted as a request's would be).
+        let glucoseUnit = knowledgeBase.profile.glucoseUnit.rawValue
+        let temperatureUnit = knowledgeBase.profile.temperatureUnit == .celsius ? "°C" : "°F"
+        add(#",{"linkId":"blood-glucose","text":"#); string("Your latest blood sugar reading (\(glucoseUnit))")
+        add(#","type":"decimal","#)
         add(#""enableWhen":[{"question":"condition-diabetes","operator":"=","answerBoolean":true}]}"#)
         add(#",{"linkId":"fever","text":"Do you have a fever, or feel unwell with an infection?","type":"boolean"}"#)
-        add(#",{"linkId":"temperature","text":"Your temperature (°C)","type":"decimal","#)
+        add(#",{"linkId":"temperature","text":"#); string("Your temperature (\(temperatureUnit))")
+        add(#","type":"decimal","#)
         add(#""enableWhen":[{"question":"fever","operator":"=","answerBoolean":true}]}"#)
         let systolic = TriageRequestDecoder.systolicRange
         add(
@@ -109,25 +114,23 @@ enum FHIRQuestionnaire {
     /// Unknown link ids, wrong answer types and codes are 422 with a pointer.
     /// It never gives `hoursSinceInjection` (the questionnaire does not ask).
     static func reviewRequest(
-        from body: [UInt8], limits: APILimits = APILimits()
+        from body: [UInt8], limits: APILimits = APILimits(), profile: ClinicProfile = .neutral
     ) throws(APIProblem) -> TriageRequestDecoder.ReviewBody {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(body, limits: limits)
-        } catch {
-            throw .malformedJSON(offset: error.offset, message: error.message)
-        }
-        var errors: [APIProblem.FieldError] = []
+        var response = try FHIRResponseItems.read(
+            body, limits: limits,
+            questions: FHIRResponseItems.Questions(
+                ids: Self.questionIDs, groups: [Self.conditionsGroupID], repeating: [Self.symptomsID],
+                families: [
+                    (
+                        "condition-", "Unknown condition question.",
+                        Condition.allCases.map { "condition-\($0.rawValue)" }
+                    )
+                ]))
         func fail(_ pointer: String, _ detail: String, _ valid: [String]? = nil) {
-            errors.append(APIProblem.FieldError(field: "item", pointer: pointer, detail: detail, validValues: valid))
+            response.fail(pointer, detail, valid)
         }
-        guard case .object(let members) = json,
-            members.contains(where: { $0.key == "resourceType" && $0.value == .string("QuestionnaireResponse") })
-        else {
-            throw .invalidBody([
-                APIProblem.FieldError(
-                    field: "resourceType", pointer: "/resourceType", detail: "Must be QuestionnaireResponse.")
-            ])
+        func value(_ answer: FHIRResponseItems.Answer, _ key: String) -> JSONValue? {
+            FHIRResponseItems.value(answer, key)
         }
         var injection: InjectionType?
         var injectionAnswered = false
@@ -141,78 +144,8 @@ enum FHIRQuestionnaire {
         var symptomsItem: String?
         var steroids: Int?
         var sedation = false
-
-        // Flatten groups: (pointer, linkId, answers).
-        typealias Answer = [(key: String, value: JSONValue)]
-        var answers: [(pointer: String, linkId: String, answers: [Answer]?)] = []
-        var seenLinkIDs = Set<String>()
-        func collect(_ items: JSONValue, _ pointer: String) {
-            guard case .array(let list) = items else {
-                fail(pointer, "Must be an array of items.")
-                return
-            }
-            for (index, item) in list.enumerated() {
-                let itemPointer = "\(pointer)/\(index)"
-                guard case .object(let fields) = item,
-                    case .string(let linkId)? = fields.first(where: { $0.key == "linkId" })?.value
-                else {
-                    fail(itemPointer, "An item needs a linkId.")
-                    continue
-                }
-                if let nested = fields.first(where: { $0.key == "item" })?.value {
-                    collect(nested, "\(itemPointer)/item")
-                }
-                guard Self.questionIDs.contains(linkId) || linkId == Self.conditionsGroupID else {
-                    if linkId.hasPrefix("condition-") {
-                        fail(
-                            "\(itemPointer)/linkId", "Unknown condition question.",
-                            Condition.allCases.map { "condition-\($0.rawValue)" })
-                    } else {
-                        fail("\(itemPointer)/linkId", "Not a question of this questionnaire.")
-                    }
-                    continue
-                }
-                // No item here appears twice: a second copy (a fever answered `true`, then
-                // `false`) would make one of the answers win silently.
-                guard seenLinkIDs.insert(linkId).inserted else {
-                    fail("\(itemPointer)/linkId", "This question appears more than once; answer it once.")
-                    continue
-                }
-                // An answer that is not read must not be dropped silently: every question here
-                // takes one answer, except the symptoms, which take one or more.
-                var itemAnswers: [Answer]?
-                if let value = fields.first(where: { $0.key == "answer" })?.value {
-                    guard linkId != Self.conditionsGroupID else {
-                        fail("\(itemPointer)/answer", "A group has no answer; answer the questions in it.")
-                        continue
-                    }
-                    let repeats = linkId == Self.symptomsID
-                    var objects: [Answer] = []
-                    if case .array(let list) = value, repeats ? !list.isEmpty : list.count == 1 {
-                        for element in list {
-                            guard case .object(let object) = element else { break }
-                            objects.append(object)
-                        }
-                    }
-                    guard case .array(let list) = value, !objects.isEmpty, objects.count == list.count else {
-                        fail(
-                            "\(itemPointer)/answer",
-                            repeats
-                                ? "Must be an array of one or more answer objects."
-                                : "Must be an array with exactly one answer object.")
-                        continue
-                    }
-                    itemAnswers = objects
-                }
-                answers.append((itemPointer, linkId, itemAnswers))
-            }
-        }
-        if let items = members.first(where: { $0.key == "item" })?.value { collect(items, "/item") }
-
-        func value(_ answer: Answer, _ key: String) -> JSONValue? {
-            answer.first { $0.key == key }?.value
-        }
-        for (pointer, linkId, list) in answers {
+        for item in response.items {
+            let (pointer, linkId, list) = (item.pointer, item.linkId, item.answers)
             guard let list else { continue }  // the group, or a question left unanswered
             let answer = list[0]
             let answerPointer = "\(pointer)/answer/0"
@@ -251,10 +184,15 @@ enum FHIRQuestionnaire {
                     fail("\(answerPointer)/valueDecimal", "Must be a decimal.")
                     continue
                 }
+                // In the clinic's units, as the questionnaire asks; converted as a request's are.
+                let fahrenheit = profile.temperatureUnit == .fahrenheit
+                let millimoles = profile.glucoseUnit == .millimolesPerLitre
                 let range: ClosedRange<Double>
                 switch linkId {
-                case "temperature": range = TriageRequestDecoder.temperatureRange
-                case "blood-glucose": range = TriageRequestDecoder.glucoseRange
+                case "temperature":
+                    range = fahrenheit ? TriageRequestDecoder.temperatureFRange : TriageRequestDecoder.temperatureRange
+                case "blood-glucose":
+                    range = millimoles ? TriageRequestDecoder.glucoseMmolRange : TriageRequestDecoder.glucoseRange
                 default: range = TriageRequestDecoder.systolicRange
                 }
                 if !range.contains(number) {
@@ -262,8 +200,9 @@ enum FHIRQuestionnaire {
                     continue
                 }
                 switch linkId {
-                case "temperature": temperature = number
-                case "blood-glucose": glucose = number
+                case "temperature": temperature = fahrenheit ? ReadingUnits.celsius(fromFahrenheit: number) : number
+                case "blood-glucose":
+                    glucose = millimoles ? ReadingUnits.milligramsPerDecilitre(fromMillimolesPerLitre: number) : number
                 default: systolic = number
                 }
             case "steroid-injections":
@@ -313,7 +252,7 @@ enum FHIRQuestionnaire {
         if !injectionAnswered {
             fail("/item", "The injection question must be answered.")
         }
-        guard errors.isEmpty, let injection else { throw .invalidBody(errors) }
+        guard response.errors.isEmpty, let injection else { throw .invalidBody(response.errors) }
         var reports = symptoms.map { TriageRequest.SymptomReport($0.code) }
         if fever == true && !symptoms.contains(where: { $0.code == .fever }) { reports.insert(.init(.fever), at: 0) }
         let request = TriageRequest(
