@@ -17,6 +17,10 @@ two it could, but not in a form both tools here accept:
 - a triage or review body names no region other than `sacral` for a
   sacroiliac-joint injection or a caudal approach (JSON Schema could say it
   with `if`/`then`, which Schemathesis' generator handles poorly);
+- a check-in QuestionnaireResponse (`POST /v1/triage`) answers the hours
+  question, answers a severity or worsening question only under a symptom
+  answered yes, gives each reading in one unit, an approach only for an
+  epidural, and a sacral region where the injection or approach is sacral;
 - no question of a FHIR QuestionnaireResponse appears twice (`uniqueItems`
   cannot compare items by their `linkId`, nor across nested groups);
 - the answers of a QuestionnaireResponse agree: no symptom chosen twice in the
@@ -157,12 +161,54 @@ def before_call(context, case, kwargs):
         if case.body.get("resourceType") == "QuestionnaireResponse":
             _without_repeated_questions(case.body.get("item"), set())
             _with_injection_answered(case.body)
-            _with_agreeing_answers(case.body.get("item"))
+            if operation_id == "triage":
+                _with_consistent_check_in(case.body)
+            else:
+                _with_agreeing_answers(case.body.get("item"))
         else:
             _without_conflicting_symptoms(case.body)
             _with_consistent_region(case.body)
             _with_consistent_interview(case.body)
             _with_each_reading_once(case.body)
+
+
+def _coding_answer(item):
+    answers = item.get("answer")
+    if isinstance(answers, list) and answers and isinstance(answers[0], dict):
+        coding = answers[0].get("valueCoding")
+        if isinstance(coding, dict):
+            return coding.get("code")
+    return None
+
+
+def _with_consistent_check_in(body):
+    """A check-in answer (POST /v1/triage): the hours answered, a severity or
+    worsening only under a symptom answered yes, each reading in one unit, an
+    approach only for an epidural, and a sacral region where it must be."""
+    items = body.get("item")
+    if not isinstance(items, list):
+        return
+    by_link = {item.get("linkId"): item for item in _items(items) if isinstance(item.get("linkId"), str)}
+    if "answer" not in by_link.get("hours-since-injection", {}):
+        _without_question(items, "hours-since-injection")
+        items.insert(1, {"linkId": "hours-since-injection", "answer": [{"valueDecimal": 24}]})
+    for link_id in list(by_link):
+        for prefix in ("severity-", "worsening-"):
+            if link_id.startswith(prefix) and "answer" in by_link[link_id]:
+                symptom = by_link.get("symptom-" + link_id[len(prefix):])
+                if symptom is None or _boolean_answer(symptom) is not True:
+                    del by_link[link_id]["answer"]
+    for first, second in (("temperatureC", "temperatureF"), ("bloodGlucoseMgDl", "bloodGlucoseMmolL")):
+        if "answer" in by_link.get(first, {}) and "answer" in by_link.get(second, {}):
+            del by_link[second]["answer"]
+    injection = _coding_answer(by_link["injection"]) if "injection" in by_link else None
+    if "answer" in by_link.get("approach", {}) and injection != EPIDURAL:
+        del by_link["approach"]["answer"]
+    approach = _coding_answer(by_link["approach"]) if "answer" in by_link.get("approach", {}) else None
+    region = by_link.get("region")
+    if region is not None and "answer" in region and _coding_answer(region) != "sacral":
+        if injection == "sacroiliac-joint" or approach == "caudal":
+            region["answer"] = [{"valueCoding": {"code": "sacral"}}]
 
 
 def _with_consistent_region(body):

@@ -43,7 +43,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True)
     base = parser.parse_args().server.rstrip("/")
-    codes = [entry["code"] for entry in client.request(base, "/v1/symptoms").json()["items"]]
+    codes = [entry["id"] for entry in client.request(base, "/v1/symptoms").json()["items"]]
     for injection in INJECTIONS:
         response = client.request(base, f"/v1/checklists/pre-procedure?injection={injection}",
                                   headers={"Accept": "application/fhir+json"})
@@ -71,6 +71,31 @@ def main():
     assert review["triage"]["level"] == "urgent", review["triage"]
     assert "symptoms-need-care" in rules, rules
     print(f"ok   QuestionnaireResponse (valid R4B) reviewed: {review['decision']} ({', '.join(sorted(rules))})")
+
+    # After the procedure: the check-in, whose answers POST /v1/triage triages.
+    for injection in INJECTIONS:
+        response = client.request(base, f"/v1/checklists/post-procedure?injection={injection}",
+                                  headers={"Accept": "application/fhir+json"})
+        assert response.status == 200 and response.content_type == "application/fhir+json", response.content_type
+        document = response.json()
+        Questionnaire.model_validate(document)
+        ids = set(link_ids(document["item"]))
+        missing = set(enable_when_targets(document["item"])) - ids
+        assert not missing, f"enableWhen names unknown items: {missing}"
+        symptoms = next(item for item in document["item"] if item["linkId"] == "symptoms")
+        assert [item["linkId"] for item in symptoms["item"]] == [f"symptom-{code}" for code in codes], "symptoms"
+        print(f"ok   check-in Questionnaire for {injection}: {len(ids)} items, valid R4B")
+    answer = json.loads((ROOT / "Tests/Fixtures/fhir/check-in-response.json").read_text())
+    QuestionnaireResponse.model_validate(answer)
+    response = client.request(base, "/v1/triage", "POST",
+                              headers={"Content-Type": "application/fhir+json"}, body=json.dumps(answer).encode())
+    assert response.status == 200, (response.status, response.body)
+    triage = response.json()
+    assert triage["level"] == "urgent", triage["level"]
+    asked = {question["id"] for question in triage["questions"]}
+    assert not asked & {"headache", "stiff-neck"}, asked
+    print(f"ok   check-in QuestionnaireResponse (valid R4B) triaged: {triage['level']}, "
+          f"{len(triage['questions'])} questions next")
     return 0
 
 

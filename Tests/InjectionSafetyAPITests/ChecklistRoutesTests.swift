@@ -236,7 +236,7 @@ struct FHIRQuestionnaireTests {
             TestRouter.respond(.get, "/v1/checklists/pre-procedure?injection=facet-joint&format=fhir").contentType
                 == "application/fhir+json")
         #expect(
-            TestRouter.respond(.get, "/v1/checklists/post-procedure?injection=facet-joint&format=fhir").status
+            TestRouter.respond(.get, "/v1/checklists/day-of-procedure?injection=facet-joint&format=fhir").status
                 == .notAcceptable)
     }
 

@@ -31,7 +31,7 @@ struct ProblemTypeRoutesTests {
             TestRouter.post("/v1/triage", #"{"injection":"x","hoursSinceInjection":1}"#),
             TestRouter.post("/v1/triage", "{}", contentType: "text/plain"),
             TestRouter.respond(
-                .get, "/v1/checklists/post-procedure?injection=facet-joint",
+                .get, "/v1/checklists/day-of-procedure?injection=facet-joint",
                 headers: [("Accept", "application/fhir+json")]),
         ]
         var seen: Set<String> = []

@@ -233,6 +233,8 @@ public struct InterviewTexts: Sendable, Codable, Hashable {
         public var hoursSinceInjection: String
         public var sedation: String
         public var region: String
+        public var approach: String
+        public var medications: String
         public var conditions: String
         public var symptoms: String
     }

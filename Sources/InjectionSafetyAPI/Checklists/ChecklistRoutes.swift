@@ -75,14 +75,22 @@ struct ChecklistRoutes: Sendable {
                 conditions: Set(conditions ?? []), sedation: sedation)
         }
         if FHIRQuestionnaire.isRequested(accept: request.headers["Accept"], query: request.query) {
-            guard phase == .preProcedure else {
+            // Before: the readiness questions (answered at the review); after: the
+            // check-in (answered at POST /v1/triage). The day itself has none.
+            let body: [UInt8]
+            switch phase {
+            case .preProcedure:
+                body = FHIRQuestionnaire.questionnaire(for: patient.injection, knowledgeBase: builder.knowledgeBase)
+            case .postProcedure:
+                body = FHIRCheckIn.questionnaire(for: patient.injection, knowledgeBase: builder.knowledgeBase)
+            case .dayOfProcedure:
                 throw APIProblem(
                     .notAcceptable,
-                    detail: "A FHIR Questionnaire exists for the pre-procedure phase only.")
+                    detail:
+                        "A FHIR Questionnaire exists for the pre-procedure phase (the readiness review) and the post-procedure phase (the check-in) only."
+                )
             }
-            var response = CachedResponse(
-                body: FHIRQuestionnaire.questionnaire(for: patient.injection, knowledgeBase: builder.knowledgeBase)
-            ).response(to: request, extraHeaders: [("Vary", "Accept")])
+            var response = CachedResponse(body: body).response(to: request, extraHeaders: [("Vary", "Accept")])
             response.contentType = FHIRQuestionnaire.mediaType
             return response
         }

@@ -259,9 +259,15 @@ struct TriageRoutes: Sendable {
 
     func triage(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
         try QueryValidator.requireNoParameters(request.query)
-        guard Self.isJSON(request.headers["Content-Type"]) else { throw .unsupportedMediaType }
-        let input = try TriageRequestDecoder.decodeWithSedation(
-            request.body, requireHours: true, limits: limits, interview: true)
+        let contentType = request.headers["Content-Type"]
+        let isFHIR = contentType?.lowercased().hasPrefix(FHIRQuestionnaire.mediaType) == true
+        guard isFHIR || Self.isJSON(contentType) else { throw .unsupportedMediaType }
+        // JSON, or the answers to the post-procedure check-in questionnaire.
+        let input =
+            isFHIR
+            ? try FHIRCheckIn.triageRequest(from: request.body, limits: limits)
+            : try TriageRequestDecoder.decodeWithSedation(
+                request.body, requireHours: true, limits: limits, interview: true)
         let result = engine.triage(input.request)
         let interview = engine.interview(input.request, answers: input.answers, level: result.level)
         metrics.triageAnswered(result.level)
