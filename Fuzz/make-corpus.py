@@ -230,6 +230,9 @@ def json_corpus(directory):
     # The full answer scripts/check-fhir.py validates as R4B and sends for review.
     full = json.loads((ROOT / "Tests/Fixtures/fhir/questionnaire-response-full.json").read_text())
     bodies["fhir-questionnaire-response-full"] = json.dumps(full).encode()
+    # The check-in answer scripts/check-fhir.py validates as R4B and sends to triage.
+    check_in = json.loads((ROOT / "Tests/Fixtures/fhir/check-in-response.json").read_text())
+    bodies["fhir-check-in-response"] = json.dumps(check_in).encode()
     # One minimal QuestionnaireResponse per question: few nodes, so a mutation hits the answer.
     answers = [("blood-glucose", {"valueDecimal": 250}), ("fever", {"valueBoolean": True}),
                ("temperature", {"valueDecimal": 38.4}), ("steroid-injections", {"valueInteger": 2}),

@@ -3,9 +3,10 @@
 //
 // The input is a request body. Each run decodes it with
 // `TriageRequestDecoder.decode` (triage: hoursSinceInjection required),
-// `decodeWithSedation` (review: hours optional) and the FHIR
-// QuestionnaireResponse reader, each twice, then sends it through the triage
-// and review route handlers. A violated invariant traps, so libFuzzer saves the
+// `decodeWithSedation` (review: hours optional), the FHIR
+// QuestionnaireResponse readers (the pre-procedure review's and the
+// post-procedure check-in's), each twice, then sends it through the triage
+// and review route handlers (JSON and FHIR). A violated invariant traps, so libFuzzer saves the
 // input as a crash:
 //
 // - decoding is deterministic, and `decode` agrees with `decodeWithSedation`;
@@ -85,6 +86,10 @@ func decodeInterview(_ body: [UInt8]) -> Decoded {
 
 func decodeFHIR(_ body: [UInt8]) -> Decoded {
     do { return .success(try FHIRQuestionnaire.reviewRequest(from: body)) } catch { return .failure(error) }
+}
+
+func decodeCheckIn(_ body: [UInt8]) -> Decoded {
+    do { return .success(try FHIRCheckIn.triageRequest(from: body)) } catch { return .failure(error) }
 }
 
 // MARK: - Invariants
@@ -232,6 +237,8 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     check(same(triage, decodeTriage(body)), "decode is not deterministic")
     check(same(review, decodeReview(body)), "decodeWithSedation is not deterministic")
     check(same(fhir, decodeFHIR(body)), "the FHIR reader is not deterministic")
+    let checkIn = decodeCheckIn(body)
+    check(same(checkIn, decodeCheckIn(body)), "the check-in reader is not deterministic")
 
     // decode is decodeWithSedation with hours required, without sedation.
     let strict = decodeStrict(body)
@@ -269,7 +276,7 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     }
 
     var problemBodies: [[UInt8]?] = []
-    for (decoded, what) in [(interview, "triage"), (review, "review"), (fhir, "fhir")] {
+    for (decoded, what) in [(interview, "triage"), (review, "review"), (fhir, "fhir"), (checkIn, "check-in")] {
         switch decoded {
         case .success(let decoded):
             checkRanges(decoded.request, what)
@@ -284,6 +291,14 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
         check(
             decoded.request.symptoms.count <= Symptom.allCases.count, "fhir: \(decoded.request.symptoms.count) symptoms"
         )
+    }
+
+    // The check-in: a yes is reported, a no is absent, never both; nothing else is assumed.
+    if case .success(let decoded) = checkIn {
+        let reported = Set(decoded.request.symptoms.map(\.code))
+        check(decoded.hoursGiven, "check-in: hours not required")
+        check(reported.isDisjoint(with: decoded.answers.absentSymptoms), "check-in: a symptom both yes and no")
+        check(decoded.answers.unknown.isEmpty, "check-in: unknown questions invented")
     }
 
     // Through the route handlers, as the server calls them.
@@ -310,5 +325,8 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     checkRoute(
         rendered { try Routes.checklists.review(post(reviewTarget, "application/fhir+json")) }, fhir,
         problemBody: problemBodies[2], "fhir review route")
+    checkRoute(
+        rendered { try Routes.triage.triage(post("/v1/triage", "application/fhir+json")) }, checkIn,
+        problemBody: problemBodies[3], "check-in triage route")
     return 0
 }
