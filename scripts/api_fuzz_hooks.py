@@ -74,7 +74,8 @@ def _is_question_id(value):
     if not isinstance(value, str):
         return False
     code = value[: -len("/severity")] if value.endswith("/severity") else value
-    return code in _SYMPTOMS or value in _READINGS
+    return (code in _SYMPTOMS or value in _READINGS or value == "other-symptoms"
+            or (value.startswith("any-of:") and len(value) > len("any-of:")))
 
 
 def _with_each_reading_once(body):

@@ -228,7 +228,12 @@ struct ClinicRoutesTests {
                 temperature = found
                 break
             }
-            absent += questions.compactMap { $0["answerType"] as? String == "yes-no" ? $0["symptom"] as? String : nil }
+            for question in questions {
+                if let symptom = question["symptom"] as? String, question["answerType"] as? String == "yes-no" {
+                    absent.append(symptom)
+                }
+                absent += question["symptoms"] as? [String] ?? []  // a group: none of them
+            }
         }
         #expect(temperature["field"] as? String == "temperatureF")
         #expect(temperature["unit"] as? String == "°F")

@@ -24,7 +24,14 @@ struct TriageInterviewRoutesTests {
         for question in questions {
             #expect(question["id"] is String && question["text"] is String && question["wouldRaiseTo"] is String)
             switch question["answerType"] as? String {
-            case "yes-no": #expect(question["symptom"] is String)
+            case "yes-no":
+                #expect(question["symptom"] is String || question["field"] as? String == "noOtherSymptoms")
+            case "choose-any":
+                let codes = try #require(question["symptoms"] as? [String])
+                let options = try #require(question["options"] as? [[String: Any]])
+                #expect(codes.count > 1)
+                #expect(options.compactMap { $0["symptom"] as? String } == codes)
+                #expect(options.allSatisfy { ($0["text"] as? String)?.isEmpty == false })
             case "choice": #expect(question["field"] as? String == "severity" && question["choices"] is [String])
             case "number":
                 #expect(
@@ -46,7 +53,8 @@ struct TriageInterviewRoutesTests {
         let (_, first) = try post(body + "}")
         let ids = try #require((first["questions"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
         let absent = ids.filter {
-            !$0.contains("/") && $0 != "temperatureC" && $0 != "bloodGlucoseMgDl" && $0 != "systolicBloodPressure"
+            !$0.contains("/") && !$0.contains(":") && $0 != "other-symptoms" && $0 != "temperatureC"
+                && $0 != "bloodGlucoseMgDl" && $0 != "systolicBloodPressure"
         }
         let unknown = ids.filter { !absent.contains($0) }
         let list = { (values: [String]) in "[" + values.map { "\"\($0)\"" }.joined(separator: ",") + "]" }

@@ -48,8 +48,14 @@ struct TriageInterviewTests {
         }
         // Every question would raise the level above the answer's.
         #expect(interview.questions.allSatisfy { $0.wouldRaiseTo < result.level })
-        // Its ids are stable and parse back.
-        #expect(interview.questions.allSatisfy { TriageInterview.Fact(id: $0.id) == $0.fact })
+        // Its ids are stable and parse back (a group's id names the group; its symptoms are the data's).
+        #expect(interview.questions.allSatisfy { TriageInterview.Fact(id: $0.id)?.id == $0.id })
+        // A group of the contract with more than one open symptom is one question listing them.
+        for question in interview.questions {
+            guard case .anyOf(let group, let codes) = question.fact else { continue }
+            #expect(codes.count > 1)
+            #expect(codes.allSatisfy { Self.engine.knowledgeBase.symptom($0)?.group == group })
+        }
     }
 
     @Test func deniedSymptomsAndUnanswerableQuestionsAreNotAskedAgain() {
@@ -137,6 +143,26 @@ struct TriageInterviewTests {
                         }
                     partial[keyPath: field] = full[keyPath: field]
                     if full[keyPath: field] == nil { answers.unknown.insert(question.id) }
+                case .anyOf(_, let codes):
+                    for code in codes {
+                        if let report = full.report(for: code) {
+                            partial.symptoms.append(report)
+                        } else {
+                            answers.absentSymptoms.insert(code)
+                        }
+                    }
+                case .otherSymptoms:
+                    // Yes: the patient adds every symptom of the story not yet reported; no: none is left.
+                    let missing = full.symptoms.filter { report in
+                        !partial.symptoms.contains { $0.code == report.code }
+                    }
+                    if missing.isEmpty {
+                        answers.noOtherSymptoms = true
+                    } else {
+                        for report in missing where partial.report(for: report.code) == nil {
+                            if let whole = full.report(for: report.code) { partial.symptoms.append(whole) }
+                        }
+                    }
                 }
             }
         }

@@ -244,6 +244,10 @@ public struct InterviewTexts: Sendable, Codable, Hashable {
     public var severityQuestion: String
     /// Asks whether a reported symptom is getting worse; `{symptom}` is its label.
     public var worseningQuestion: String
+    /// Asks whether the patient has any symptom not yet reported (one question for all of them).
+    public var otherSymptomsQuestion: String
+    /// Asks which of a group's symptoms the patient has, each shown by its label.
+    public var anyOfQuestion: String
     public var checkIn: CheckIn
     public var readings: [ReadingQuestion]
 

@@ -233,6 +233,10 @@ public struct KnowledgeBase: Sendable {
             return interview.severityQuestion.replacing("{symptom}", with: symptom(code)?.label ?? code.rawValue)
         case .reading(let reading):
             return interview.reading(reading)?.text ?? reading.rawValue
+        case .otherSymptoms:
+            return interview.otherSymptomsQuestion
+        case .anyOf:
+            return interview.anyOfQuestion
         }
     }
 

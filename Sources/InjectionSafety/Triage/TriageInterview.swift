@@ -27,9 +27,14 @@ public struct TriageInterview: Sendable, Hashable {
         /// Question ids (``Question/id``).
         public var unknown: Set<String>
 
-        public init(absentSymptoms: Set<Symptom> = [], unknown: Set<String> = []) {
+        /// The patient said they have no symptom other than those reported
+        /// (the answer no to ``Fact/otherSymptoms``): every other symptom is absent.
+        public var noOtherSymptoms: Bool
+
+        public init(absentSymptoms: Set<Symptom> = [], unknown: Set<String> = [], noOtherSymptoms: Bool = false) {
             self.absentSymptoms = absentSymptoms
             self.unknown = unknown
+            self.noOtherSymptoms = noOtherSymptoms
         }
     }
 
@@ -52,6 +57,14 @@ public struct TriageInterview: Sendable, Hashable {
         case severity(Symptom)
         /// A number.
         case reading(Reading)
+        /// Which of these symptoms, all of one group of the contract (`nerves`,
+        /// `allergy`...), the patient has: any, or none. Asked in place of each
+        /// one when more than one of a group is open.
+        case anyOf(group: String, symptoms: [Symptom])
+        /// Whether the patient has any symptom not yet reported: asked once, in
+        /// place of each one, when no answer left could make the level more
+        /// urgent than contact-provider (the red flags are asked one by one first).
+        case otherSymptoms
 
         /// Stable: the symptom code, `<code>/severity`, or the request field of the reading.
         public var id: String {
@@ -59,8 +72,16 @@ public struct TriageInterview: Sendable, Hashable {
             case .symptom(let code): code.rawValue
             case .severity(let code): code.rawValue + "/severity"
             case .reading(let reading): reading.rawValue
+            case .otherSymptoms: Self.otherSymptomsID
+            case .anyOf(let group, _): Self.anyOfPrefix + group
             }
         }
+
+        /// The ids of ``anyOf(group:symptoms:)`` start with this, then the group.
+        public static let anyOfPrefix = "any-of:"
+
+        /// The id of ``otherSymptoms``.
+        public static let otherSymptomsID = "other-symptoms"
 
         /// Parses an ``id`` (a reading's field in the other unit names the same reading).
         public init?(id: String) {
@@ -70,6 +91,11 @@ public struct TriageInterview: Sendable, Hashable {
                 self = .severity(code)
             } else if let reading = Reading(rawValue: id) ?? Reading.inOtherUnit[id] {
                 self = .reading(reading)
+            } else if id == Self.otherSymptomsID {
+                self = .otherSymptoms
+            } else if id.hasPrefix(Self.anyOfPrefix), id.count > Self.anyOfPrefix.count {
+                // The group's symptoms are the knowledge base's to say (an unknown group closes none).
+                self = .anyOf(group: String(id.dropFirst(Self.anyOfPrefix.count)), symptoms: [])
             } else {
                 return nil
             }
@@ -107,6 +133,8 @@ private struct FactSet {
         case .symptom(let code): code.ordinal
         case .severity(let code): symptoms + code.ordinal
         case .reading(let reading): 2 * symptoms + (TriageInterview.Reading.allCases.firstIndex(of: reading) ?? 0)
+        // Not facts of the rules: they stand for symptom-presence facts.
+        case .otherSymptoms, .anyOf: -1
         }
     }
 
@@ -119,7 +147,8 @@ private struct FactSet {
     init() {}
 
     init(_ fact: TriageInterview.Fact) {
-        insert(Self.index(fact))
+        let index = Self.index(fact)
+        if index >= 0 { insert(index) }
     }
 
     var isEmpty: Bool { low == 0 && high == 0 }
@@ -171,6 +200,13 @@ extension TriageEngine {
         var closed = FactSet()
         for code in answers.absentSymptoms { closed.formUnion(FactSet(.symptom(code))) }
         for id in answers.unknown { if let fact = TriageInterview.Fact(id: id) { closed.formUnion(FactSet(fact)) } }
+        for id in answers.unknown where id.hasPrefix(TriageInterview.Fact.anyOfPrefix) {
+            let group = id.dropFirst(TriageInterview.Fact.anyOfPrefix.count)
+            for entry in knowledgeBase.symptoms where entry.group == group { closed.insert(entry.code.ordinal) }
+        }
+        if answers.noOtherSymptoms {
+            for code in Symptom.allCases where resolved.report(for: code) == nil { closed.insert(code.ordinal) }
+        }
         // Per fact (by bit index): the most urgent level it could lead to, and how many rules it serves.
         var levels = [TriageLevel?](repeating: nil, count: FactSet.size)
         var rules = [Int](repeating: 0, count: FactSet.size)
@@ -198,24 +234,67 @@ extension TriageEngine {
                 levels[index] = .contactProvider
             }
         }
+        // Once no answer could make the level more urgent than contact-provider
+        // (the emergency and urgent signs have each been asked), the symptoms
+        // not yet asked are one question, "any other symptom?", when there are
+        // more of them than one round asks (unless the patient cannot answer it).
+        var otherSymptoms: TriageInterview.Question?
+        let presence = 0..<FactSet.symptoms
+        let openPresence = presence.filter { levels[$0] != nil }.count
+        if !answers.noOtherSymptoms, !answers.unknown.contains(TriageInterview.Fact.otherSymptomsID),
+            openPresence >= limit, levels.allSatisfy({ $0.map { $0 >= .contactProvider } ?? true })
+        {
+            otherSymptoms = TriageInterview.Question(
+                fact: .otherSymptoms, wouldRaiseTo: .contactProvider, rules: openPresence)
+            for index in presence { levels[index] = nil }
+        }
+        // More than one open symptom of a group of the contract (`nerves`,
+        // `allergy`...) is one question, "any of these?", at the most urgent
+        // level one of them could lead to: a patient answers a group at once.
+        var groups: [TriageInterview.Question] = []
+        var members: [String: [Int]] = [:]
+        var order: [String] = []
+        for index in presence where levels[index] != nil {
+            let group = knowledgeBase.symptom(Symptom.allCases[index])?.group ?? Symptom.allCases[index].rawValue
+            if members[group] == nil { order.append(group) }
+            members[group, default: []].append(index)
+        }
+        for group in order {
+            guard let indices = members[group], indices.count > 1 else { continue }
+            var wouldRaiseTo = TriageLevel.selfCare
+            var served = 0
+            for index in indices {
+                if let level = levels[index] { wouldRaiseTo = min(wouldRaiseTo, level) }
+                served += rules[index]
+                levels[index] = nil
+            }
+            groups.append(
+                TriageInterview.Question(
+                    fact: .anyOf(group: group, symptoms: indices.map { Symptom.allCases[$0] }),
+                    wouldRaiseTo: wouldRaiseTo, rules: served))
+        }
         // Ties keep the contract's order of facts (the bit order: each symptom's
         // presence, then each one's severity, then the readings).
         // The first `limit` by (level, rules served, fact order), picked by insertion: no sort of all.
-        var chosen: [TriageInterview.Question] = []
-        var any = false
+        var chosen: [TriageInterview.Question] = otherSymptoms.map { [$0] } ?? []
+        var any = otherSymptoms != nil
         func before(_ lhs: TriageInterview.Question, _ rhs: TriageInterview.Question) -> Bool {
             if lhs.wouldRaiseTo != rhs.wouldRaiseTo { return lhs.wouldRaiseTo < rhs.wouldRaiseTo }
             return lhs.rules > rhs.rules  // ties keep the fact order: facts come in it
         }
-        for index in 0..<FactSet.size {
-            guard let wouldRaiseTo = levels[index] else { continue }
+        func consider(_ question: TriageInterview.Question) {
             any = true
-            let question = TriageInterview.Question(
-                fact: FactSet.fact(at: index), wouldRaiseTo: wouldRaiseTo, rules: rules[index])
-            guard chosen.count < limit || chosen.last.map({ before(question, $0) }) == true else { continue }
+            guard chosen.count < limit || chosen.last.map({ before(question, $0) }) == true else { return }
             let position = chosen.firstIndex { before(question, $0) } ?? chosen.endIndex
             chosen.insert(question, at: position)
             if chosen.count > limit { chosen.removeLast() }
+        }
+        for question in groups { consider(question) }
+        for index in 0..<FactSet.size {
+            guard let wouldRaiseTo = levels[index] else { continue }
+            consider(
+                TriageInterview.Question(
+                    fact: FactSet.fact(at: index), wouldRaiseTo: wouldRaiseTo, rules: rules[index]))
         }
         return TriageInterview(questions: chosen, complete: !any)
     }

@@ -17,10 +17,10 @@ struct TriageRequestDecoder {
         case temperatureF, bloodGlucoseMmolL
         /// The guided interview's (triage only): symptoms the patient does not
         /// have, questions they cannot answer.
-        case absentSymptoms, unknown
+        case absentSymptoms, unknown, noOtherSymptoms
     }
     /// The fields of a review body (no interview).
-    static let reviewFields = fields.filter { $0 != "absentSymptoms" && $0 != "unknown" }
+    static let reviewFields = fields.filter { !["absentSymptoms", "unknown", "noOtherSymptoms"].contains($0) }
     static let fields = Field.allCases.map { "\($0)" }
     static let hoursRange = 0.0...87_600.0
     static let temperatureRange = 25.0...45.0
@@ -172,14 +172,21 @@ struct TriageRequestDecoder {
             }
             answers.absentSymptoms = Set(absent)
         }
+        if let value = values[.noOtherSymptoms] {
+            if case .bool(let flag) = value {
+                answers.noOtherSymptoms = flag
+            } else {
+                fail("/noOtherSymptoms", "Must be true or false.")
+            }
+        }
         if let value = values[.unknown] {
             if case .array(let elements) = value {
                 for (index, element) in elements.enumerated() {
                     guard case .string(let id) = element, TriageInterview.Fact(id: id) != nil else {
                         fail(
                             "/unknown/\(index)",
-                            "Must be a question id: a symptom code, a symptom code and /severity, or temperatureC, "
-                                + "bloodGlucoseMgDl or systolicBloodPressure.")
+                            "Must be a question id: a symptom code, a symptom code and /severity, any-of:<group>, other-symptoms, "
+                                + "or temperatureC, bloodGlucoseMgDl or systolicBloodPressure.")
                         continue
                     }
                     answers.unknown.insert(id)

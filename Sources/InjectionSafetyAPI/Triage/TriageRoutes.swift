@@ -107,6 +107,22 @@ struct TriageRoutes: Sendable {
             JSONString.append(code.rawValue, to: &json)
             json.append(jsonLiteral: #","field":"severity","choices":"#)
             JSONString.appendArray(TriageRequest.Severity.allCases.lazy.map(\.rawValue), to: &json)
+        case .anyOf(_, let symptoms):
+            // Chosen: add them to symptoms; the others of the list: absentSymptoms.
+            json.append(jsonLiteral: #","answerType":"choose-any","symptoms":"#)
+            JSONString.appendArray(symptoms.lazy.map(\.rawValue), to: &json)
+            json.append(jsonLiteral: #","options":["#)
+            for (index, code) in symptoms.enumerated() {
+                json.append(jsonLiteral: index == 0 ? #"{"symptom":"# : #",{"symptom":"#)
+                JSONString.append(code.rawValue, to: &json)
+                json.append(jsonLiteral: #","text":"#)
+                JSONString.append(knowledgeBase.symptom(code)?.label ?? code.rawValue, to: &json)
+                json.append(UInt8(ascii: "}"))
+            }
+            json.append(UInt8(ascii: "]"))
+        case .otherSymptoms:
+            // No: send noOtherSymptoms true. Yes: add them to symptoms (GET /v1/symptoms lists them).
+            json.append(jsonLiteral: #","answerType":"yes-no","field":"noOtherSymptoms""#)
         case .reading(let reading):
             json.append(jsonLiteral: #","answerType":"number","field":"#)
             if let question = knowledgeBase.interview.reading(reading) {
