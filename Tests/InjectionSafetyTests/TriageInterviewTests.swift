@@ -192,6 +192,8 @@ struct TriageInterviewTests {
         let distribution = Dictionary(grouping: rounds.values, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key }
         print("interview rounds per vignette (rounds: vignettes): \(distribution)")
         print("vignettes over 6 rounds: \(rounds.filter { $0.value > 6 }.keys.sorted())")
+        // The goal a portal can plan for: every vignette in at most 6 rounds of 5 questions.
+        #expect(rounds.values.allSatisfy { $0 <= 6 }, "over 6 rounds: \(rounds.filter { $0.value > 6 })")
     }
 
     /// Generated patients (`TriageEngineTests.randomRequest`, a fixed seed): the same rule.
