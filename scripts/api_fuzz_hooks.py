@@ -41,6 +41,8 @@ two it could, but not in a form both tools here accept:
 - a list filter of `GET /v1/side-effects` is given once: `injections` or its
   deprecated spelling `injection` (and so `medications`, `frequencies`,
   `levels`), not both (422 names both);
+- a CDS Hooks call names its service's own hook (`order-sign` for the order
+  review, `appointment-book` for the appointment review);
 - `q` of `GET /v1/side-effects` holds a letter or digit of any script
   (Unicode category L or N): JSON Schema's regular expressions would need
   `\p{L}`, which the project's OpenAPI validator (Python `re`) refuses.
@@ -158,6 +160,10 @@ def before_call(context, case, kwargs):
                 query.pop(deprecated, None)
         if "cursor" in query:
             _continue_cursor(query)
+    elif operation_id == "cdsCall" and isinstance(case.body, dict):
+        # The hook is the service's own (another hook is 400).
+        service = (case.path_parameters or {}).get("id")
+        case.body["hook"] = "appointment-book" if service == "spinal-injection-appointment-review" else "order-sign"
     elif operation_id in ("triage", "reviewReadiness") and isinstance(case.body, dict):
         if case.body.get("resourceType") == "QuestionnaireResponse":
             _without_repeated_questions(case.body.get("item"), set())

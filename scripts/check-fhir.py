@@ -6,14 +6,21 @@
 Fetches the pre-procedure Questionnaire for every injection type and checks it
 against the R4B model, checks that every enableWhen names an item of the same
 questionnaire and that the symptoms question offers every symptom code, then answers it with a QuestionnaireResponse (also validated)
-and checks the review's decision.
+and checks the review's decision; the same for the post-procedure check-in and
+triage. CDS Hooks: every FHIR resource of the hook fixtures (Tests/Fixtures/cds)
+is valid R4B, and the discovery and each answer match the CDS Hooks 2.0 schema
+kept beside them.
 """
 import argparse
+import datetime
+import re
 import json
 import os
 import sys
 from pathlib import Path
 
+import jsonschema
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
@@ -96,7 +103,59 @@ def main():
     assert not asked & {"headache", "stiff-neck"}, asked
     print(f"ok   check-in QuestionnaireResponse (valid R4B) triaged: {triage['level']}, "
           f"{len(triage['questions'])} questions next")
+    check_cds_hooks(base)
     return 0
+
+
+def fill_dates(text):
+    """The fixtures' {{daysAgo:N}}: the date N days before today."""
+    return re.sub(r"\{\{daysAgo:(\d+)\}\}",
+                  lambda m: (datetime.date.today() - datetime.timedelta(days=int(m.group(1)))).isoformat(), text)
+
+
+def fhir_resources(value):
+    if isinstance(value, dict) and value.get("resourceType") == "Bundle":
+        yield value
+        for entry in value.get("entry", []):
+            yield entry["resource"]
+    elif isinstance(value, dict) and "resourceType" in value:
+        yield value
+
+
+def check_cds_hooks(base):
+    """CDS Hooks: every FHIR resource of the hook fixtures is valid R4B (as an
+    EHR would send it), and the discovery and every answer match the CDS Hooks
+    2.0 schema kept in Tests/Fixtures/cds (written from the specification)."""
+    schema = json.loads((ROOT / "Tests/Fixtures/cds/cds-hooks-2.0.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+    def validator(name):
+        return jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{name}"})
+
+    discovery = client.request(base, "/cds-services").json()
+    validator("discovery").validate(discovery)
+    services = {service["hook"]: service["id"] for service in discovery["services"]}
+    print(f"ok   CDS Hooks discovery: {len(services)} services, valid CDS Hooks 2.0")
+    for path in sorted((ROOT / "Tests/Fixtures/cds").glob("*.json")):
+        if path.name.endswith(".schema.json"):
+            continue
+        fixture = json.loads(fill_dates(path.read_text()))
+        request = fixture["request"]
+        count = 0
+        values = [request["context"].get("draftOrders"), request["context"].get("appointments")]
+        values += list((request.get("prefetch") or {}).values())
+        for value in values:
+            for resource in fhir_resources(value):
+                get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+                count += 1
+        response = client.request(base, f"/cds-services/{services[request['hook']]}", "POST",
+                                  headers={"Content-Type": "application/json"}, body=json.dumps(request).encode())
+        expected = fixture["expect"].get("status", 200)
+        assert response.status == expected, (path.name, response.status, response.body[:300])
+        if expected == 200:
+            validator("response").validate(response.json())
+        print(f"ok   {path.name}: {count} FHIR resources valid R4B; answer {response.status}"
+              + (f", {len(response.json()['cards'])} cards valid CDS Hooks 2.0" if expected == 200 else ""))
 
 
 if __name__ == "__main__":

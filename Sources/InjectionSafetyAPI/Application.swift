@@ -21,6 +21,7 @@ public enum Application {
         ClinicRoutes.register(in: &router, knowledgeBase: knowledgeBase)
         try TriageRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
         ChecklistRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
+        CDSHooksRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: limits).register(in: &router)
         try OpenAPIRoutes.register(in: &router)
         ProblemType.register(in: &router)
         return router

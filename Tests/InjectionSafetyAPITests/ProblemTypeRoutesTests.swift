@@ -30,6 +30,12 @@ struct ProblemTypeRoutesTests {
             TestRouter.post("/v1/triage", "{"),
             TestRouter.post("/v1/triage", #"{"injection":"x","hoursSinceInjection":1}"#),
             TestRouter.post("/v1/triage", "{}", contentType: "text/plain"),
+            TestRouter.post(
+                "/cds-services/spinal-injection-order-review",
+                #"{"hook":"patient-view","hookInstance":"x","context":{"patientId":"p1"}}"#),
+            TestRouter.post(
+                "/cds-services/spinal-injection-order-review",
+                #"{"hook":"order-sign","hookInstance":"x","context":{"patientId":"p1"}}"#),
             TestRouter.respond(
                 .get, "/v1/checklists/day-of-procedure?injection=facet-joint",
                 headers: [("Accept", "application/fhir+json")]),

@@ -81,6 +81,8 @@ public struct ChecklistItem: Sendable, Codable, Hashable {
 public struct ReviewRule: Sendable, Codable, Hashable {
     public var id: String
     public var decision: ReviewDecision
+    /// For the clinician's EHR (a CDS Hooks card's summary): under 140 characters.
+    public var clinicianSummary: String
     /// Why, in plain language (the reason's explanation).
     public var explanation: String
     /// For clinicians, never shown to patients: what in the rule is the

@@ -52,6 +52,25 @@ extension KnowledgeBase {
         if !interview.severityQuestion.contains("{symptom}") {
             problem("interview.json: severityQuestion", "does not name the symptom ({symptom})")
         }
+        // The EHR's cards: each review rule's summary fits a card (under 140 characters).
+        for rule in reviewRules where rule.clinicianSummary.isEmpty || rule.clinicianSummary.count >= 140 {
+            problem("review-rules.json: \(rule.id)", "clinicianSummary must be 1 to 139 characters")
+        }
+        // The CDS mapping: each entry names a known system and says what it stands for.
+        for (list, entry) in cdsMapping.allEntries {
+            let location = "cds-mapping.json: \(list) \(entry.code ?? entry.display)"
+            if let system = entry.system, cdsMapping.systems[system] == nil {
+                problem(location, "unknown system '\(system)'")
+            }
+            if entry.code == nil && (entry.names ?? []).isEmpty { problem(location, "neither a code nor names") }
+            let standsFor: Bool =
+                switch list {
+                case "observations": entry.reading != nil
+                case "procedures": entry.injection != nil
+                default: entry.means != nil
+                }
+            if !standsFor { problem(location, "does not say what it stands for") }
+        }
         if !interview.worseningQuestion.contains("{symptom}") {
             problem("interview.json: worseningQuestion", "does not name the symptom ({symptom})")
         }

@@ -16,6 +16,7 @@ public struct KnowledgeBase: Sendable {
         "sources.json", "medications.json", "injections.json", "symptoms.json", "conditions.json",
         "side-effects.json", "triage-rules.json", "warning-signs.json", "checklist-items.json", "review-rules.json",
         "changelog.json", "triage-rule-table.json", "review-rule-table.json", "interview.json", "patient-texts.json",
+        "cds-mapping.json",
     ]
 
     /// The human version of the content; raise it with each reviewed change,
@@ -53,6 +54,8 @@ public struct KnowledgeBase: Sendable {
     public let triageRuleTable: RuleTable<TriageLevel>
     /// The same for every review rule and the review's symptom triage.
     public let reviewRuleTable: RuleTable<ReviewDecision>
+    /// How an EHR's FHIR codes read into the review's facts (the CDS Hooks service).
+    public let cdsMapping: CDSMapping
     /// The texts that are not a rule's, a sign's or an item's own, for ``profile``.
     public let patientTexts: PatientTexts
     /// The clinic profile the texts were rendered for.
@@ -195,6 +198,7 @@ public struct KnowledgeBase: Sendable {
         reviewSymptomTriage = reviewFile.symptomTriage
         changelog = try decode("changelog.json", as: Changelog.self)
         interview = try decode("interview.json", as: InterviewTexts.self)
+        cdsMapping = try decode("cds-mapping.json", as: CDSMapping.self)
         func ruleTable<Outcome>(_ name: String) throws -> RuleTable<Outcome> {
             let file = try decode(name, as: RuleTable<Outcome>.File.self)
             let requests = JSONText.members("request", ofElementsOf: "rows", in: Array(files[name] ?? Data()))

@@ -50,8 +50,8 @@ struct ChecklistRoutes: Sendable {
             let medications = validator.codes("medications", as: Medication.self)
             let conditions = validator.codes("conditions", as: Condition.self)
             let sedation = validator.boolean("sedation") ?? false
-            if let format = validator.string("format"), format != "fhir" && format != "json" {
-                validator.fail("format", "Must be fhir or json.")
+            if let format = validator.string("format"), !["fhir", "json", "html"].contains(format) {
+                validator.fail("format", "Must be fhir, json or html.")
             }
             if let approaches, approaches.count != 1 || injection?.first != .epiduralSteroid {
                 validator.fail("approach", "Give one approach, and only for an epidural steroid injection.")
@@ -95,7 +95,9 @@ struct ChecklistRoutes: Sendable {
             return response
         }
         let items = builder.checklist(phase, for: patient)
-        if HTMLPage.isWanted(accept: request.headers["Accept"]) {
+        if HTMLPage.isWanted(accept: request.headers["Accept"])
+            || QueryParameters(query: request.query)?["format"] == "html"
+        {
             let name =
                 builder.knowledgeBase.injection(patient.injection)?.name.lowercased() ?? patient.injection.rawValue
             var response = CachedResponse(

@@ -11,6 +11,8 @@ import Prometheus
 /// The API adds, counts only and never anything about a patient:
 /// - `triage_results_total{level}`: triage answers by overall level.
 /// - `checklist_reviews_total{decision}`: pre-procedure reviews by decision.
+/// - `cds_hook_calls_total{service,decision}`: CDS Hooks calls answered, by service and review decision.
+/// - `cds_feedback_total{outcome}`: CDS Hooks feedback entries, by outcome (accepted, overridden).
 public final class ApplicationMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Pass to `HTTPServer` so its counts land in the same registry.
@@ -19,6 +21,8 @@ public final class ApplicationMetrics: Sendable {
     public let factory: any MetricsFactory
     private let triageResults: [TriageLevel: CoreMetrics.Counter]
     private let reviewDecisions: [ReviewDecision: CoreMetrics.Counter]
+    private let hookCalls: [String: CoreMetrics.Counter]
+    private let feedback: [String: CoreMetrics.Counter]
 
     /// A fresh registry (each instance is independent: tests can make many).
     public init() {
@@ -45,6 +49,29 @@ public final class ApplicationMetrics: Sendable {
                 label: "checklist_reviews_total", dimensions: [("decision", decision.rawValue)], factory: factory)
         }
         self.reviewDecisions = reviewDecisions
+        var hookCalls: [String: CoreMetrics.Counter] = [:]
+        for service in CDSHooksRoutes.Service.allCases {
+            for decision in ReviewDecision.allCases {
+                hookCalls[service.rawValue + "/" + decision.rawValue] = CoreMetrics.Counter(
+                    label: "cds_hook_calls_total",
+                    dimensions: [("service", service.rawValue), ("decision", decision.rawValue)], factory: factory)
+            }
+        }
+        self.hookCalls = hookCalls
+        var feedback: [String: CoreMetrics.Counter] = [:]
+        for outcome in ["accepted", "overridden"] {
+            feedback[outcome] = CoreMetrics.Counter(
+                label: "cds_feedback_total", dimensions: [("outcome", outcome)], factory: factory)
+        }
+        self.feedback = feedback
+    }
+
+    func hookAnswered(_ service: CDSHooksRoutes.Service, _ decision: ReviewDecision) {
+        hookCalls[service.rawValue + "/" + decision.rawValue]?.increment()
+    }
+
+    func feedbackReceived(_ outcome: String) {
+        feedback[outcome]?.increment()
     }
 
     func triageAnswered(_ level: TriageLevel) {

@@ -13,6 +13,8 @@ public enum ProblemType: String, CaseIterable, Sendable {
     case unsupportedMediaType = "unsupported-media-type"
     case notFound = "not-found"
     case notAcceptable = "not-acceptable"
+    case invalidHookRequest = "invalid-hook-request"
+    case prefetchMissing = "prefetch-missing"
 
     /// The `type` member: relative, resolved against the request's URL.
     public var uri: String { "/problems/" + rawValue }
@@ -24,6 +26,8 @@ public enum ProblemType: String, CaseIterable, Sendable {
         case .unsupportedMediaType: .unsupportedMediaType
         case .notFound: .notFound
         case .notAcceptable: .notAcceptable
+        case .invalidHookRequest: .badRequest
+        case .prefetchMissing: HTTPStatus(code: 412, reasonPhrase: "Precondition Failed")
         }
     }
 
@@ -35,6 +39,8 @@ public enum ProblemType: String, CaseIterable, Sendable {
         case .unsupportedMediaType: "Unsupported Media Type"
         case .notFound: "Not Found"
         case .notAcceptable: "Not Acceptable"
+        case .invalidHookRequest: "Invalid CDS Hooks request"
+        case .prefetchMissing: "Prefetch missing"
         }
     }
 
@@ -53,6 +59,10 @@ public enum ProblemType: String, CaseIterable, Sendable {
             "No resource has this id: an injection, a side effect or a checklist phase the service does not know."
         case .notAcceptable:
             "The representation asked for in Accept (or format) does not exist for this resource."
+        case .invalidHookRequest:
+            "The CDS Hooks request is not what the service's hook expects: a member is missing, of the wrong type, or names another hook; or a FHIR resource in it is malformed."
+        case .prefetchMissing:
+            "The CDS Hooks request lacks prefetch data the review needs, and the service cannot fetch it: it has no FHIR client and stores nothing (CDS Hooks: 412 Precondition Failed)."
         }
     }
 
@@ -70,7 +80,11 @@ public enum ProblemType: String, CaseIterable, Sendable {
         case .notFound:
             "Use an id from the lists: GET /v1/injections, GET /v1/side-effects; the checklist phases are pre-procedure, day-of-procedure and post-procedure."
         case .notAcceptable:
-            "Ask for application/json, or for a FHIR Questionnaire only where one exists (the pre-procedure checklist)."
+            "Ask for application/json, or for a FHIR Questionnaire only where one exists (the pre-procedure readiness questions and the post-procedure check-in)."
+        case .invalidHookRequest:
+            "Read errors: each entry names the member by a JSON pointer. Send hook, hookInstance and context as the hook defines them (GET /cds-services lists each service's hook)."
+        case .prefetchMissing:
+            "Send every prefetch key of the service (GET /cds-services lists them); a key with no data is sent as null. errors names each missing key."
         }
     }
 
