@@ -9,8 +9,10 @@ enum HealthRoutes {
     static let readyBody = Array(#"{"status":"ready"}"#.utf8)
 
     static func register(in router: inout Router, readiness: Readiness) {
+        // Health is now, never from a cache (no-store, as /readyz and /metrics).
         router.add(.get, "/healthz") { _, _ in
-            HTTPResponse(status: .ok, contentType: "application/json", body: okBody)
+            HTTPResponse(
+                status: .ok, contentType: "application/json", headers: [("Cache-Control", "no-store")], body: okBody)
         }
         router.add(.get, "/readyz") { _, _ in
             guard readiness.isReady else {

@@ -21,6 +21,27 @@ struct RouterTests {
         return (response, context)
     }
 
+    /// One spelling per resource: an empty segment (trailing or doubled slash)
+    /// is a 308 to the path without it when a route has that path, else 404.
+    @Test(arguments: [
+        ("/healthz/", "/healthz"), ("//healthz", "/healthz"), ("/v1//items/a", "/v1/items/a"),
+        ("/v1/items/a/?x=1", "/v1/items/a?x=1"),
+    ])
+    func emptySegmentsRedirectToTheOnePath(target: String, location: String) {
+        let (response, _) = respond(.get, target)
+        #expect(response.status.code == 308)
+        #expect(response.header("Location") == location)
+        // 308 keeps the method and the body (a POST is redirected as a POST).
+        #expect(respond(.post, "/v1/items/a/").0.status.code == 308)
+    }
+
+    @Test func emptySegmentsWithoutARouteAre404AndTheRootIsNotRedirected() {
+        #expect(respond(.get, "/nowhere/").0.status == .notFound)
+        #expect(respond(.get, "/v1//nowhere").0.status == .notFound)
+        #expect(respond(.get, "/").0.status == .notFound)
+        #expect(respond(.get, "/healthz").0.status == .ok)
+    }
+
     @Test func capturesAndPercentDecodesParameters() {
         let (response, context) = respond(.get, "/v1/items/a%20b%2Fc?x=1")
         #expect(response.status == .ok)

@@ -12,6 +12,7 @@ struct HealthRoutesTests {
 
     @Test func healthzAnswersOk() {
         let response = respond(.get, "/healthz")
+        #expect(response.header("Cache-Control") == "no-store")
         #expect(response.status == .ok)
         #expect(response.contentType == "application/json")
         #expect(String(decoding: response.body, as: UTF8.self) == #"{"status":"ok"}"#)

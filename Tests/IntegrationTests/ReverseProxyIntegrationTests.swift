@@ -224,7 +224,7 @@ struct ReverseProxyIntegrationTests {
         #expect(opened == (mode == .http10 ? 10 : 0), "\(opened) upstream connections for 10 requests")
 
         // /metrics is for the internal scrape: nginx refuses it however it is spelled.
-        // (The server's router skips empty segments and decodes each one: /metrics/ is its metrics.)
+        // (The server itself redirects /metrics/ and //metrics to /metrics, which nginx then refuses.)
         let spellings = [
             "/metrics", "/metrics?x=1", "/metrics/", "/metrics//", "//metrics", "//metrics/", "/%6Detrics",
             "/%6detrics/", "/metrics%2F", "/./metrics", "/v1/../metrics", "/v1/..//metrics/",

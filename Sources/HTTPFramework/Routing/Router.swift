@@ -66,6 +66,19 @@ public struct Router: Sendable {
                 decoded[index] = value[...]
             }
         }
+        // One spelling per resource: a path with an empty segment (a trailing or
+        // doubled slash) is redirected (308, method and body kept) to the path
+        // without it when a route has that path, else 404. So `/metrics/` is
+        // not a second name of `/metrics` that a proxy's block could miss.
+        if Self.hasEmptySegment(request.path) {
+            guard routes.contains(where: { Self.match($0.segments, decoded) != nil }) else {
+                return Problem(status: .notFound, detail: "No resource exists at this path.").response
+            }
+            var location = "/" + rawSegments.joined(separator: "/")
+            if let query = request.query { location += "?" + query }
+            return HTTPResponse(
+                status: HTTPStatus(code: 308, reasonPhrase: "Permanent Redirect"), headers: [("Location", location)])
+        }
         for route in routes {
             guard let parameters = Self.match(route.segments, decoded) else { continue }
             context.routeTemplate = route.template
@@ -99,6 +112,19 @@ public struct Router: Sendable {
     }
 
     // MARK: - Matching
+
+    /// Whether the path has an empty segment: `//`, or a `/` at the end of a path other than `/`.
+    static func hasEmptySegment(_ path: Substring) -> Bool {
+        let bytes = path.utf8
+        guard bytes.count > 1 else { return false }
+        if bytes.last == UInt8(ascii: "/") { return true }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/") { return true }
+            previous = byte
+        }
+        return false
+    }
 
     /// The non-empty segments between `/`s, split on UTF-8 bytes (no grapheme
     /// breaking per request; `/` is ASCII, so the indices are valid in `path`).
