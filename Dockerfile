@@ -6,8 +6,8 @@
 # Base images are arguments, declared before the first FROM, so that other
 # (for example locally built) images can be passed with --build-arg.
 # Keep both on the same Debian release: the binary needs the builder's glibc.
-ARG BUILDER_IMAGE=swift:6.3-bookworm
-ARG RUNTIME_IMAGE=debian:bookworm-slim
+ARG BUILDER_IMAGE=docker.io/library/swift:6.3-bookworm
+ARG RUNTIME_IMAGE=docker.io/library/debian:bookworm-slim
 
 FROM ${BUILDER_IMAGE} AS build
 WORKDIR /build
