@@ -233,6 +233,12 @@ def json_corpus(directory):
     # The check-in answer scripts/check-fhir.py validates as R4B and sends to triage.
     check_in = json.loads((ROOT / "Tests/Fixtures/fhir/check-in-response.json").read_text())
     bodies["fhir-check-in-response"] = json.dumps(check_in).encode()
+    # The CDS Hooks requests, as an EHR sends them (dates fixed: the corpus must not change by the day).
+    for path in sorted((ROOT / "Tests/Fixtures/cds").glob("*.json")):
+        if path.name.endswith(".schema.json"):
+            continue
+        text = re.sub(r"\{\{daysAgo:\d+\}\}", "2026-11-01", path.read_text())
+        bodies[f"cds-{path.stem}"] = json.dumps(json.loads(text)["request"]).encode()
     # One minimal QuestionnaireResponse per question: few nodes, so a mutation hits the answer.
     answers = [("blood-glucose", {"valueDecimal": 250}), ("fever", {"valueBoolean": True}),
                ("temperature", {"valueDecimal": 38.4}), ("steroid-injections", {"valueInteger": 2}),

@@ -6,7 +6,7 @@
 // `decodeWithSedation` (review: hours optional), the FHIR
 // QuestionnaireResponse readers (the pre-procedure review's and the
 // post-procedure check-in's), each twice, then sends it through the triage
-// and review route handlers (JSON and FHIR). A violated invariant traps, so libFuzzer saves the
+// and review route handlers (JSON and FHIR) and the CDS Hooks services. A violated invariant traps, so libFuzzer saves the
 // input as a crash:
 //
 // - decoding is deterministic, and `decode` agrees with `decodeWithSedation`;
@@ -43,6 +43,7 @@ enum Routes {
         }
     }()
     static let checklists = ChecklistRoutes(knowledgeBase: knowledgeBase, metrics: metrics)
+    static let cdsHooks = CDSHooksRoutes(knowledgeBase: knowledgeBase, metrics: metrics, limits: APILimits())
 }
 
 typealias Decoded = Result<TriageRequestDecoder.ReviewBody, APIProblem>
@@ -328,5 +329,27 @@ public func fuzzTriageJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     checkRoute(
         rendered { try Routes.triage.triage(post("/v1/triage", "application/fhir+json")) }, checkIn,
         problemBody: problemBodies[3], "check-in triage route")
+    // CDS Hooks: a hook call is cards or a problem (400, 412), never anything else.
+    for service in CDSHooksRoutes.Service.allCases {
+        let response = rendered {
+            try Routes.cdsHooks.call(
+                post("/cds-services/\(service.rawValue)", "application/json"), id: service.rawValue)
+        }
+        check([200, 400, 412].contains(response.status.code), "cds \(service): status \(response.status.code)")
+        guard case .object(let members)? = try? JSONParser.parse(response.body) else {
+            fatalError("invariant violated: cds \(service): the answer is not a JSON object")
+        }
+        if response.status == .ok {
+            guard case .array(let cards)? = members.first(where: { $0.key == "cards" })?.value, !cards.isEmpty else {
+                fatalError("invariant violated: cds \(service): 200 without cards")
+            }
+            for card in cards {
+                guard case .object(let fields) = card,
+                    case .string(let summary)? = fields.first(where: { $0.key == "summary" })?.value
+                else { fatalError("invariant violated: cds \(service): a card without a summary") }
+                check(summary.count < 140, "cds \(service): summary of \(summary.count) characters")
+            }
+        }
+    }
     return 0
 }
