@@ -251,6 +251,11 @@ struct LimitSetting {
                 summary: "During a drain, time after its accept a silent new connection may still send its request.",
                 onBreach: "Close."),
             LimitSetting(
+                name: "drain-idle-grace", value: .seconds(\.server.drainIdleGrace),
+                summary:
+                    "During a drain, time a kept-alive connection with nothing in flight stays open; a request on it is answered with Connection: close.",
+                onBreach: "Close."),
+            LimitSetting(
                 name: "linger-timeout", value: .seconds(\.server.lingerTimeout),
                 summary: "After a closing response, time to wait for the client's end of stream.",
                 onBreach: "Close."),

@@ -201,10 +201,28 @@ struct ConnectionStateMachineTests {
 
     // MARK: - Drain
 
-    @Test func drainClosesIdleConnectionsAndLetsInFlightOnesFinish() {
+    @Test func drainClosesIdleConnectionsAfterTheirGraceAndLetsInFlightOnesFinish() {
+        let grace = Machine.nanoseconds(Self.limits.drainIdleGrace)
         var idle = Machine(limits: Self.limits, now: 0)
         Self.serveOneRequest(&idle, at: 1)
-        #expect(idle.drainStarted(now: 2 * Self.second, parser: .idle, outputEmpty: true) == .close)
+        // Kept alive, nothing in flight: open for the grace, then closed.
+        #expect(idle.drainStarted(now: 2 * Self.second, parser: .idle, outputEmpty: true) == .wait)
+        #expect(idle.timerFired(now: 2 * Self.second + grace - 1) == .wait)
+        #expect(idle.timerFired(now: 2 * Self.second + grace) == .close)
+
+        // A request a proxy sends on it within the grace is answered, and closes the connection.
+        var reused = Machine(limits: Self.limits, now: 0)
+        Self.serveOneRequest(&reused, at: 1)
+        #expect(reused.drainStarted(now: 2 * Self.second, parser: .idle, outputEmpty: true) == .wait)
+        #expect(reused.bytesRead(parser: .partialHead) == .parse)
+        #expect(reused.requestParsed(keepAlive: true, serverDraining: true) == .init(closes: true, duringDrain: true))
+
+        // A zero grace closes at once.
+        var limits = Self.limits
+        limits.drainIdleGrace = .zero
+        var immediate = Machine(limits: limits, now: 0)
+        Self.serveOneRequest(&immediate, at: 1)
+        #expect(immediate.drainStarted(now: 2 * Self.second, parser: .idle, outputEmpty: true) == .close)
 
         var reading = Machine(limits: Self.limits, now: 0)
         _ = reading.bytesRead(parser: .partialBody)

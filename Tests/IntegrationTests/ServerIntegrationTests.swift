@@ -201,6 +201,24 @@ struct ServerIntegrationTests {
     /// SIGTERM: the idle kept-alive connection is closed, new connections are
     /// refused, the slow in-flight request still completes (with
     /// `Connection: close`), and the process exits 0.
+    /// A request a proxy sends on an idle kept-alive connection during the drain's
+    /// idle grace is answered, with `Connection: close`, instead of meeting a closed connection.
+    @Test func aRequestOnAnIdleConnectionDuringTheDrainIsAnswered() throws {
+        let server = try ServerProcess(arguments: ["--drain-idle-grace", "3"])
+        defer { server.stop() }
+        let idle = try RawClient(port: server.port)
+        idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(idle.receiveResponses(1).hasPrefix("HTTP/1.1 200 OK\r\n"))
+        server.terminate()
+        #expect(Self.waitUntilRefused(port: server.port, timeout: 5), "still accepting after SIGTERM")
+        idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        let (text, closed) = idle.receive()
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(text)")
+        #expect(text.contains("\r\nConnection: close\r\n"), "\(text)")
+        #expect(closed)
+        #expect(server.waitForExit(timeout: 5) == 0)
+    }
+
     @Test func sigtermDrainsInFlightRequestAndExitsZero() throws {
         let server = try ServerProcess()
         defer { server.stop() }
@@ -215,7 +233,7 @@ struct ServerIntegrationTests {
         Thread.sleep(forTimeInterval: 0.2)
         let signalled = Date()
         server.terminate()
-        // The listener closes as the drain begins; then the idle connection is closed.
+        // The listener closes as the drain begins; then, after its grace (DRAIN_IDLE_GRACE), the idle connection.
         #expect(Self.waitUntilRefused(port: server.port, timeout: 5), "still accepting after SIGTERM")
         let idleAfter = idle.receive()
         #expect(idleAfter.text.isEmpty && idleAfter.closed, "idle connection not closed: \(idleAfter)")

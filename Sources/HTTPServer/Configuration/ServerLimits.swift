@@ -76,6 +76,13 @@ public struct ServerLimits: Sendable, Equatable {
     /// answered with `Connection: close`. Default 1 s.
     public var drainFirstRequestGrace: Duration = .seconds(1)
 
+    /// Once a graceful shutdown has begun, how long a kept-alive connection
+    /// with nothing in flight stays open: a request a client (a proxy reusing
+    /// its upstream connection) sends on it meanwhile is answered with
+    /// `Connection: close`, instead of meeting a connection closed under it.
+    /// Zero closes such connections at once. Default 1 s.
+    public var drainIdleGrace: Duration = .seconds(1)
+
     /// After the last response of a connection that must close (an error, a
     /// drain), how long the server waits for the client's end of stream
     /// before closing, so unread input does not turn the close into a reset.

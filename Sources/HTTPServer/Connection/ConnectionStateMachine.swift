@@ -196,8 +196,10 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// A graceful shutdown began (the shell has read what the client already sent).
-    /// A connection with nothing in flight closes; one with a request in flight
-    /// finishes it with `Connection: close`. One that has sent nothing yet closes,
+    /// A connection with a request in flight finishes it with `Connection: close`.
+    /// A kept-alive one with nothing in flight stays open `limits.drainIdleGrace`
+    /// (a request sent on it meanwhile, as a proxy reuses it, is answered with
+    /// `Connection: close`), then closes. One that has sent nothing yet closes,
     /// unless it was accepted less than `limits.drainFirstRequestGrace` ago: then
     /// it has until then to send its request.
     mutating func drainStarted(now: UInt64, parser: ParserState, outputEmpty: Bool) -> Action {
@@ -211,7 +213,13 @@ struct ConnectionStateMachine: Sendable {
                 return .wait
             }
             return parser.isIdle && outputEmpty ? .close : .wait
-        case .idle, .lingering:
+        case .idle:
+            guard parser.isIdle && outputEmpty else { return .wait }
+            let grace = Self.nanoseconds(limits.drainIdleGrace)
+            if grace == 0 { return .close }
+            deadline = min(deadline, now &+ grace)
+            return .wait
+        case .lingering:
             return parser.isIdle && outputEmpty ? .close : .wait
         case .readingHead, .readingBody, .writing, .closed:
             return .wait
