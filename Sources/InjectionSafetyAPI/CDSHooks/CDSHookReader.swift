@@ -257,6 +257,22 @@ struct CDSHookReader {
         if unmapped > 0 { facts.unclassified.append(("active conditions", unmapped)) }
     }
 
+    /// The entry of `list` a concept matches: by a coding's code or display (the
+    /// coding returned), else by name in the concept's text (no coding).
+    func classify(_ concept: (codings: [Coding], text: String?), in list: [CDSMapping.Entry]) -> (
+        CDSMapping.Entry, Coding?
+    )? {
+        for coding in concept.codings {
+            if let entry = mapping.entry(in: list, system: coding.system, code: coding.code, display: coding.display) {
+                return (entry, coding)
+            }
+        }
+        if let text = concept.text, let entry = mapping.entry(in: list, system: nil, code: nil, display: text) {
+            return (entry, nil)
+        }
+        return nil
+    }
+
     mutating func readMedications(_ prefetch: Object, _ facts: inout CDSFacts, _ conditions: inout Set<Condition>) {
         var unmapped = 0
         for key in ["medicationRequests", "medicationStatements"] {
@@ -264,21 +280,7 @@ struct CDSHookReader {
             let type = key == "medicationRequests" ? "MedicationRequest" : "MedicationStatement"
             for (resource, _) in resources(value, "/prefetch/\(key)", of: type) where Self.isCurrent(resource) {
                 let concept = Self.concept(Self.member(resource, "medicationCodeableConcept"))
-                var found: CDSMapping.Entry?
-                var matched: Coding?
-                for coding in concept.codings {
-                    if let entry = mapping.entry(
-                        in: mapping.medications, system: coding.system, code: coding.code, display: coding.display)
-                    {
-                        found = entry
-                        matched = coding
-                        break
-                    }
-                }
-                if found == nil, let text = concept.text {
-                    found = mapping.entry(in: mapping.medications, system: nil, code: nil, display: text)
-                }
-                guard let entry = found, let means = entry.means else {
+                guard let (entry, matched) = classify(concept, in: mapping.medications), let means = entry.means else {
                     unmapped += 1
                     continue
                 }
@@ -299,28 +301,14 @@ struct CDSHookReader {
         for (resource, _) in resources(value, "/prefetch/allergies", of: "AllergyIntolerance")
         where Self.isCurrent(resource) {
             let concept = Self.concept(Self.member(resource, "code"))
-            var found: CDSMapping.Entry?
-            var byCode = false
-            for coding in concept.codings {
-                if let entry = mapping.entry(
-                    in: mapping.allergies, system: coding.system, code: coding.code, display: coding.display)
-                {
-                    found = entry
-                    byCode = coding.code == entry.code
-                    break
-                }
-            }
-            if found == nil, let text = concept.text {
-                found = mapping.entry(in: mapping.allergies, system: nil, code: nil, display: text)
-            }
-            guard let entry = found, let means = entry.means else {
+            guard let (entry, matched) = classify(concept, in: mapping.allergies), let means = entry.means else {
                 unmapped += 1
                 continue
             }
             conditions.insert(means)
             facts.read.append(
                 "Allergy: \(concept.codings.first?.display ?? concept.text ?? entry.display): \(means.rawValue)")
-            if byCode { note(entry, &facts) }
+            if matched?.code == entry.code { note(entry, &facts) }  // a name match relies on no code
         }
         if unmapped > 0 { facts.unclassified.append(("allergies not among those the review considers", unmapped)) }
     }
