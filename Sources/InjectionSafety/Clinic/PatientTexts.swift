@@ -212,16 +212,22 @@ public struct TextRenderer: Sendable {
     /// least `celsius`: a thermometer showing it is at the threshold, one a
     /// tenth lower is below it.
     public static func fahrenheitShown(forCelsius celsius: Double) -> Double {
-        var tenths = ((celsius * 9 / 5 + 32) * 10).rounded(.down) - 2
-        while ReadingUnits.celsius(fromFahrenheit: tenths / 10) < celsius { tenths += 1 }
-        return tenths / 10
+        lowestTenth(near: celsius * 9 / 5 + 32, reaching: celsius, back: ReadingUnits.celsius(fromFahrenheit:))
     }
 
     /// The lowest tenth of a mmol/L that converts (as ``ReadingUnits`` does)
     /// to at least `milligrams`.
     public static func millimolesShown(forMilligrams milligrams: Double) -> Double {
-        var tenths = (milligrams / ReadingUnits.milligramsPerDecilitrePerMillimole * 10).rounded(.down) - 2
-        while ReadingUnits.milligramsPerDecilitre(fromMillimolesPerLitre: tenths / 10) < milligrams { tenths += 1 }
+        lowestTenth(
+            near: milligrams / ReadingUnits.milligramsPerDecilitrePerMillimole, reaching: milligrams,
+            back: ReadingUnits.milligramsPerDecilitre(fromMillimolesPerLitre:))
+    }
+
+    /// The lowest tenth, from just below the exact conversion `estimate` up,
+    /// whose conversion `back` is at least `threshold`.
+    static func lowestTenth(near estimate: Double, reaching threshold: Double, back: (Double) -> Double) -> Double {
+        var tenths = (estimate * 10).rounded(.down) - 2
+        while back(tenths / 10) < threshold { tenths += 1 }
         return tenths / 10
     }
 
