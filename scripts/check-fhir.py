@@ -46,20 +46,27 @@ def enable_when_targets(items):
         yield from enable_when_targets(item.get("item"))
 
 
+def questionnaire(base, phase, injection):
+    """The phase's FHIR Questionnaire for the injection: served as FHIR, valid
+    R4B, every enableWhen naming one of its items. Returns it and its link ids."""
+    response = client.request(base, f"/v1/checklists/{phase}?injection={injection}",
+                              headers={"Accept": "application/fhir+json"})
+    assert response.status == 200 and response.content_type == "application/fhir+json", response.content_type
+    document = response.json()
+    Questionnaire.model_validate(document)
+    ids = set(link_ids(document["item"]))
+    missing = set(enable_when_targets(document["item"])) - ids
+    assert not missing, f"enableWhen names unknown items: {missing}"
+    return document, ids
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True)
     base = parser.parse_args().server.rstrip("/")
     codes = [entry["id"] for entry in client.request(base, "/v1/symptoms").json()["items"]]
     for injection in INJECTIONS:
-        response = client.request(base, f"/v1/checklists/pre-procedure?injection={injection}",
-                                  headers={"Accept": "application/fhir+json"})
-        assert response.status == 200 and response.content_type == "application/fhir+json", response.content_type
-        document = response.json()
-        Questionnaire.model_validate(document)
-        ids = set(link_ids(document["item"]))
-        missing = set(enable_when_targets(document["item"])) - ids
-        assert not missing, f"enableWhen names unknown items: {missing}"
+        document, ids = questionnaire(base, "pre-procedure", injection)
         symptoms = next(item for item in document["item"] if item["linkId"] == "symptoms")
         assert symptoms["type"] == "choice" and symptoms["repeats"] is True, symptoms
         assert [option["valueCoding"]["code"] for option in symptoms["answerOption"]] == codes, "symptom codes"
@@ -81,14 +88,7 @@ def main():
 
     # After the procedure: the check-in, whose answers POST /v1/triage triages.
     for injection in INJECTIONS:
-        response = client.request(base, f"/v1/checklists/post-procedure?injection={injection}",
-                                  headers={"Accept": "application/fhir+json"})
-        assert response.status == 200 and response.content_type == "application/fhir+json", response.content_type
-        document = response.json()
-        Questionnaire.model_validate(document)
-        ids = set(link_ids(document["item"]))
-        missing = set(enable_when_targets(document["item"])) - ids
-        assert not missing, f"enableWhen names unknown items: {missing}"
+        document, ids = questionnaire(base, "post-procedure", injection)
         symptoms = next(item for item in document["item"] if item["linkId"] == "symptoms")
         assert [item["linkId"] for item in symptoms["item"]] == [f"symptom-{code}" for code in codes], "symptoms"
         print(f"ok   check-in Questionnaire for {injection}: {len(ids)} items, valid R4B")
