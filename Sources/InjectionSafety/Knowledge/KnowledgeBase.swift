@@ -68,6 +68,12 @@ public struct KnowledgeBase: Sendable {
     /// body made from the data must depend on.
     public let cacheIdentity: String
 
+    /// The contract's symptom groups (`nerves`, `allergy`...), in the order of their first symptom.
+    public let symptomGroups: [String]
+    /// Each symptom's group, as an index into ``symptomGroups``, by the symptom's ordinal
+    /// (the interview groups open symptoms per request without hashing names).
+    public let symptomGroupIndex: [Int]
+
     private let sideEffectsByID: OrdinalTable<SideEffectID, SideEffect>
     private let injectionsByID: OrdinalTable<InjectionType, InjectionEntry>
     private let symptomsByCode: OrdinalTable<Symptom, SymptomEntry>
@@ -212,6 +218,20 @@ public struct KnowledgeBase: Sendable {
         sideEffectsByID = OrdinalTable(sideEffects.map { ($0.id, $0) })
         injectionsByID = OrdinalTable(injections.map { ($0.id, $0) })
         symptomsByCode = OrdinalTable(symptoms.map { ($0.code, $0) })
+        var groups: [String] = []
+        var groupIndex: [Int] = []
+        for code in Symptom.allCases {
+            // Coverage is the integrity check's; a symptom without an entry is a group of its own.
+            let group = symptomsByCode[code]?.group ?? code.rawValue
+            if let index = groups.firstIndex(of: group) {
+                groupIndex.append(index)
+            } else {
+                groupIndex.append(groups.count)
+                groups.append(group)
+            }
+        }
+        symptomGroups = groups
+        symptomGroupIndex = groupIndex
         var hash = ContentHash()
         for name in Self.fileNames {
             hash.combine(Array(name.utf8))

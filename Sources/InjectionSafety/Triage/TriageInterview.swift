@@ -252,15 +252,16 @@ extension TriageEngine {
         // `allergy`...) is one question, "any of these?", at the most urgent
         // level one of them could lead to: a patient answers a group at once.
         var groups: [TriageInterview.Question] = []
-        var members: [String: [Int]] = [:]
-        var order: [String] = []
+        var members = [[Int]](repeating: [], count: knowledgeBase.symptomGroups.count)
+        var order: [Int] = []
         for index in presence where levels[index] != nil {
-            let group = knowledgeBase.symptom(Symptom.allCases[index])?.group ?? Symptom.allCases[index].rawValue
-            if members[group] == nil { order.append(group) }
-            members[group, default: []].append(index)
+            let group = knowledgeBase.symptomGroupIndex[index]
+            if members[group].isEmpty { order.append(group) }
+            members[group].append(index)
         }
         for group in order {
-            guard let indices = members[group], indices.count > 1 else { continue }
+            let indices = members[group]
+            guard indices.count > 1 else { continue }
             var wouldRaiseTo = TriageLevel.selfCare
             var served = 0
             for index in indices {
@@ -270,7 +271,8 @@ extension TriageEngine {
             }
             groups.append(
                 TriageInterview.Question(
-                    fact: .anyOf(group: group, symptoms: indices.map { Symptom.allCases[$0] }),
+                    fact: .anyOf(
+                        group: knowledgeBase.symptomGroups[group], symptoms: indices.map { Symptom.allCases[$0] }),
                     wouldRaiseTo: wouldRaiseTo, rules: served))
         }
         // Ties keep the contract's order of facts (the bit order: each symptom's
