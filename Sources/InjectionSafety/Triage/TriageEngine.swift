@@ -6,12 +6,12 @@
 public struct TriageEngine: Sendable {
     public let knowledgeBase: KnowledgeBase
     /// The rules with what evaluation needs, worked out once.
-    private let prepared: [PreparedRule]
+    let prepared: [PreparedRule]
     /// The warning signs (parts of `warning-signs.json`), most urgent first.
     private let signs: [PreparedSign]
 
     /// A reference type, so walking the rules for each request copies nothing.
-    private final class PreparedRule: Sendable {
+    final class PreparedRule: Sendable {
         let rule: TriageRule
         /// Its position in the rule list.
         let index: Int

@@ -210,12 +210,11 @@ extension TriageEngine {
         // Per fact (by bit index): the most urgent level it could lead to, and how many rules it serves.
         var levels = [TriageLevel?](repeating: nil, count: FactSet.size)
         var rules = [Int](repeating: 0, count: FactSet.size)
-        let triageRules = knowledgeBase.triageRules
-        for ruleIndex in triageRules.indices where triageRules[ruleIndex].level < level {
-            let ruleLevel = triageRules[ruleIndex].level
-            guard case .open(let facts) = Self.truth(of: triageRules[ruleIndex].when, resolved, closed) else {
-                continue
-            }
+        for entry in prepared where entry.rule.level < level {
+            // A failed test of a fact no answer changes (time, region, injection...) closes the rule.
+            guard entry.contextTests.allSatisfy({ $0.holds(for: resolved) }) else { continue }
+            let ruleLevel = entry.rule.level
+            guard case .open(let facts) = Self.truth(of: entry.rule.when, resolved, closed) else { continue }
             facts.forEachIndex { index in
                 levels[index] = min(levels[index] ?? ruleLevel, ruleLevel)
                 rules[index] += 1
@@ -252,27 +251,29 @@ extension TriageEngine {
         // `allergy`...) is one question, "any of these?", at the most urgent
         // level one of them could lead to: a patient answers a group at once.
         var groups: [TriageInterview.Question] = []
-        var members = [[Int]](repeating: [], count: knowledgeBase.symptomGroups.count)
+        var members = [FactSet](repeating: FactSet(), count: knowledgeBase.symptomGroups.count)
+        var counts = [Int](repeating: 0, count: knowledgeBase.symptomGroups.count)
         var order: [Int] = []
         for index in presence where levels[index] != nil {
             let group = knowledgeBase.symptomGroupIndex[index]
-            if members[group].isEmpty { order.append(group) }
-            members[group].append(index)
+            if counts[group] == 0 { order.append(group) }
+            members[group].insert(index)
+            counts[group] += 1
         }
-        for group in order {
-            let indices = members[group]
-            guard indices.count > 1 else { continue }
+        for group in order where counts[group] > 1 {
             var wouldRaiseTo = TriageLevel.selfCare
             var served = 0
-            for index in indices {
+            var symptoms: [Symptom] = []
+            symptoms.reserveCapacity(counts[group])
+            members[group].forEachIndex { index in
                 if let level = levels[index] { wouldRaiseTo = min(wouldRaiseTo, level) }
                 served += rules[index]
                 levels[index] = nil
+                symptoms.append(Symptom.allCases[index])
             }
             groups.append(
                 TriageInterview.Question(
-                    fact: .anyOf(
-                        group: knowledgeBase.symptomGroups[group], symptoms: indices.map { Symptom.allCases[$0] }),
+                    fact: .anyOf(group: knowledgeBase.symptomGroups[group], symptoms: symptoms),
                     wouldRaiseTo: wouldRaiseTo, rules: served))
         }
         // Ties keep the contract's order of facts (the bit order: each symptom's
