@@ -68,11 +68,14 @@ public struct TriageEngine: Sendable {
         let part: WarningSignItem.Part
         let level: TriageLevel
         let rules: [PreparedRule]
+        /// Its position among all parts, item after item.
+        let index: Int
 
-        init(part: WarningSignItem.Part, level: TriageLevel, rules: [PreparedRule]) {
+        init(part: WarningSignItem.Part, level: TriageLevel, rules: [PreparedRule], index: Int) {
             self.part = part
             self.level = level
             self.rules = rules
+            self.index = index
         }
     }
 
@@ -93,9 +96,10 @@ public struct TriageEngine: Sendable {
         self.prepared = prepared
         var byID: [String: PreparedRule] = [:]
         for entry in prepared { byID[entry.rule.id] = entry }
-        signs = knowledgeBase.warningSigns.flatMap { item in
-            item.parts.map { PreparedSign(part: $0, level: item.level, rules: $0.rules.compactMap { byID[$0] }) }
-        }
+        signs = knowledgeBase.warningSigns.flatMap { item in item.parts.map { (item.level, $0) } }.enumerated()
+            .map { index, sign in
+                PreparedSign(part: sign.1, level: sign.0, rules: sign.1.rules.compactMap { byID[$0] }, index: index)
+            }
     }
 
     public func triage(_ input: TriageRequest) -> TriageResult {
@@ -140,7 +144,8 @@ public struct TriageEngine: Sendable {
             reasons.append(
                 TriageResult.Reason(
                     ruleID: entry.rule.id, level: level, symptoms: triggering, facts: facts,
-                    explanation: entry.rule.explanation, sideEffect: entry.rule.sideEffect, sources: entry.rule.sources)
+                    explanation: entry.rule.explanation, sideEffect: entry.rule.sideEffect, sources: entry.rule.sources,
+                    ruleIndex: entry.index)
             )
         }
         var unexplained: [Symptom] = []
@@ -154,7 +159,7 @@ public struct TriageEngine: Sendable {
                 TriageResult.Reason(
                     ruleID: Self.unexplainedSymptomRuleID, level: .contactProvider, symptoms: unexplained, facts: [],
                     explanation: knowledgeBase.patientTexts.unexplainedSymptom,
-                    sideEffect: nil, sources: []))
+                    sideEffect: nil, sources: [], ruleIndex: nil))
         }
         reasons.sort { ($0.level, $0.ruleID) < ($1.level, $1.ruleID) }
         let level = reasons.first?.level ?? .selfCare
@@ -179,7 +184,9 @@ public struct TriageEngine: Sendable {
                 }
                 return canStillApply[entry.index] == 1
             }
-            if open { watchFor.append(TriageResult.WatchSign(level: sign.level, text: sign.part.text)) }
+            if open {
+                watchFor.append(TriageResult.WatchSign(level: sign.level, text: sign.part.text, index: sign.index))
+            }
         }
         // Advice of each matched rule, most urgent rule first: at self-care and
         // contact-provider, its own or its side effect's (the lines for this

@@ -11,12 +11,18 @@ public struct TriageResult: Sendable, Hashable {
         public var explanation: String
         public var sideEffect: SideEffectID?
         public var sources: [String]
+        /// The rule's position in ``KnowledgeBase/triageRules`` (nil for the
+        /// unexplained-symptom reason): its fixed texts can be looked up by it.
+        public var ruleIndex: Int?
     }
 
     /// A warning sign to watch for, with the level it would raise the answer to.
     public struct WatchSign: Sendable, Hashable {
         public var level: TriageLevel
         public var text: String
+        /// The sign's position among the parts of ``KnowledgeBase/warningSigns``,
+        /// item after item: its text can be looked up by it.
+        public var index: Int
     }
 
     public var level: TriageLevel

@@ -7,6 +7,8 @@ import JSONWriter
 /// `POST /v1/triage` and `GET /v1/triage/rules`.
 struct TriageRoutes: Sendable {
     let engine: TriageEngine
+    /// The answer's fixed texts, quoted once.
+    let texts: TriageAnswerTexts
     /// The rule book as JSON, and as a printable HTML page.
     let rulesDocument: CachedResponse
     let rulesPage: CachedResponse
@@ -16,7 +18,7 @@ struct TriageRoutes: Sendable {
     /// straight to bytes: this is the hot path, and `JSONEncoder` cost more
     /// than the triage itself.
     static func encode(
-        _ result: TriageResult, interview: TriageInterview?, knowledgeBase: KnowledgeBase
+        _ result: TriageResult, interview: TriageInterview?, knowledgeBase: KnowledgeBase, texts: TriageAnswerTexts
     ) -> [UInt8] {
         // One buffer, appended to in place (no closure captures it, so no
         // boxed variable and no dynamic exclusivity check per append), and each
@@ -24,27 +26,35 @@ struct TriageRoutes: Sendable {
         var json: [UInt8] = []
         json.reserveCapacity(8192)
         json.append(jsonLiteral: #"{"level":"#)
-        JSONString.append(result.level.rawValue, to: &json)
+        json.append(contentsOf: texts.levels[result.level.ordinal])
         json.append(jsonLiteral: #","action":"#)
         JSONString.append(result.action, to: &json)
         json.append(jsonLiteral: #","reasons":["#)
         for (index, reason) in result.reasons.enumerated() {
             json.append(jsonLiteral: index == 0 ? #"{"ruleId":"# : #",{"ruleId":"#)
-            JSONString.append(reason.ruleID, to: &json)
+            let rule = reason.ruleIndex.map { texts.rules[$0] }
+            if let rule { json.append(contentsOf: rule.id) } else { JSONString.append(reason.ruleID, to: &json) }
             json.append(jsonLiteral: #","level":"#)
-            JSONString.append(reason.level.rawValue, to: &json)
-            json.append(jsonLiteral: #","symptoms":"#)
-            JSONString.appendArray(reason.symptoms.lazy.map(\.rawValue), to: &json)
-            json.append(jsonLiteral: #","facts":"#)
-            JSONString.appendArray(reason.facts, to: &json)
-            json.append(jsonLiteral: #","explanation":"#)
-            JSONString.append(reason.explanation, to: &json)
-            if let sideEffect = reason.sideEffect {
-                json.append(jsonLiteral: #","sideEffect":"#)
-                JSONString.append(sideEffect.rawValue, to: &json)
+            json.append(contentsOf: texts.levels[reason.level.ordinal])
+            json.append(jsonLiteral: #","symptoms":["#)
+            for (index, symptom) in reason.symptoms.enumerated() {
+                if index > 0 { json.append(UInt8(ascii: ",")) }
+                json.append(contentsOf: texts.symptomCodes[symptom.ordinal])
             }
-            json.append(jsonLiteral: #","sources":"#)
-            JSONString.appendArray(reason.sources, to: &json)
+            json.append(jsonLiteral: #"],"facts":"#)
+            JSONString.appendArray(reason.facts, to: &json)
+            if let rule {
+                json.append(contentsOf: rule.tail)
+            } else {
+                json.append(jsonLiteral: #","explanation":"#)
+                JSONString.append(reason.explanation, to: &json)
+                if let sideEffect = reason.sideEffect {
+                    json.append(jsonLiteral: #","sideEffect":"#)
+                    JSONString.append(sideEffect.rawValue, to: &json)
+                }
+                json.append(jsonLiteral: #","sources":"#)
+                JSONString.appendArray(reason.sources, to: &json)
+            }
             json.append(UInt8(ascii: "}"))
         }
         json.append(jsonLiteral: #"],"possibleSideEffects":"#)
@@ -55,15 +65,15 @@ struct TriageRoutes: Sendable {
         while index < result.watchFor.count {
             let level = result.watchFor[index].level
             json.append(jsonLiteral: index == 0 ? #"{"level":"# : #",{"level":"#)
-            JSONString.append(level.rawValue, to: &json)
+            json.append(contentsOf: texts.levels[level.ordinal])
             json.append(jsonLiteral: #","action":"#)
-            JSONString.append(knowledgeBase.patientTexts.action(for: level), to: &json)
+            json.append(contentsOf: texts.levelActions[level.ordinal])
             json.append(jsonLiteral: #","signs":["#)
             var first = true
             while index < result.watchFor.count, result.watchFor[index].level == level {
                 if !first { json.append(UInt8(ascii: ",")) }
                 first = false
-                JSONString.append(result.watchFor[index].text, to: &json)
+                json.append(contentsOf: texts.signs[result.watchFor[index].index])
                 index += 1
             }
             json.append(jsonLiteral: "]}")
@@ -75,7 +85,7 @@ struct TriageRoutes: Sendable {
             json.append(jsonLiteral: #","questions":["#)
             for (index, question) in interview.questions.enumerated() {
                 if index > 0 { json.append(UInt8(ascii: ",")) }
-                appendQuestion(question, knowledgeBase: knowledgeBase, to: &json)
+                appendQuestion(question, knowledgeBase: knowledgeBase, texts: texts, to: &json)
             }
             json.append(jsonLiteral: interview.complete ? #"],"complete":true"# : #"],"complete":false"#)
         }
@@ -92,31 +102,46 @@ struct TriageRoutes: Sendable {
     /// One interview question: its id and text, how it is answered, what it
     /// fills in the request, and the level its answer could lead to.
     static func appendQuestion(
-        _ question: TriageInterview.Question, knowledgeBase: KnowledgeBase, to json: inout [UInt8]
+        _ question: TriageInterview.Question, knowledgeBase: KnowledgeBase, texts: TriageAnswerTexts,
+        to json: inout [UInt8]
     ) {
         json.append(jsonLiteral: #"{"id":"#)
-        JSONString.append(question.id, to: &json)
-        json.append(jsonLiteral: #","text":"#)
-        JSONString.append(knowledgeBase.question(for: question.fact), to: &json)
+        switch question.fact {
+        case .symptom(let code):
+            json.append(contentsOf: texts.symptomCodes[code.ordinal])
+            json.append(jsonLiteral: #","text":"#)
+            json.append(contentsOf: texts.symptomQuestions[code.ordinal])
+        case .severity(let code):
+            JSONString.append(question.id, to: &json)
+            json.append(jsonLiteral: #","text":"#)
+            json.append(contentsOf: texts.severityQuestions[code.ordinal])
+        default:
+            JSONString.append(question.id, to: &json)
+            json.append(jsonLiteral: #","text":"#)
+            JSONString.append(knowledgeBase.question(for: question.fact), to: &json)
+        }
         switch question.fact {
         case .symptom(let code):
             json.append(jsonLiteral: #","answerType":"yes-no","symptom":"#)
-            JSONString.append(code.rawValue, to: &json)
+            json.append(contentsOf: texts.symptomCodes[code.ordinal])
         case .severity(let code):
             json.append(jsonLiteral: #","answerType":"choice","symptom":"#)
-            JSONString.append(code.rawValue, to: &json)
+            json.append(contentsOf: texts.symptomCodes[code.ordinal])
             json.append(jsonLiteral: #","field":"severity","choices":"#)
             JSONString.appendArray(TriageRequest.Severity.allCases.lazy.map(\.rawValue), to: &json)
         case .anyOf(_, let symptoms):
             // Chosen: add them to symptoms; the others of the list: absentSymptoms.
-            json.append(jsonLiteral: #","answerType":"choose-any","symptoms":"#)
-            JSONString.appendArray(symptoms.lazy.map(\.rawValue), to: &json)
-            json.append(jsonLiteral: #","options":["#)
+            json.append(jsonLiteral: #","answerType":"choose-any","symptoms":["#)
+            for (index, code) in symptoms.enumerated() {
+                if index > 0 { json.append(UInt8(ascii: ",")) }
+                json.append(contentsOf: texts.symptomCodes[code.ordinal])
+            }
+            json.append(jsonLiteral: #"],"options":["#)
             for (index, code) in symptoms.enumerated() {
                 json.append(jsonLiteral: index == 0 ? #"{"symptom":"# : #",{"symptom":"#)
-                JSONString.append(code.rawValue, to: &json)
+                json.append(contentsOf: texts.symptomCodes[code.ordinal])
                 json.append(jsonLiteral: #","text":"#)
-                JSONString.append(knowledgeBase.symptom(code)?.label ?? code.rawValue, to: &json)
+                json.append(contentsOf: texts.symptomLabels[code.ordinal])
                 json.append(UInt8(ascii: "}"))
             }
             json.append(UInt8(ascii: "]"))
@@ -140,7 +165,7 @@ struct TriageRoutes: Sendable {
             }
         }
         json.append(jsonLiteral: #","wouldRaiseTo":"#)
-        JSONString.append(question.wouldRaiseTo.rawValue, to: &json)
+        json.append(contentsOf: texts.levels[question.wouldRaiseTo.ordinal])
         json.append(UInt8(ascii: "}"))
     }
 
@@ -247,6 +272,7 @@ struct TriageRoutes: Sendable {
         self.limits = limits
         self.metrics = metrics
         engine = TriageEngine(knowledgeBase: knowledgeBase)
+        texts = TriageAnswerTexts(knowledgeBase)
         rulesDocument = CachedResponse(
             body: Array(
                 try CatalogueDocuments.makeEncoder().encode(try RulesDocument(knowledgeBase))))
@@ -290,7 +316,7 @@ struct TriageRoutes: Sendable {
         return HTTPResponse(
             status: .ok, contentType: "application/json",
             headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))],
-            body: Self.encode(result, interview: interview, knowledgeBase: engine.knowledgeBase))
+            body: Self.encode(result, interview: interview, knowledgeBase: engine.knowledgeBase, texts: texts))
     }
 
     /// `application/json`, compared case-insensitively, parameters (charset) allowed.
