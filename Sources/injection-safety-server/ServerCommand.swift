@@ -26,7 +26,10 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Address to listen on: 0.0.0.0, ::, 127.0.0.1, ::1 or a name. (env: HOST; default: 0.0.0.0)")
     var host: String?
 
-    @Option(help: "Port to listen on; 0 picks a free port. (env: PORT; default: 8080)")
+    @Option(
+        help:
+            "Port to listen on; 0 picks a free port. (env: PORT; default: 8080) Neither this nor --host is given when the listening socket is passed by socket activation (LISTEN_FDS=1 and LISTEN_PID, descriptor 3): the server then uses that socket, and leaves the connections queued on it to the next process when it drains."
+    )
     var port: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (env: LOG_LEVEL; default: info)")
@@ -158,6 +161,7 @@ struct ServerCommand: ParsableCommand {
                 "clinic_profile": "\(settings.clinicProfile == .neutral ? "none" : settings.clinicProfile.fingerprint)",
                 "host": "\(server.boundHost)",
                 "port": "\(server.port)",
+                "socket": "\(server.listenerIsInherited ? "inherited (LISTEN_FDS)" : "bound")",
             ])
         output.flush()  // whoever waits for "listening" sees it now
         if let path = settings.readyFile {

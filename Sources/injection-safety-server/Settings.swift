@@ -58,6 +58,13 @@ struct Settings {
             throw ValidationError("--trusted-proxies / TRUSTED_PROXIES: \(error)")
         }
         server = HTTPServer.Configuration(host: host, port: port, limits: limits.server)
+        if let descriptor = try Self.activationSocket(environment: environment, processID: getpid()) {
+            guard command.host == nil, command.port == nil else {
+                throw ValidationError(
+                    "--host / --port: this process was given its listening socket (LISTEN_FDS); leave them out.")
+            }
+            server.inheritedListener = descriptor
+        }
         readyFile = try reader.string(command.readyFile, "READY_FILE")
         if let path = try reader.string(command.clinicProfile, "CLINIC_PROFILE") {
             do {
@@ -68,6 +75,20 @@ struct Settings {
         } else {
             clinicProfile = .neutral
         }
+    }
+
+    /// The listening socket passed by socket activation (the systemd protocol,
+    /// sd_listen_fds(3)): `LISTEN_FDS=1` and `LISTEN_PID` this process's id
+    /// give descriptor 3. Variables meant for another process (another
+    /// `LISTEN_PID`, or none) are left alone; more than one socket is refused.
+    static func activationSocket(environment: [String: String], processID: pid_t) throws -> Int32? {
+        guard let count = environment["LISTEN_FDS"], let owner = environment["LISTEN_PID"],
+            owner == String(processID)
+        else { return nil }
+        guard count == "1" else {
+            throw ValidationError("LISTEN_FDS: '\(count)': the server listens on exactly one socket (1).")
+        }
+        return 3
     }
 
     /// Reads one setting from its flag or its environment variable, validating it.

@@ -9,12 +9,26 @@ import Testing
 /// `healthcheck` subcommand a container's HEALTHCHECK runs.
 struct CommandLineIntegrationTests {
     /// Runs the binary to its end (at most `timeout` seconds) and returns its exit status and output.
+    /// With `socketActivation`, a shell sets `LISTEN_PID` to the server's own id
+    /// and `LISTEN_FDS` to that value before it `exec`s the server (descriptor 3
+    /// is whatever the shell has there: nothing).
     static func run(
-        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 20
+        _ arguments: [String], environment: [String: String] = [:], socketActivation listenFDs: String? = nil,
+        timeout: TimeInterval = 20
     ) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = try ServerProcess.binaryURL()
-        process.arguments = arguments
+        if let listenFDs {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                [
+                    "-c", #"export LISTEN_PID=$$ LISTEN_FDS="$0"; exec "$@""#, listenFDs,
+                    try ServerProcess.binaryURL().path,
+                ]
+                + arguments
+        } else {
+            process.executableURL = try ServerProcess.binaryURL()
+            process.arguments = arguments
+        }
         var merged = ProcessInfo.processInfo.environment
         for name in [
             "HOST", "PORT", "LOG_FORMAT", "LOG_LEVEL", "CORS_ALLOWED_ORIGINS", "TRUSTED_PROXIES", "CLINIC_PROFILE",
@@ -59,6 +73,38 @@ struct CommandLineIntegrationTests {
         let result = try Self.run(arguments + ["--host", "127.0.0.1"], environment: environment)
         #expect(result.status == 2, "output: \(result.output)")
         #expect(result.output.contains(setting), "output: \(result.output)")
+    }
+
+    /// Socket activation (`LISTEN_FDS`, `LISTEN_PID`): one socket, passed
+    /// instead of `--host` and `--port`. Anything else is refused, naming it.
+    @Test func socketActivationIsCheckedBeforeListening() throws {
+        let twoSockets = try Self.run(["--log-format", "json"], socketActivation: "2")
+        #expect(twoSockets.status == 2 && twoSockets.output.contains("LISTEN_FDS"), "\(twoSockets.output)")
+        let withPort = try Self.run(["--port", "0"], socketActivation: "1")
+        #expect(withPort.status == 2 && withPort.output.contains("--port"), "\(withPort.output)")
+        // Descriptor 3 is not open: the server cannot listen, and says which socket.
+        let noSocket = try Self.run(["--log-format", "json"], socketActivation: "1")
+        #expect(noSocket.status == 1 && noSocket.output.contains("LISTEN_FDS"), "\(noSocket.output)")
+        // Variables for another process (its LISTEN_PID) are not this one's: --port is then
+        // allowed, and the next setting read (a missing clinic profile) is what is refused.
+        let other = try Self.run(
+            ["--host", "127.0.0.1", "--port", "0", "--clinic-profile", "/nonexistent/profile.json"],
+            environment: ["LISTEN_FDS": "1", "LISTEN_PID": "1"])
+        #expect(other.status == 2 && other.output.contains("--clinic-profile"), "\(other.output)")
+        #expect(!other.output.contains("LISTEN_FDS"), "\(other.output)")
+    }
+
+    /// A socket passed by socket activation is served, and said so when listening.
+    @Test func anInheritedSocketIsServed() throws {
+        let socket = try SharedListener()
+        let server = try ServerProcess(listener: socket)
+        defer { server.stop() }
+        #expect(server.port == socket.port)
+        #expect(server.log.contains(#""socket":"inherited (LISTEN_FDS)""#))
+        let response = try CurlClient().request("GET", "http://127.0.0.1:\(socket.port)/healthz")
+        #expect(response.status == 200)
+        server.terminate()
+        #expect(server.waitForExit(timeout: 20) == 0)
     }
 
     /// A flag wins over its environment variable: a valid flag with an invalid

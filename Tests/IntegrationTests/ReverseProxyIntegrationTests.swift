@@ -382,18 +382,82 @@ struct ReverseProxyIntegrationTests {
         }
         #expect(refused > 0)
         #expect(unexpected.isEmpty, "\(unexpected.prefix(5))")
-        // A reset or an early close is a request that reached the server's socket and was not read.
-        // The drain accepts what the kernel has queued before closing the listener and gives a
-        // just-accepted connection a moment to send its request, which made these rare; they still
-        // happen now and then (HTTP/1.0: a connection that reached the queue between the last accept
-        // and the close; kept-alive: an idle connection closed as nginx reused it, which nginx resends
-        // to another replica when there is one, see stoppingOneOfTwoReplicasFailsNoRequest).
-        withKnownIssue(
-            "A request sent as the draining server closes its listener or an idle connection is reset unread.",
-            isIntermittent: true
-        ) {
-            for line in reset { Issue.record("nginx (\(mode.rawValue)): \(line)") }
+        // A reset or an early close is a request that reached the server's socket and was never
+        // read: the id sets above prove that no request the server read went unanswered. They
+        // cannot be ruled out for a process that owns its listener and stops for good: on Linux,
+        // closing a listener (or shutdown(SHUT_RD) on it) resets the connections still in its
+        // queue, and the drain's last accept pass narrows that window without closing it
+        // (HARDENING.md, "Restarts"). With a successor on the same socket nothing is reset:
+        // restartsOnOneSocketLoseNoRequest. Recorded here so that a change shows in the output.
+        if !reset.isEmpty { print("nginx (\(mode.rawValue)), requests the stopping server never read: \(reset)") }
+    }
+
+    /// How often ``restartsOnOneSocketLoseNoRequest(mode:)`` restarts the server:
+    /// 50, or `INJECTION_SAFETY_RESTARTS` (scripts/sanitizers sets fewer: an
+    /// instrumented server starts several times slower).
+    static let restarts = ProcessInfo.processInfo.environment["INJECTION_SAFETY_RESTARTS"].flatMap { Int($0) } ?? 50
+
+    /// One server slot behind nginx, restarted again and again under load as a
+    /// supervisor with socket activation does (systemd, or this test holding the
+    /// socket): the next server starts on the same listening socket, then the
+    /// running one gets SIGTERM and drains. No request fails: not one 502, no
+    /// reset or early close in nginx's log, every request answered 200 by
+    /// exactly one server, and each server exits 0 after a clean drain.
+    @Test(arguments: NginxProcess.UpstreamMode.allCases)
+    func restartsOnOneSocketLoseNoRequest(mode: NginxProcess.UpstreamMode) throws {
+        let socket = try SharedListener()
+        var servers = [try ServerProcess(listener: socket)]
+        defer { for server in servers { server.stop() } }
+        let nginx = try NginxProcess(upstreamPorts: [socket.port], mode: mode)
+        defer { nginx.stop() }
+        let load = LoadLoop(baseURL: nginx.baseURL, clients: 3, prefix: "restart")
+        defer { _ = load.stop() }
+        try #require(load.waitForOutcomes(atLeast: 30, timeout: 30), "\(load.outcomes.prefix(5))")
+
+        for round in 1...Self.restarts {
+            let next = try ServerProcess(listener: socket)
+            servers.append(next)
+            let running = servers[servers.count - 2]
+            running.terminate()
+            let status = running.waitForExit(timeout: 30)
+            try #require(
+                status == 0,
+                "restart \(round): exit status \(status.map(String.init) ?? "none"): \(running.log.suffix(2000))")
+            #expect(running.log.contains("stopped: every connection drained"), "restart \(round)")
+            // The new server carries the load before the next restart.
+            let before = load.count
+            #expect(load.waitForOutcomes(atLeast: before + 6, timeout: 30), "restart \(round): the load stalled")
         }
+        #expect(load.waitForOutcomes(atLeast: load.count + 30, timeout: 30))
+        let outcomes = load.stop()
+        // The last server's log is complete once it has exited.
+        servers[servers.count - 1].terminate()
+        #expect(servers[servers.count - 1].waitForExit(timeout: 30) == 0)
+
+        let failed = outcomes.filter { $0.error != nil || $0.status != 200 }
+        #expect(
+            failed.isEmpty,
+            "\(failed.count) of \(outcomes.count) failed: \(failed.prefix(5))\nnginx: \(Self.errorLines(nginx.errorLog).prefix(10))"
+        )
+        #expect(outcomes.allSatisfy { $0.echoedID == $0.id }, "a response without its request id")
+        #expect(Self.errorLines(nginx.errorLog).isEmpty, "\(Self.errorLines(nginx.errorLog).prefix(10))")
+        var answeredBy: [String: Int] = [:]
+        for (index, server) in servers.enumerated() {
+            for id in Self.requestIDs(inServerLog: server.log) {
+                #expect(answeredBy[id] == nil, "\(id) answered by servers \(answeredBy[id] ?? -1) and \(index)")
+                answeredBy[id] = index
+            }
+        }
+        let logged = Set(answeredBy.keys)
+        let answered = Set(outcomes.map(\.id))
+        #expect(
+            logged == answered,
+            "in a server's log only: \(logged.subtracting(answered).sorted().prefix(10)); answered, in no log: \(answered.subtracting(logged).sorted().prefix(10))"
+        )
+        // Every server but the first and the last answered some of the load.
+        #expect(
+            servers.indices.dropFirst().dropLast().allSatisfy { index in answeredBy.values.contains(index) },
+            "a server answered nothing")
     }
 
     /// Two replicas behind one upstream; one gets SIGTERM while clients loop

@@ -24,15 +24,22 @@ public final class HTTPServer: @unchecked Sendable {
         public var limits: ServerLimits
         /// Serial event loops; default one per processor this process may run on.
         public var eventLoopCount: Int
+        /// A listening socket this process was started with (socket activation,
+        /// `LISTEN_FDS`), used instead of binding `host` and `port`. The socket
+        /// outlives the process: a drain stops accepting from it and closes this
+        /// process's descriptor, and leaves the connections still queued to the
+        /// next process that accepts from it (nothing queued is reset).
+        public var inheritedListener: Int32?
 
         public init(
             host: String = "0.0.0.0", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-            eventLoopCount: Int = HTTPServer.availableProcessorCount()
+            eventLoopCount: Int = HTTPServer.availableProcessorCount(), inheritedListener: Int32? = nil
         ) {
             self.host = host
             self.port = port
             self.limits = limits
             self.eventLoopCount = max(1, eventLoopCount)
+            self.inheritedListener = inheritedListener
         }
     }
 
@@ -129,6 +136,8 @@ public final class HTTPServer: @unchecked Sendable {
     public var port: Int { listener?.port ?? 0 }
     /// The bound address, once ``start()`` has returned.
     public var boundHost: String { listener?.host ?? configuration.host }
+    /// Whether the socket was passed in (``Configuration/inheritedListener``), once ``start()`` has returned.
+    public var listenerIsInherited: Bool { listener?.isInherited ?? false }
 
     /// Whether a graceful shutdown has begun (readiness should then fail).
     public var isDraining: Bool { draining.load(ordering: .acquiring) }
@@ -139,7 +148,9 @@ public final class HTTPServer: @unchecked Sendable {
     /// Binds, listens and starts accepting. Throws if the address cannot be bound.
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
-        let listener = try Listener.bind(host: configuration.host, port: configuration.port)
+        let listener =
+            try configuration.inheritedListener.map(Listener.inherit)
+            ?? Listener.bind(host: configuration.host, port: configuration.port)
         self.listener = listener
         let environment = ConnectionEnvironment(
             limits: configuration.limits, responder: responder, logger: logger, metrics: metrics,
@@ -155,9 +166,12 @@ public final class HTTPServer: @unchecked Sendable {
         // Cancelled by a shutdown. Connections that completed their handshake wait
         // in the kernel's queue, their requests likely sent, and closing the
         // listener would reset them: take them first (each answers and closes),
-        // right before the close, so that few can slip in between.
+        // right before the close, so that few can slip in between. (On Linux
+        // nothing closes the gap: shutdown(SHUT_RD) on a listener resets its
+        // queue just as close does.) An inherited listener stays open in the
+        // process that passed it: its queue is left to the next process.
         source.setCancelHandler { [unowned self] in
-            self.acceptConnections(beforeClosing: true)
+            if !listener.isInherited { self.acceptConnections(beforeClosing: true) }
             close(listener.fileDescriptor)
             self.listenerClosed.store(true, ordering: .sequentiallyConsistent)
             if self.openConnections.load(ordering: .sequentiallyConsistent) == 0 { self.finishShutdown(.drained) }

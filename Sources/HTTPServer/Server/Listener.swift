@@ -7,6 +7,8 @@ struct Listener {
     let port: Int
     /// The address bound, as text.
     let host: String
+    /// Passed in by the process that started this one (``inherit(_:)``), not bound here.
+    var isInherited = false
 
     /// Binds `host` (an IPv4 or IPv6 address, or a name) and `port`, and listens.
     /// `::` accepts IPv4 clients too.
@@ -41,6 +43,30 @@ struct Listener {
             close(descriptor)
             throw error
         }
+    }
+
+    /// A listening TCP socket this process was given open (socket activation:
+    /// systemd, or a supervisor that keeps the socket across restarts).
+    /// Throws unless `descriptor` is a listening stream socket.
+    static func inherit(_ descriptor: Int32) throws -> Listener {
+        func option(_ name: Int32) throws -> Int32 {
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(descriptor, SOL_SOCKET, name, &value, &length) == 0 else {
+                throw SocketError("getsockopt on inherited socket \(descriptor) (LISTEN_FDS)")
+            }
+            return value
+        }
+        guard try option(SO_TYPE) == Int32(SOCK_STREAM.rawValue), try option(SO_ACCEPTCONN) == 1 else {
+            throw SocketError(
+                "inherited socket \(descriptor) (LISTEN_FDS): a listening TCP socket expected", code: EINVAL)
+        }
+        try setNonBlocking(descriptor)
+        guard fcntl(descriptor, F_SETFD, FD_CLOEXEC) == 0 else { throw SocketError("fcntl") }
+        let bound = try localAddress(descriptor)
+        var listener = Listener(fileDescriptor: descriptor, port: bound.port, host: bound.host)
+        listener.isInherited = true
+        return listener
     }
 
     static func setOption(_ descriptor: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws {

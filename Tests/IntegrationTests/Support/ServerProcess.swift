@@ -48,14 +48,30 @@ final class ServerProcess: Sendable {
     /// Starts the server with `--host 127.0.0.1 --port 0 --log-format json --ready-file …` and
     /// `arguments`, and waits (at most `startTimeout` seconds) for the ready file, the one way the
     /// server says it is listening and on which port (the scripts read the same file).
-    init(arguments: [String] = [], startTimeout: TimeInterval = 20) throws {
+    ///
+    /// With `listener`, the server is given that listening socket as systemd's
+    /// socket activation does (descriptor 3, `LISTEN_FDS=1`, `LISTEN_PID` its
+    /// own id) instead of `--host` and `--port`: a small shell moves the socket,
+    /// passed as standard input, to descriptor 3 and sets the variables before
+    /// it `exec`s the server (Foundation's `Process` passes on no other descriptor,
+    /// and cannot know the child's id before it runs).
+    init(arguments: [String] = [], listener: SharedListener? = nil, startTimeout: TimeInterval = 20) throws {
         let process = Process()
-        process.executableURL = try Self.binaryURL()
+        let binary = try Self.binaryURL()
         let readyFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("injection-safety-ready-\(UUID().uuidString)").path
         defer { unlink(readyFile) }
-        process.arguments =
-            ["--host", "127.0.0.1", "--port", "0", "--log-format", "json", "--ready-file", readyFile] + arguments
+        let common = ["--log-format", "json", "--ready-file", readyFile] + arguments
+        if let listener {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", #"exec 3<&0 0</dev/null; export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" "$@""#, binary.path]
+                + common
+            process.standardInput = FileHandle(fileDescriptor: listener.descriptor, closeOnDealloc: false)
+        } else {
+            process.executableURL = binary
+            process.arguments = ["--host", "127.0.0.1", "--port", "0"] + common
+        }
         let output = OutputCollector()
         let exited = DispatchGroup()
         let outputEnded = DispatchGroup()
@@ -241,4 +257,25 @@ private final class OutputCollector: @unchecked Sendable {
             _ = event.wait(timeout: .now() + 0.02)
         }
     }
+}
+
+/// A listening socket on 127.0.0.1 that the test holds, as systemd holds a
+/// socket unit's: servers started on it (``ServerProcess/init(arguments:listener:startTimeout:)``)
+/// come and go, and connections wait in its queue in between.
+final class SharedListener: Sendable {
+    let descriptor: Int32
+    let port: Int
+
+    init(backlog: Int32 = 4096) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        guard let port = bindToFreeLoopbackPort(descriptor, listenBacklog: backlog) else {
+            close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        self.descriptor = descriptor
+        self.port = port
+    }
+
+    deinit { close(descriptor) }
 }
