@@ -24,6 +24,14 @@ static inline CURLcode ccurl_setopt_callback(CURL *handle, CURLoption option, cc
     return curl_easy_setopt(handle, option, callback);
 }
 
+typedef int (*ccurl_seek_callback)(void *context, curl_off_t offset, int origin);
+
+/// CURLOPT_SEEKFUNCTION: lets libcurl rewind an upload to send it again (a
+/// request on a reused connection that the server closed is retried on a new one).
+static inline CURLcode ccurl_setopt_seek_callback(CURL *handle, ccurl_seek_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, callback);
+}
+
 static inline CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

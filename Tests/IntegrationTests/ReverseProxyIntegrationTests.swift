@@ -513,6 +513,95 @@ struct ReverseProxyIntegrationTests {
             "\(errors)")
     }
 
+    /// A rolling update as Kubernetes does it, with three replicas behind nginx
+    /// under steady load: for each replica, a new one starts and is ready
+    /// (/readyz), the old one leaves the upstream list (nginx reloaded, as the
+    /// endpoints change), a moment later (the preStop wait) it gets SIGTERM and
+    /// drains. No request fails; the p99 during the roll is printed next to the
+    /// steady state's (HARDENING.md records runs) and stays under a second.
+    /// Replicas are processes of the built binary here, and containers of the
+    /// built image in ``rollingRestartOfThreeContainersFailsNoRequest(mode:)``.
+    @Test(arguments: NginxProcess.UpstreamMode.allCases)
+    func rollingRestartOfThreeReplicasFailsNoRequest(mode: NginxProcess.UpstreamMode) throws {
+        try Self.rollingRestart(mode: mode, kind: "processes") { try ServerProcess() }
+    }
+
+    /// The same with containers of the image `INJECTION_SAFETY_IMAGE` (rootful
+    /// podman): `scripts/container-test` runs it once it has built the image.
+    @Test(
+        .enabled(
+            if: ContainerReplica.image != nil,
+            "INJECTION_SAFETY_IMAGE is not set: scripts/container-test sets it after building the image"),
+        arguments: NginxProcess.UpstreamMode.allCases)
+    func rollingRestartOfThreeContainersFailsNoRequest(mode: NginxProcess.UpstreamMode) throws {
+        let image = try #require(ContainerReplica.image)
+        try Self.rollingRestart(mode: mode, kind: "containers") { try ContainerReplica(image: image) }
+    }
+
+    static func rollingRestart(
+        mode: NginxProcess.UpstreamMode, kind: String, start: () throws -> any Replica
+    ) throws {
+        var replicas = try (0..<3).map { _ in try start() }
+        var retired: [any Replica] = []
+        defer { for replica in replicas + retired { replica.stop() } }
+        let nginx = try NginxProcess(upstreamPorts: replicas.map(\.port), mode: mode)
+        defer { nginx.stop() }
+        let load = LoadLoop(baseURL: nginx.baseURL, clients: 4, prefix: "roll")
+        defer { _ = load.stop() }
+        try #require(load.waitForOutcomes(atLeast: 60, timeout: 30), "\(load.outcomes.prefix(5))")
+
+        let steadyStart = load.count
+        Thread.sleep(forTimeInterval: 2)
+        let rollStart = load.count
+        for index in replicas.indices {
+            let fresh = try start()
+            let ready = try CurlClient().request("GET", "http://127.0.0.1:\(fresh.port)/readyz")
+            try #require(ready.status == 200, "replica \(index): the new one is not ready")
+            let old = replicas[index]
+            replicas[index] = fresh
+            retired.append(old)
+            try nginx.reload(upstreamPorts: replicas.map(\.port))
+            Thread.sleep(forTimeInterval: 0.5)
+            old.terminate()
+            let status = old.waitForExit(timeout: 30)
+            try #require(status == 0, "replica \(index): exit status \(status.map(String.init) ?? "none")")
+            #expect(old.log.contains("stopped: every connection drained"), "replica \(index)")
+        }
+        let rollEnd = load.count
+        #expect(load.waitForOutcomes(atLeast: rollEnd + 60, timeout: 30))
+        let outcomes = load.stop()
+
+        let failed = outcomes.filter { $0.error != nil || $0.status != 200 }
+        #expect(
+            failed.isEmpty,
+            "\(failed.count) of \(outcomes.count) failed: \(failed.prefix(5))\nnginx: \(errorLines(nginx.errorLog).prefix(10))"
+        )
+        #expect(
+            outcomes.allSatisfy { $0.echoedID == $0.id },
+            "without their request id: \(outcomes.filter { $0.echoedID != $0.id }.prefix(5))")
+        // Every replica, old and new, answered some of the load; no request was answered twice.
+        var answeredBy: [String: Int] = [:]
+        for (index, replica) in (retired + replicas).enumerated() {
+            let ids = requestIDs(inServerLog: replica.log)
+            #expect(!ids.isEmpty, "replica \(index) answered nothing")
+            for id in ids {
+                #expect(answeredBy[id] == nil, "\(id) answered twice")
+                answeredBy[id] = index
+            }
+        }
+        func p99(_ slice: ArraySlice<LoadLoop.Outcome>) -> Double {
+            let sorted = slice.map(\.seconds).sorted()
+            return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        }
+        let steady = p99(outcomes[steadyStart..<rollStart])
+        let roll = p99(outcomes[rollStart..<rollEnd])
+        print(
+            "rolling restart of \(kind) (\(mode.rawValue)): steady p99 \(Int(steady * 1000)) ms over "
+                + "\(rollStart - steadyStart) requests, during the roll p99 \(Int(roll * 1000)) ms over "
+                + "\(rollEnd - rollStart) requests")
+        #expect(roll < 1, "p99 during the roll: \(roll) s")
+    }
+
     // MARK: - Helpers
 
     static func object(_ body: [UInt8]) throws -> [String: Any] {
@@ -590,6 +679,8 @@ final class LoadLoop: @unchecked Sendable {
         var echoedID: String?
         /// The transport error when there was no HTTP answer.
         var error: String?
+        /// From sending the request to the end of the answer.
+        var seconds: Double = 0
 
         var description: String {
             "\(id) \(request): " + (error ?? "\(status) \(contentType ?? "-") id \(echoedID ?? "-")")
@@ -652,6 +743,7 @@ final class LoadLoop: @unchecked Sendable {
                 }
             number += 1
             var outcome = Outcome(id: id, client: client, request: "\(method) \(path)", status: 0)
+            let start = DispatchTime.now().uptimeNanoseconds
             do {
                 let response = try curl.request(
                     method, baseURL + path,
@@ -663,6 +755,7 @@ final class LoadLoop: @unchecked Sendable {
             } catch {
                 outcome.error = "\(error)"
             }
+            outcome.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             record(outcome)
         }
     }

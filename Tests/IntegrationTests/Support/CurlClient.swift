@@ -191,6 +191,18 @@ final class CurlClient {
                 transfer.uploadPieces += 1
                 return take
             })
+        // Rewinding: libcurl resends the body when it retries a request whose
+        // reused connection was closed before any answer (as a browser does).
+        try check(ccurl_setopt_pointer(handle, CURLOPT_SEEKDATA, context))
+        try check(
+            ccurl_setopt_seek_callback(handle) { context, offset, origin in
+                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+                guard origin == SEEK_SET, offset >= 0, offset <= transfer.upload.count else {
+                    return Int32(CURL_SEEKFUNC_CANTSEEK)
+                }
+                transfer.uploadOffset = Int(offset)
+                return Int32(CURL_SEEKFUNC_OK)
+            })
     }
 
     private func check(_ code: CURLcode) throws {

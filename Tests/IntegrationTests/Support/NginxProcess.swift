@@ -47,7 +47,7 @@ final class NginxProcess: @unchecked Sendable {
     /// The port nginx listens on (127.0.0.1).
     let port: Int
     let mode: UpstreamMode
-    /// The configuration nginx runs.
+    /// The configuration nginx started with (``reload(upstreamPorts:timeout:)`` writes another).
     let configuration: String
     let directory: URL
     private let process: Process
@@ -168,6 +168,33 @@ final class NginxProcess: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Points nginx at `upstreamPorts` instead, as a deployment's endpoints
+    /// change: rewrites the configuration and sends SIGHUP; nginx starts new
+    /// workers with it and lets the old ones finish what they are doing. Returns
+    /// once every worker that ran before has exited (at most `timeout` seconds).
+    func reload(upstreamPorts: [Int], timeout: TimeInterval = 20) throws {
+        let example = Self.read(Self.exampleURL)
+        let configuration = try Self.configuration(
+            example: example, listenPort: port, upstreamPorts: upstreamPorts, directory: directory.path, mode: mode)
+        try configuration.write(to: directory.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
+        let pid = process.processIdentifier
+        let before = Set(Self.workers(of: pid))
+        kill(pid, SIGHUP)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let now = Set(Self.workers(of: pid))
+            if !now.isEmpty && now.isDisjoint(with: before) { return }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        throw StartError.notReady(seconds: timeout, output: "reload: old workers still running\n" + errorLog)
+    }
+
+    /// The master's children (its workers), by /proc.
+    private static func workers(of pid: Int32) -> [Int32] {
+        read(URL(fileURLWithPath: "/proc/\(pid)/task/\(pid)/children"))
+            .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
     /// Fast shutdown (SIGTERM), then removes the directory. Logs are gone afterwards.
     func stop() {
         let first = stopLock.withLock { () -> Bool in
@@ -183,8 +210,7 @@ final class NginxProcess: @unchecked Sendable {
     private static func end(_ process: Process, exited: DispatchGroup) {
         guard process.isRunning else { return }
         let pid = process.processIdentifier
-        let workers = read(URL(fileURLWithPath: "/proc/\(pid)/task/\(pid)/children"))
-            .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let workers = workers(of: pid)
         kill(pid, SIGTERM)
         if exited.wait(timeout: .now() + 10) == .success { return }
         for worker in workers { kill(worker, SIGKILL) }
