@@ -6,35 +6,27 @@
 public struct TriageEngine: Sendable {
     public let knowledgeBase: KnowledgeBase
     /// The rules with what evaluation needs, worked out once.
-    let prepared: [PreparedRule]
+    private let prepared: [PreparedRule]
+    /// The same rules' conditions, compiled (by rule index).
+    let compiled: CompiledRules
     /// The warning signs (parts of `warning-signs.json`), most urgent first.
     private let signs: [PreparedSign]
 
     /// A reference type, so walking the rules for each request copies nothing.
-    final class PreparedRule: Sendable {
+    private final class PreparedRule: Sendable {
         let rule: TriageRule
         /// Its position in the rule list.
         let index: Int
         /// The symptoms its condition looks at, in code order.
         let symptoms: [Symptom]
-        /// Its tests of facts that no symptom or reading can change (on the path of `all` nodes).
-        let contextTests: [TriageCondition]
         /// Whether its side effect follows only a corticosteroid.
         let requiresCorticosteroid: Bool
-        /// Symptoms of which at least one must be reported for it to match,
-        /// or nil when it can match without any (e.g. on a reading alone).
-        let requiredSymptoms: [Symptom]?
 
-        init(
-            rule: TriageRule, index: Int, symptoms: [Symptom], contextTests: [TriageCondition],
-            requiresCorticosteroid: Bool
-        ) {
+        init(rule: TriageRule, index: Int, symptoms: [Symptom], requiresCorticosteroid: Bool) {
             self.rule = rule
             self.index = index
             self.symptoms = symptoms
-            self.contextTests = contextTests
             self.requiresCorticosteroid = requiresCorticosteroid
-            requiredSymptoms = Self.requiredSymptoms(rule.when)
         }
 
         /// Symptoms of which one must be reported for `condition` to hold:
@@ -70,12 +62,22 @@ public struct TriageEngine: Sendable {
         let rules: [PreparedRule]
         /// Its position among all parts, item after item.
         let index: Int
+        /// The part's own tests, compiled.
+        let when: CompiledCondition?
+        let unless: CompiledCondition?
 
         init(part: WarningSignItem.Part, level: TriageLevel, rules: [PreparedRule], index: Int) {
             self.part = part
             self.level = level
             self.rules = rules
             self.index = index
+            when = part.when.map(CompiledCondition.init)
+            unless = part.unless.map(CompiledCondition.init)
+        }
+
+        /// ``WarningSignItem/Part/applies(to:)``, on the request's facts.
+        func applies(_ facts: RequestFacts) -> Bool {
+            (when?.holds(facts) ?? true) && !(unless?.holds(facts) ?? false)
         }
     }
 
@@ -89,11 +91,17 @@ public struct TriageEngine: Sendable {
         let prepared = knowledgeBase.triageRules.enumerated().map { index, rule in
             PreparedRule(
                 rule: rule, index: index, symptoms: rule.when.symptoms.sorted(),
-                contextTests: Self.contextTests(rule.when),
                 requiresCorticosteroid: rule.sideEffect.flatMap { knowledgeBase.sideEffect($0)?.requiresCorticosteroid }
                     ?? false)
         }
         self.prepared = prepared
+        var compiled = CompiledRules()
+        for rule in knowledgeBase.triageRules {
+            compiled.append(
+                rule, contextTests: Self.contextTests(rule.when),
+                requiredSymptoms: PreparedRule.requiredSymptoms(rule.when))
+        }
+        self.compiled = compiled
         var byID: [String: PreparedRule] = [:]
         for entry in prepared { byID[entry.rule.id] = entry }
         signs = knowledgeBase.warningSigns.flatMap { item in item.parts.map { (item.level, $0) } }.enumerated()
@@ -113,7 +121,7 @@ public struct TriageEngine: Sendable {
         // that count whatever their history stay): a rule that matches only
         // with them gives at most the policy's level.
         let policy = knowledgeBase.preExistingSymptoms
-        var withoutOld: TriageRequest?
+        var withoutOld: RequestFacts?
         let isOld = { (report: TriageRequest.SymptomReport) in
             report.isPreExisting && !policy.countWhateverHistory.contains(report.code)
         }
@@ -121,19 +129,26 @@ public struct TriageEngine: Sendable {
         if !old.isEmpty {
             var reduced = request
             reduced.symptoms.removeAll(where: isOld)
-            withoutOld = reduced
+            withoutOld = RequestFacts(reduced)
         }
-        for entry in prepared {
-            if let required = entry.requiredSymptoms, !required.contains(where: { request.report(for: $0) != nil }) {
-                continue
+        let facts = RequestFacts(request)
+        let holding = compiled.nodes.withUnsafeBufferPointer { nodes in
+            prepared.indices.filter {
+                compiled.mayHold($0, facts) && CompiledCondition.holds(nodes, Int(compiled.condition[$0]), facts)
             }
-            guard entry.rule.when.holds(for: request) else { continue }
+        }
+        for index in holding {
+            let entry = prepared[index]
             matched[entry.index] = true
-            let triggering = entry.symptoms.filter { request.report(for: $0) != nil }
+            let triggering = entry.symptoms.filter { facts.present & RequestFacts.bit($0) != 0 }
             for symptom in triggering { explained[symptom.ordinal] = true }
             var level = entry.rule.level
             var facts = Self.facts(entry.rule.when, request)
-            if level < policy.highestLevel, let withoutOld, !entry.rule.when.holds(for: withoutOld) {
+            if level < policy.highestLevel, let withoutOld,
+                !compiled.nodes.withUnsafeBufferPointer({
+                    CompiledCondition.holds($0, Int(compiled.condition[index]), withoutOld)
+                })
+            {
                 level = policy.highestLevel
                 let had = triggering.filter { old.contains($0) }.map(\.rawValue).joined(separator: ", ")
                 facts.append(
@@ -176,10 +191,10 @@ public struct TriageEngine: Sendable {
         // Whether each rule can still apply, worked out once per rule: 0 not
         // yet known, 1 yes, 2 no (a rule stands behind several signs).
         var canStillApply = [UInt8](repeating: 0, count: prepared.count)
-        for sign in signs where sign.level < level && sign.part.applies(to: request) {
+        for sign in signs where sign.level < level && sign.applies(facts) {
             let open = sign.rules.contains { entry in
                 if canStillApply[entry.index] == 0 {
-                    let can = !matched[entry.index] && Self.canApply(entry, to: request, ignoringWindows: false)
+                    let can = !matched[entry.index] && canApply(entry, to: facts, ignoringWindows: false)
                     canStillApply[entry.index] = can ? 1 : 2
                 }
                 return canStillApply[entry.index] == 1
@@ -224,8 +239,9 @@ public struct TriageEngine: Sendable {
     /// of its rules can apply to this patient, windows that end left aside.
     public func warningSignIDs(fitting request: TriageRequest) -> Set<String> {
         var ids = Set<String>()
-        for sign in signs where sign.part.applies(to: request) {
-            if sign.rules.contains(where: { Self.canApply($0, to: request, ignoringWindows: true) }) {
+        let facts = RequestFacts(request)
+        for sign in signs where sign.applies(facts) {
+            if sign.rules.contains(where: { canApply($0, to: facts, ignoringWindows: true) }) {
                 ids.insert(sign.part.id)
             }
         }
@@ -235,12 +251,11 @@ public struct TriageEngine: Sendable {
     /// Whether a rule can apply to `request` by what no symptom or reading
     /// changes: its fixed facts hold (with `ignoringWindows`, the windows that
     /// end are left aside) and its side effect can follow these medicines.
-    private static func canApply(_ entry: PreparedRule, to request: TriageRequest, ignoringWindows: Bool) -> Bool {
-        let factsHold = entry.contextTests.allSatisfy { test in
-            if ignoringWindows, case .hoursAtMost = test { return true }
-            return test.holds(for: request)
-        }
-        return factsHold && (!entry.requiresCorticosteroid || request.medicationsGiven.contains(.corticosteroid))
+    private func canApply(_ entry: PreparedRule, to facts: RequestFacts, ignoringWindows: Bool) -> Bool {
+        let root = (ignoringWindows ? compiled.contextWithoutWindows : compiled.context)[entry.index]
+        let factsHold = compiled.nodes.withUnsafeBufferPointer { CompiledCondition.holds($0, Int(root), facts) }
+        return factsHold
+            && (!entry.requiresCorticosteroid || facts.medications & RequestFacts.bit(Medication.corticosteroid) != 0)
     }
 
     /// A condition's tests of the injection, its medications, region and

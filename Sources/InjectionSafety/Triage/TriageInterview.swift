@@ -119,11 +119,14 @@ public struct TriageInterview: Sendable, Hashable {
     public var complete: Bool
 }
 
-/// Facts as bits (each symptom's presence, then each symptom's severity, then
-/// the readings: at most 128, which a test checks), so reading a rule allocates nothing.
+/// Facts as bits: each symptom's presence and each one's severity by the
+/// symptom's ordinal (fewer than 64 symptoms, which a test checks), and the
+/// readings. Numbered as one list (``index(_:)``): every presence, then every
+/// severity, then the readings. Reading a rule allocates nothing.
 private struct FactSet {
-    var low: UInt64 = 0
-    var high: UInt64 = 0
+    var presence: UInt64 = 0
+    var severity: UInt64 = 0
+    var readings: UInt64 = 0
 
     static let symptoms = Symptom.allCases.count
     static let size = 2 * symptoms + TriageInterview.Reading.allCases.count
@@ -151,33 +154,42 @@ private struct FactSet {
         if index >= 0 { insert(index) }
     }
 
-    var isEmpty: Bool { low == 0 && high == 0 }
+    var isEmpty: Bool { presence | severity | readings == 0 }
 
     mutating func formUnion(_ other: FactSet) {
-        low |= other.low
-        high |= other.high
+        presence |= other.presence
+        severity |= other.severity
+        readings |= other.readings
     }
 
     mutating func insert(_ index: Int) {
-        if index < 64 { low |= 1 << UInt64(index) } else { high |= 1 << UInt64(index - 64) }
-    }
-
-    /// Calls `body` with the index of each fact in the set, in order.
-    func forEachIndex(_ body: (Int) -> Void) {
-        var bits = low
-        while bits != 0 {
-            body(bits.trailingZeroBitCount)
-            bits &= bits - 1
-        }
-        bits = high
-        while bits != 0 {
-            body(64 + bits.trailingZeroBitCount)
-            bits &= bits - 1
+        if index < Self.symptoms {
+            presence |= 1 << UInt64(index)
+        } else if index < 2 * Self.symptoms {
+            severity |= 1 << UInt64(index - Self.symptoms)
+        } else {
+            readings |= 1 << UInt64(index - 2 * Self.symptoms)
         }
     }
 
     func contains(_ index: Int) -> Bool {
-        index < 64 ? low & (1 << UInt64(index)) != 0 : high & (1 << UInt64(index - 64)) != 0
+        if index < Self.symptoms { return presence & (1 << UInt64(index)) != 0 }
+        if index < 2 * Self.symptoms { return severity & (1 << UInt64(index - Self.symptoms)) != 0 }
+        return readings & (1 << UInt64(index - 2 * Self.symptoms)) != 0
+    }
+
+    /// Calls `body` with the index of each fact in the set, in order.
+    func forEachIndex(_ body: (Int) -> Void) {
+        func each(_ word: UInt64, from offset: Int) {
+            var bits = word
+            while bits != 0 {
+                body(offset + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        each(presence, from: 0)
+        each(severity, from: Self.symptoms)
+        each(readings, from: 2 * Self.symptoms)
     }
 }
 
@@ -210,14 +222,19 @@ extension TriageEngine {
         // Per fact (by bit index): the most urgent level it could lead to, and how many rules it serves.
         var levels = [TriageLevel?](repeating: nil, count: FactSet.size)
         var rules = [Int](repeating: 0, count: FactSet.size)
-        for entry in prepared where entry.rule.level < level {
-            // A failed test of a fact no answer changes (time, region, injection...) closes the rule.
-            guard entry.contextTests.allSatisfy({ $0.holds(for: resolved) }) else { continue }
-            let ruleLevel = entry.rule.level
-            guard case .open(let facts) = Self.truth(of: entry.rule.when, resolved, closed) else { continue }
-            facts.forEachIndex { index in
-                levels[index] = min(levels[index] ?? ruleLevel, ruleLevel)
-                rules[index] += 1
+        let known = RequestFacts(resolved)
+        compiled.nodes.withUnsafeBufferPointer { nodes in
+            for rule in compiled.level.indices where compiled.level[rule] < level {
+                // A failed test of a fact no answer changes (time, region, injection...) closes the rule.
+                guard CompiledCondition.holds(nodes, Int(compiled.context[rule]), known) else { continue }
+                let ruleLevel = compiled.level[rule]
+                guard case .open(let facts) = Self.truth(nodes, Int(compiled.condition[rule]), known, closed) else {
+                    continue
+                }
+                facts.forEachIndex { index in
+                    levels[index] = min(levels[index] ?? ruleLevel, ruleLevel)
+                    rules[index] += 1
+                }
             }
         }
         // Below contact-provider, a symptom that no matched rule explains would
@@ -302,99 +319,68 @@ extension TriageEngine {
         return TriageInterview(questions: chosen, complete: !any)
     }
 
+    /// A compiled condition read with three values: a test of a fact the
+    /// request gives is true or false; a test of a missing fact is open, unless
+    /// the fact is `closed` (denied, or the patient cannot answer it): then it
+    /// cannot count. Reported symptoms are judged by the test; a severity test
+    /// of a reported symptom given without one is open on its severity.
     private static func truth(
-        of condition: TriageCondition, _ request: TriageRequest, _ closed: FactSet
+        _ nodes: UnsafeBufferPointer<CompiledCondition.Node>, _ index: Int, _ facts: RequestFacts,
+        _ closed: FactSet
     ) -> Truth {
-        switch condition {
-        case .all(let children):
+        let node = nodes[index]
+        func anySymptom(matching: UInt64, severityMatters: Bool = false) -> Truth {
+            if matching & node.mask != 0 { return .yes }
             var open = FactSet()
-            for child in children {
-                switch truth(of: child, request, closed) {
+            open.presence = node.mask & ~facts.present & ~closed.presence
+            if severityMatters { open.severity = node.mask & facts.present & ~facts.severityKnown & ~closed.severity }
+            return open.isEmpty ? .no : .open(open)
+        }
+        func reading(_ value: Double?, _ reading: TriageInterview.Reading) -> Truth {
+            if value != nil { return CompiledCondition.holds(nodes, index, facts) ? .yes : .no }
+            let fact = TriageInterview.Fact.reading(reading)
+            return closed.contains(FactSet.index(fact)) ? .no : .open(FactSet(fact))
+        }
+        switch node.kind {
+        case .all:
+            var open = FactSet()
+            for child in Int(node.first)..<Int(node.first + node.count) {
+                switch truth(nodes, child, facts, closed) {
                 case .no: return .no
                 case .yes: continue
-                case .open(let facts): open.formUnion(facts)
+                case .open(let more): open.formUnion(more)
                 }
             }
             return open.isEmpty ? .yes : .open(open)
-        case .any(let children):
+        case .any:
             var open = FactSet()
-            for child in children {
-                switch truth(of: child, request, closed) {
+            for child in Int(node.first)..<Int(node.first + node.count) {
+                switch truth(nodes, child, facts, closed) {
                 case .no: continue
                 case .yes: return .yes
-                case .open(let facts): open.formUnion(facts)
+                case .open(let more): open.formUnion(more)
                 }
             }
             return open.isEmpty ? .no : .open(open)
-        case .definition(let named):
-            guard let resolved = named.resolved.first else { return .no }
-            return truth(of: resolved, request, closed)
-        case .anySymptom(let codes):
-            return symptoms(codes, request, closed, any: true) { _ in true }
-        case .allSymptoms(let codes):
-            return symptoms(codes, request, closed, any: false) { _ in true }
-        case .anySevere(let codes):
-            return symptoms(codes, request, closed, any: true, severityMatters: true) { $0.severity == .severe }
-        case .anySevereOrWorsening(let codes):
-            return symptoms(codes, request, closed, any: true, severityMatters: true) {
-                $0.severity == .severe || $0.worsening
-            }
-        case .anyWorsening(let codes):
-            return symptoms(codes, request, closed, any: true) { $0.worsening }
-        case .anySteady(let codes):
-            return symptoms(codes, request, closed, any: true) { !$0.worsening }
-        case .anyNotSevere(let codes):
-            return symptoms(codes, request, closed, any: true) { $0.severity != .severe }
-        case .temperatureAtLeast, .glucoseAtLeast, .systolicAtLeast, .glucoseBelow, .systolicBelow:
-            let reading: TriageInterview.Reading
-            let value: Double?
-            switch condition {
-            case .temperatureAtLeast: (reading, value) = (.temperatureC, request.temperatureC)
-            case .glucoseAtLeast, .glucoseBelow: (reading, value) = (.bloodGlucoseMgDl, request.bloodGlucoseMgDl)
-            default: (reading, value) = (.systolicBloodPressure, request.systolicBloodPressure)
-            }
-            if value != nil { return condition.holds(for: request) ? .yes : .no }
-            let fact = TriageInterview.Fact.reading(reading)
-            return closed.contains(FactSet.index(fact)) ? .no : .open(FactSet(fact))
+        case .anySymptom: return anySymptom(matching: facts.present)
+        case .allSymptoms:
+            // Every one must come: one denied closes it.
+            if node.mask & ~facts.present & closed.presence != 0 { return .no }
+            var open = FactSet()
+            open.presence = node.mask & ~facts.present
+            return open.isEmpty ? .yes : .open(open)
+        case .anySevere: return anySymptom(matching: facts.severe, severityMatters: true)
+        case .anySevereOrWorsening: return anySymptom(matching: facts.severe | facts.worsening, severityMatters: true)
+        case .anyWorsening: return anySymptom(matching: facts.worsening)
+        case .anySteady: return anySymptom(matching: facts.present & ~facts.worsening)
+        case .anyNotSevere: return anySymptom(matching: facts.present & ~facts.severe)
+        case .temperatureAtLeast: return reading(facts.temperatureC, .temperatureC)
+        case .glucoseAtLeast, .glucoseBelow: return reading(facts.bloodGlucoseMgDl, .bloodGlucoseMgDl)
+        case .systolicAtLeast, .systolicBelow: return reading(facts.systolicBloodPressure, .systolicBloodPressure)
         default:
             // Time, region, injection, medications, sedation, conditions, the steroid count:
             // facts of the request, not of the patient's answers.
-            return condition.holds(for: request) ? .yes : .no
+            return CompiledCondition.holds(nodes, index, facts) ? .yes : .no
         }
-    }
-
-    /// A test of symptoms: a reported one is judged by `matches` (its severity
-    /// is open when `severityMatters` and the report has none); a denied one,
-    /// or one the patient cannot answer, cannot count; any other is open.
-    private static func symptoms(
-        _ codes: [Symptom], _ request: TriageRequest, _ closed: FactSet, any: Bool,
-        severityMatters: Bool = false, matches: (TriageRequest.SymptomReport) -> Bool
-    ) -> Truth {
-        var open = FactSet()
-        for code in codes {
-            let judged: Truth
-            if let report = request.report(for: code) {
-                if matches(report) {
-                    judged = .yes
-                } else if severityMatters && report.severity == nil
-                    && !closed.contains(FactSet.symptoms + code.ordinal)
-                {
-                    judged = .open(FactSet(.severity(code)))
-                } else {
-                    judged = .no
-                }
-            } else if closed.contains(code.ordinal) {
-                judged = .no
-            } else {
-                judged = .open(FactSet(.symptom(code)))
-            }
-            switch judged {
-            case .yes: if any { return .yes }
-            case .no: if !any { return .no }
-            case .open(let facts): open.formUnion(facts)
-            }
-        }
-        if open.isEmpty { return any ? .no : .yes }
-        return .open(open)
     }
 }
