@@ -17,7 +17,11 @@ the English in the knowledge files:
       term says it with one of the term's forms;
   (f) readability: every translation of at least `minWords` words reads at or
       above `minScore` on its language's formula (Spanish: Fernández Huerta,
-      textstat), unless `readabilityExceptions` lists it with a reason.
+      textstat), unless `readabilityExceptions` lists it with a reason;
+  (g) each translated English text is a JSON string of its file exactly as
+      often as it is translated there: the server puts the translations in
+      place of those strings (Translation.swift), so nothing else may say the
+      same words (a code, a clinician's note).
 
 A text id is where the text is: the file, the entry's id and the field
 (`symptoms.json: leg-numbness label`), as scripts/check-text.py names them.
@@ -120,6 +124,17 @@ def check(language, english, glossary, textstat):
                 re.search(r"(?<!\w)" + re.escape(form), plain_translated) for form in term.get(language, [])
             ):
                 problems.append(f"(e) '{term['en']}' is not said as {term.get(language, [])}: {key}: {translated!r}")
+    # (g) the strings the server replaces are exactly the translated ones.
+    per_file = {}
+    for key, entry in entries.items():
+        per_file.setdefault(key.split(":")[0], []).append(entry["en"])
+    for file, sources in per_file.items():
+        raw = (KNOWLEDGE / file).read_text(encoding="utf-8")
+        for source in set(sources):
+            found = raw.count(json.dumps(source, ensure_ascii=False))
+            if found != sources.count(source):
+                problems.append(f"(g) {file} holds {source!r} {found} times, translated {sources.count(source)}: "
+                                f"the translation would replace it where it is not a patient text")
     for term in glossary:
         if not term.get(language):
             problems.append(f"(e) glossary.json gives no {language} form for '{term['en']}'")

@@ -22,9 +22,19 @@ struct EmbedResources: BuildToolPlugin {
             return []
         }
         let folder = target.directoryURL.appending(path: embedding.folder)
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .filter { ["json", "yaml"].contains($0.pathExtension) }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        // The folder's data files, and those of its subfolders one level down
+        // (knowledge/translations/), named by their path under the folder.
+        func dataFiles(in directory: URL) throws -> [URL] {
+            try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+                .filter { ["json", "yaml"].contains($0.pathExtension) }
+        }
+        var files = try dataFiles(in: folder)
+        for entry in try FileManager.default.contentsOfDirectory(
+            at: folder, includingPropertiesForKeys: [.isDirectoryKey])
+        where (try? entry.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+            files += try dataFiles(in: entry)
+        }
+        files.sort { $0.path < $1.path }
         let output = context.pluginWorkDirectoryURL.appending(path: "\(embedding.name).swift")
         let script = context.package.directoryURL.appending(path: "Plugins/EmbedResources/embed.sh")
         return [
@@ -33,7 +43,7 @@ struct EmbedResources: BuildToolPlugin {
                 executable: URL(fileURLWithPath: "/bin/sh"),
                 arguments: [
                     script.path(percentEncoded: false), embedding.name, embedding.access,
-                    output.path(percentEncoded: false),
+                    output.path(percentEncoded: false), folder.path(percentEncoded: false),
                 ]
                     + files.map { $0.path(percentEncoded: false) },
                 inputFiles: files + [script],

@@ -1,13 +1,14 @@
 #!/bin/sh
-# embed.sh NAME ACCESS OUTPUT FILE...
+# embed.sh NAME ACCESS OUTPUT FOLDER FILE...
 #
 # Writes OUTPUT: `ACCESS enum NAME { ACCESS static let files: [String: String] }`
-# mapping each FILE's name to its text, byte for byte, as raw string literals.
+# mapping each FILE's path under FOLDER (`symptoms.json`, `translations/es.json`)
+# to its text, byte for byte, as raw string literals.
 # Run by the EmbedResources build-tool plugin (a shell script rather than a
 # Swift tool, so builds with other flags, e.g. the fuzzers', do not touch it).
 set -eu
-name="$1" access="$2" output="$3"
-shift 3
+name="$1" access="$2" output="$3" folder="${4%/}"
+shift 4
 tmp="$output.tmp.$$"
 {
   echo "// Generated at build time by the EmbedResources plugin from the files named below."
@@ -23,7 +24,7 @@ tmp="$output.tmp.$$"
     # Enough '#' that no '"#...' or '\#...' inside ends the literal or escapes.
     hashes="#"
     while grep -qF "\"$hashes" "$file" || grep -qF "\\$hashes" "$file"; do hashes="$hashes#"; done
-    base="$(basename "$file")"
+    base="${file#"$folder"/}"
     echo "        // $base"
     printf '        "%s": %s"""\n' "$base" "$hashes"
     cat "$file"

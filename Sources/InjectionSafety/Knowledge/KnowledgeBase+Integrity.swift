@@ -283,10 +283,11 @@ extension KnowledgeBase {
                     problem(location, "a selfCare line names both conditions and unlessConditions")
                 }
                 // The catalogue shows a line for some conditions to every reader: it says whom it is for.
-                if !advice.conditions.isEmpty && !advice.text.hasPrefix("If you ") {
+                let ifYou = language == "es" ? "Si " : "If you "
+                if !advice.conditions.isEmpty && !advice.text.hasPrefix(ifYou) {
                     problem(
                         location,
-                        "a selfCare line for some conditions begins 'If you …' (the catalogue shows it to everyone)")
+                        "a selfCare line for some conditions begins '\(ifYou)…' (the catalogue shows it to everyone)")
                 }
             }
             if let note = effect.reviewNote, note.allSatisfy({ $0 == " " }) { problem(location, "reviewNote is empty") }

@@ -60,6 +60,8 @@ public struct KnowledgeBase: Sendable {
     public let patientTexts: PatientTexts
     /// The clinic profile the texts were rendered for.
     public let profile: ClinicProfile
+    /// The language of the patient texts (`en`, or a ``Translation`` applied to the files).
+    public let language: String
     /// Renders thresholds and phrases for ``profile`` (e.g. a reading's unit).
     public let renderer: TextRenderer
     /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
@@ -85,9 +87,12 @@ public struct KnowledgeBase: Sendable {
         public var description: String { "\(file): \(message)" }
     }
 
-    /// Loads the data files shipped with the library, its texts rendered for `profile`.
-    public static func bundled(profile: ClinicProfile = .neutral) throws -> KnowledgeBase {
-        try KnowledgeBase(files: try bundledFiles(), profile: profile)
+    /// Loads the data files shipped with the library, its texts rendered for
+    /// `profile`, in `language` (English, or a ``Translation/bundledLanguages`` one).
+    public static func bundled(profile: ClinicProfile = .neutral, language: String = "en") throws -> KnowledgeBase {
+        var files = try bundledFiles()
+        if language != "en" { files = try Translation.bundled(language).apply(to: files) }
+        return try KnowledgeBase(files: files, profile: profile, language: language)
     }
 
     /// The raw bytes of the data files built into the library, by name.
@@ -104,7 +109,7 @@ public struct KnowledgeBase: Sendable {
 
     /// Decodes the data files (all of ``fileNames``), their patient texts
     /// rendered for `profile` (see `patient-texts.json`).
-    public init(files raw: [String: Data], profile: ClinicProfile = .neutral) throws {
+    public init(files raw: [String: Data], profile: ClinicProfile = .neutral, language: String = "en") throws {
         func decode<Wrapper: Decodable>(_ name: String, as type: Wrapper.Type, from files: [String: Data]) throws
             -> Wrapper
         {
@@ -125,6 +130,7 @@ public struct KnowledgeBase: Sendable {
         }
         self.renderer = renderer
         self.profile = profile
+        self.language = language
         var files: [String: Data] = [:]
         for (name, data) in raw {
             guard name != "patient-texts.json" else { continue }

@@ -1,0 +1,139 @@
+import FoundationEssentials
+
+/// The patient texts of the data files in another language
+/// (`translations/LANG.json`), put in place of the English in the files' raw
+/// JSON before they are decoded: the knowledge base built from them is the
+/// same rules, tables and codes with the patient's words in that language.
+///
+/// An entry names where its text is (`symptoms.json: leg-numbness label`) and
+/// keeps the English it translates. Each translated English text is a JSON
+/// string of its file, replaced wherever it is in that file:
+/// scripts/check-translations.py checks that it is there exactly as often as
+/// it is translated, so nothing else in the file (a code, a clinician's note)
+/// is touched.
+public struct Translation: Sendable {
+    public let language: String
+    /// By file name: the English text's JSON string contents (escaped, without
+    /// quotes) to the translation's.
+    let texts: [String: [[UInt8]: [UInt8]]]
+
+    /// The languages with a translation built into the library.
+    public static var bundledLanguages: [String] {
+        EmbeddedKnowledge.files.keys.compactMap { name in
+            guard name.hasPrefix("translations/"), name.hasSuffix(".json"), name != "translations/glossary.json"
+            else { return nil }
+            return String(name.dropFirst("translations/".count).dropLast(".json".count))
+        }.sorted()
+    }
+
+    /// The translation into `language` built into the library.
+    public static func bundled(_ language: String) throws -> Translation {
+        let name = "translations/\(language).json"
+        guard let text = EmbeddedKnowledge.files[name] else {
+            throw KnowledgeBase.LoadError(file: name, message: "no translation into '\(language)'")
+        }
+        return try Translation(language: language, data: Data(text.utf8), file: name)
+    }
+
+    private struct File: Decodable {
+        struct Entry: Decodable {
+            var en: String
+            var translated: String
+
+            private struct Key: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: Key.self)
+                en = try container.decode(String.self, forKey: Key(stringValue: "en"))
+                let language = decoder.userInfo[File.languageKey] as? String ?? ""
+                translated = try container.decode(String.self, forKey: Key(stringValue: language))
+            }
+        }
+
+        static let languageKey = CodingUserInfoKey(rawValue: "language")!
+        var texts: [String: Entry]
+    }
+
+    init(language: String, data: Data, file: String) throws {
+        let decoder = JSONDecoder()
+        decoder.userInfo[File.languageKey] = language
+        let document: File
+        do {
+            document = try decoder.decode(File.self, from: data)
+        } catch let error as DecodingError {
+            throw KnowledgeBase.LoadError(file: file, message: KnowledgeBase.describe(error))
+        }
+        var texts: [String: [[UInt8]: [UInt8]]] = [:]
+        for (id, entry) in document.texts {
+            guard let colon = id.firstIndex(of: ":") else {
+                throw KnowledgeBase.LoadError(file: file, message: "text id '\(id)' names no file")
+            }
+            texts[String(id[..<colon]), default: [:]][Self.escaped(entry.en)] = Self.escaped(entry.translated)
+        }
+        self.language = language
+        self.texts = texts
+    }
+
+    /// `files` with every translated text in place of its English.
+    public func apply(to files: [String: Data]) -> [String: Data] {
+        var result = files
+        for (name, replacements) in texts {
+            guard let data = files[name] else { continue }
+            result[name] = Data(Self.replacingStrings(in: Array(data), replacements))
+        }
+        return result
+    }
+
+    /// One pass over a JSON document: each string whose escaped contents are a
+    /// key of `replacements` gets the value instead (keys of objects included:
+    /// none is a patient's sentence).
+    static func replacingStrings(in json: [UInt8], _ replacements: [[UInt8]: [UInt8]]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(json.count + json.count / 4)
+        var index = 0
+        while index < json.count {
+            let byte = json[index]
+            output.append(byte)
+            index += 1
+            guard byte == UInt8(ascii: "\"") else { continue }
+            // A string: up to the next quote that no backslash escapes.
+            let start = index
+            while index < json.count, json[index] != UInt8(ascii: "\"") {
+                index += json[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            let end = min(index, json.count)
+            let contents = Array(json[start..<end])
+            output.append(contentsOf: replacements[contents] ?? contents)
+            if index < json.count {
+                output.append(UInt8(ascii: "\""))
+                index += 1
+            }
+        }
+        return output
+    }
+
+    /// A string's JSON contents as the data files write them: UTF-8 as is,
+    /// with `"`, `\` and control characters escaped.
+    static func escaped(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: bytes.append(byte)
+            }
+        }
+        return bytes
+    }
+}
