@@ -206,6 +206,13 @@ struct CompiledRules: Sendable {
         requiredSymptoms.append(required.map { RequestFacts.mask($0) } ?? 0)
     }
 
+    /// Whether the condition rooted at `root` (one of ``condition``, ``context``,
+    /// ``contextWithoutWindows``) holds. A loop over many rules reads ``nodes``
+    /// through one buffer instead.
+    func holds(_ root: Int32, _ facts: RequestFacts) -> Bool {
+        nodes.withUnsafeBufferPointer { CompiledCondition.holds($0, Int(root), facts) }
+    }
+
     /// Whether rule `index` can hold at all given its required symptoms.
     func mayHold(_ index: Int, _ facts: RequestFacts) -> Bool {
         requiredSymptoms[index] == 0 || facts.present & requiredSymptoms[index] != 0

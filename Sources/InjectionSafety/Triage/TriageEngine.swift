@@ -131,24 +131,20 @@ public struct TriageEngine: Sendable {
             reduced.symptoms.removeAll(where: isOld)
             withoutOld = RequestFacts(reduced)
         }
-        let facts = RequestFacts(request)
+        let known = RequestFacts(request)
         let holding = compiled.nodes.withUnsafeBufferPointer { nodes in
             prepared.indices.filter {
-                compiled.mayHold($0, facts) && CompiledCondition.holds(nodes, Int(compiled.condition[$0]), facts)
+                compiled.mayHold($0, known) && CompiledCondition.holds(nodes, Int(compiled.condition[$0]), known)
             }
         }
         for index in holding {
             let entry = prepared[index]
             matched[entry.index] = true
-            let triggering = entry.symptoms.filter { facts.present & RequestFacts.bit($0) != 0 }
+            let triggering = entry.symptoms.filter { known.present & RequestFacts.bit($0) != 0 }
             for symptom in triggering { explained[symptom.ordinal] = true }
             var level = entry.rule.level
             var facts = Self.facts(entry.rule.when, request)
-            if level < policy.highestLevel, let withoutOld,
-                !compiled.nodes.withUnsafeBufferPointer({
-                    CompiledCondition.holds($0, Int(compiled.condition[index]), withoutOld)
-                })
-            {
+            if level < policy.highestLevel, let withoutOld, !compiled.holds(compiled.condition[index], withoutOld) {
                 level = policy.highestLevel
                 let had = triggering.filter { old.contains($0) }.map(\.rawValue).joined(separator: ", ")
                 facts.append(
@@ -191,10 +187,10 @@ public struct TriageEngine: Sendable {
         // Whether each rule can still apply, worked out once per rule: 0 not
         // yet known, 1 yes, 2 no (a rule stands behind several signs).
         var canStillApply = [UInt8](repeating: 0, count: prepared.count)
-        for sign in signs where sign.level < level && sign.applies(facts) {
+        for sign in signs where sign.level < level && sign.applies(known) {
             let open = sign.rules.contains { entry in
                 if canStillApply[entry.index] == 0 {
-                    let can = !matched[entry.index] && canApply(entry, to: facts, ignoringWindows: false)
+                    let can = !matched[entry.index] && canApply(entry, to: known, ignoringWindows: false)
                     canStillApply[entry.index] = can ? 1 : 2
                 }
                 return canStillApply[entry.index] == 1
@@ -253,7 +249,7 @@ public struct TriageEngine: Sendable {
     /// end are left aside) and its side effect can follow these medicines.
     private func canApply(_ entry: PreparedRule, to facts: RequestFacts, ignoringWindows: Bool) -> Bool {
         let root = (ignoringWindows ? compiled.contextWithoutWindows : compiled.context)[entry.index]
-        let factsHold = compiled.nodes.withUnsafeBufferPointer { CompiledCondition.holds($0, Int(root), facts) }
+        let factsHold = compiled.holds(root, facts)
         return factsHold
             && (!entry.requiresCorticosteroid || facts.medications & RequestFacts.bit(Medication.corticosteroid) != 0)
     }
