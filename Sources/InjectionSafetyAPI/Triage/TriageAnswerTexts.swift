@@ -35,14 +35,8 @@ struct TriageAnswerTexts: Sendable {
         }
         rules = knowledgeBase.triageRules.map { rule in
             var tail: [UInt8] = []
-            tail.append(jsonLiteral: #","explanation":"#)
-            JSONString.append(rule.explanation, to: &tail)
-            if let sideEffect = rule.sideEffect {
-                tail.append(jsonLiteral: #","sideEffect":"#)
-                JSONString.append(sideEffect.rawValue, to: &tail)
-            }
-            tail.append(jsonLiteral: #","sources":"#)
-            JSONString.appendArray(rule.sources, to: &tail)
+            Self.appendTail(
+                explanation: rule.explanation, sideEffect: rule.sideEffect, sources: rule.sources, to: &tail)
             return Rule(id: quoted(rule.id), tail: tail)
         }
         signs = knowledgeBase.warningSigns.flatMap(\.parts).map { quoted($0.text) }
@@ -52,5 +46,19 @@ struct TriageAnswerTexts: Sendable {
         severityQuestions = Symptom.allCases.map { quoted(knowledgeBase.question(for: .severity($0))) }
         levels = TriageLevel.allCases.map { quoted($0.rawValue) }
         levelActions = TriageLevel.allCases.map { quoted(knowledgeBase.patientTexts.action(for: $0)) }
+    }
+
+    /// A reason's members after its facts: `,"explanation":"…"`, `,"sideEffect":"…"`
+    /// when it has one, `,"sources":[…]` (a rule's, once at start; the
+    /// unexplained-symptom reason's, per answer).
+    static func appendTail(explanation: String, sideEffect: SideEffectID?, sources: [String], to json: inout [UInt8]) {
+        json.append(jsonLiteral: #","explanation":"#)
+        JSONString.append(explanation, to: &json)
+        if let sideEffect {
+            json.append(jsonLiteral: #","sideEffect":"#)
+            JSONString.append(sideEffect.rawValue, to: &json)
+        }
+        json.append(jsonLiteral: #","sources":"#)
+        JSONString.appendArray(sources, to: &json)
     }
 }

@@ -46,14 +46,8 @@ struct TriageRoutes: Sendable {
             if let rule {
                 json.append(contentsOf: rule.tail)
             } else {
-                json.append(jsonLiteral: #","explanation":"#)
-                JSONString.append(reason.explanation, to: &json)
-                if let sideEffect = reason.sideEffect {
-                    json.append(jsonLiteral: #","sideEffect":"#)
-                    JSONString.append(sideEffect.rawValue, to: &json)
-                }
-                json.append(jsonLiteral: #","sources":"#)
-                JSONString.appendArray(reason.sources, to: &json)
+                TriageAnswerTexts.appendTail(
+                    explanation: reason.explanation, sideEffect: reason.sideEffect, sources: reason.sources, to: &json)
             }
             json.append(UInt8(ascii: "}"))
         }
