@@ -140,17 +140,7 @@ public struct TextRenderer: Sendable {
     /// The bytes of a JSON data file with the placeholders in its strings
     /// filled, the inserted words escaped for a JSON string.
     func renderJSON(_ text: String) throws(Failure) -> String {
-        try render(text) { value in
-            var escaped = ""
-            for character in value {
-                switch character {
-                case "\"": escaped += "\\\""
-                case "\\": escaped += "\\\\"
-                default: escaped.append(character)
-                }
-            }
-            return escaped
-        }
+        try render(text, escape: JSONText.escaped)
     }
 
     private func render(_ text: String, escape: (String) -> String) throws(Failure) -> String {

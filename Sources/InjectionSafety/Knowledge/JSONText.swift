@@ -21,6 +21,27 @@ enum JSONText {
         }
     }
 
+    /// `text` as the contents of a JSON string, as the data files write it:
+    /// UTF-8 as is, with `"`, `\` and control characters escaped.
+    static func escaped(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\t": escaped += "\\t"
+            case "\r": escaped += "\\r"
+            case _ where scalar.value < 0x20:
+                let hex = Array("0123456789abcdef")
+                escaped += "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 0xF)])
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
     /// The text without whitespace outside strings.
     static func compact(_ bytes: ArraySlice<UInt8>) -> String {
         var out: [UInt8] = []

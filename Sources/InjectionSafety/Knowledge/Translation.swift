@@ -95,45 +95,26 @@ public struct Translation: Sendable {
     static func replacingStrings(in json: [UInt8], _ replacements: [[UInt8]: [UInt8]]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(json.count + json.count / 4)
-        var index = 0
-        while index < json.count {
-            let byte = json[index]
-            output.append(byte)
-            index += 1
-            guard byte == UInt8(ascii: "\"") else { continue }
-            // A string: up to the next quote that no backslash escapes.
-            let start = index
-            while index < json.count, json[index] != UInt8(ascii: "\"") {
-                index += json[index] == UInt8(ascii: "\\") ? 2 : 1
+        var scanner = JSONText.Scanner(bytes: json)
+        while scanner.index < json.count {
+            guard json[scanner.index] == UInt8(ascii: "\"") else {
+                output.append(json[scanner.index])
+                scanner.index += 1
+                continue
             }
-            let end = min(index, json.count)
-            let contents = Array(json[start..<end])
+            let start = scanner.index
+            scanner.skipString()
+            let end = min(scanner.index, json.count)
+            // Between the quotes (the closing one is missing only at a truncated end).
+            let closed = end > start + 1 && json[end - 1] == UInt8(ascii: "\"")
+            let contents = Array(json[(start + 1)..<(closed ? end - 1 : end)])
+            output.append(UInt8(ascii: "\""))
             output.append(contentsOf: replacements[contents] ?? contents)
-            if index < json.count {
-                output.append(UInt8(ascii: "\""))
-                index += 1
-            }
+            if closed { output.append(UInt8(ascii: "\"")) }
         }
         return output
     }
 
-    /// A string's JSON contents as the data files write them: UTF-8 as is,
-    /// with `"`, `\` and control characters escaped.
-    static func escaped(_ text: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: bytes.append(byte)
-            }
-        }
-        return bytes
-    }
+    /// A string's JSON contents as the data files write them.
+    static func escaped(_ text: String) -> [UInt8] { Array(JSONText.escaped(text).utf8) }
 }
