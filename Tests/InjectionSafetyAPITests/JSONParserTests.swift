@@ -34,6 +34,10 @@ struct JSONParserTests {
             try Self.parse(" {\"k\" :\t[ \(json) ]\n}") == .object([(key: "k", value: .array([.string(expected)]))]))
     }
 
+    @Test func literals() throws {
+        #expect(try Self.parse(" [true,false,null] ") == .array([.bool(true), .bool(false), .null]))
+    }
+
     @Test func membersAreKeptInOrderWithDuplicates() throws {
         let value = try Self.parse(#"{"b":1,"a":"x","b":true}"#)
         guard case .object(let members) = value else {
@@ -56,6 +60,10 @@ struct JSONParserTests {
             (Array(#""\ud83d""#.utf8), 7),  // unpaired high surrogate
             (Array(#""\ude42""#.utf8), 7),  // lone low surrogate
             (Array(#"{"a" "b"}"#.utf8), 5),
+            (Array("tru".utf8), 0),  // a literal cut short
+            (Array("[nul]".utf8), 1),
+            (Array("fals3".utf8), 0),
+            (Array("truex".utf8), 4),  // a literal, then data
         ] as [([UInt8], Int)])
     func errorsKeepTheirOffsets(input: [UInt8], offset: Int) {
         switch Self.parse(bytes: input) {

@@ -71,6 +71,26 @@ struct TriageRoutesTests {
         #expect(try pointers(response) == ["/hoursSinceInjection"])
     }
 
+    /// In a symptom object a member given twice is refused at its second place,
+    /// and an unknown one at each of its places.
+    @Test func duplicateMemberOfASymptomIsRefused() throws {
+        let response = post(
+            #"{"injection":"facet-joint","hoursSinceInjection":2,"symptoms":["#
+                + #"{"code":"nausea","severity":"mild","severity":"severe"},{"code":"headache","x":1,"x":2}]}"#)
+        #expect(response.status == .unprocessableContent)
+        #expect(try pointers(response) == ["/symptoms/0/severity", "/symptoms/1/x", "/symptoms/1/x"])
+        #expect(String(decoding: response.body, as: UTF8.self).contains("more than once"))
+    }
+
+    /// A symptom given twice must say the same both times.
+    @Test func sameSymptomWithDifferentDetailsIsRefused() throws {
+        let response = post(
+            #"{"injection":"facet-joint","hoursSinceInjection":2,"symptoms":["#
+                + #""fever",{"code":"nausea","severity":"mild"},{"code":"nausea","severity":"severe"}]}"#)
+        #expect(try pointers(response) == ["/symptoms/2"])
+        #expect(String(decoding: response.body, as: UTF8.self).contains("/symptoms/1 with different details"))
+    }
+
     /// The unknown name is echoed, escaped, in the pointer: a long one with a quote
     /// near its start once overran the escaper's eight-byte word and killed the server.
     @Test func longUnknownFieldNameThatNeedsEscapingIs422() throws {

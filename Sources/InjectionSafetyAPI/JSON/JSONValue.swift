@@ -46,23 +46,27 @@ struct JSONSyntaxError: Error, Equatable {
 /// nested body cannot exhaust the stack. The body size is bounded by the
 /// server's limit before this runs.
 struct JSONParser {
-    private let bytes: [UInt8]
+    /// The body, valid while ``parse(_:limits:)`` runs. Every read is after a
+    /// test of `index` against its count.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     /// Deepest nesting of arrays and objects accepted (``APILimits/maxJSONDepth``).
     private let maxDepth: Int
 
-    private init(_ bytes: [UInt8], maxDepth: Int) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
 
-    static func parse(_ bytes: [UInt8], limits: APILimits = APILimits()) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes, maxDepth: limits.maxJSONDepth)
-        parser.skipWhitespace()
-        let value = try parser.value(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.error("unexpected data after the JSON value") }
-        return value
+    static func parse(_ body: [UInt8], limits: APILimits = APILimits()) throws(JSONSyntaxError) -> JSONValue {
+        try body.withUnsafeBufferPointer { (bytes) throws(JSONSyntaxError) -> JSONValue in
+            var parser = JSONParser(bytes, maxDepth: limits.maxJSONDepth)
+            parser.skipWhitespace()
+            let value = try parser.value(depth: 0)
+            parser.skipWhitespace()
+            guard parser.index == bytes.count else { throw parser.error("unexpected data after the JSON value") }
+            return value
+        }
     }
 
     private func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: index, message: message) }
@@ -91,11 +95,11 @@ struct JSONParser {
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
-        let expected = word.withUTF8Buffer { Array($0) }
-        guard bytes.count - index >= expected.count, Array(bytes[index..<(index + expected.count)]) == expected else {
-            throw error("invalid literal")
+        let matches = word.withUTF8Buffer { expected in
+            bytes.count - index >= expected.count && expected.indices.allSatisfy { bytes[index + $0] == expected[$0] }
         }
-        index += expected.count
+        guard matches else { throw error("invalid literal") }
+        index += word.utf8CodeUnitCount
     }
 
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -187,16 +191,19 @@ struct JSONParser {
         index += 1  // opening quote
         // Most strings hold no escape: they are a slice of the input, validated once.
         let start = index
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                guard let text = String(validating: bytes[start..<(index - 1)], as: UTF8.self) else {
-                    throw error("string is not UTF-8")
-                }
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
+                // ASCII is valid UTF-8 as it is (and decoding a buffer is the fast path).
+                if ascii { return String(decoding: slice, as: UTF8.self) }
+                guard let text = String(validating: slice, as: UTF8.self) else { throw error("string is not UTF-8") }
                 return text
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         // An escape or a control character: copy and decode from here on.

@@ -91,10 +91,13 @@ struct TriageRequestDecoder {
         }
         // By position, not by a dictionary: twelve names compared cost less than hashing them.
         var slots = [JSONValue?](repeating: nil, count: Self.fields.count)
-        let allowed = allowsInterview ? Self.fields : Self.reviewFields
+        // The interview's fields come last.
+        let allowedCount = allowsInterview ? Self.fields.count : Field.absentSymptoms.rawValue
         for (key, value) in members {
-            guard let index = Self.fields.firstIndex(of: key), allowed.contains(key) else {
-                fail("/\(Self.escape(key))", "Unknown field.", validValues: allowed)
+            guard let index = Self.fields.firstIndex(of: key), index < allowedCount else {
+                fail(
+                    "/\(Self.escape(key))", "Unknown field.",
+                    validValues: allowsInterview ? Self.fields : Self.reviewFields)
                 continue
             }
             if slots[index] != nil {
@@ -277,7 +280,9 @@ struct TriageRequestDecoder {
             return nil
         }
         var reports: [TriageRequest.SymptomReport] = []
-        var seen: [Symptom: (TriageRequest.SymptomReport, Int)] = [:]
+        reports.reserveCapacity(elements.count)
+        // By the symptom's ordinal: where in the body each one was first given.
+        var seen = [Int](repeating: -1, count: Symptom.allCases.count)
         for (index, element) in elements.enumerated() {
             let pointer = { "/symptoms/\(index)" }
             var report: TriageRequest.SymptomReport?
@@ -292,13 +297,14 @@ struct TriageRequestDecoder {
                     validValues: Symptom.allCases.map(\.rawValue))
             }
             guard let report else { continue }
-            if let (earlier, earlierIndex) = seen[report.code] {
-                if earlier != report {
+            let earlierIndex = seen[report.code.ordinal]
+            if earlierIndex >= 0 {
+                if reports.first(where: { $0.code == report.code }) != report {
                     fail(pointer(), "The same symptom is given at /symptoms/\(earlierIndex) with different details.")
                 }
                 continue
             }
-            seen[report.code] = (report, index)
+            seen[report.code.ordinal] = index
             reports.append(report)
         }
         return reports
@@ -312,12 +318,22 @@ struct TriageRequestDecoder {
         var worsening = false
         var isNew = true
         var sawCode = false
-        var seenKeys = Set<String>()
+        // The four known members by bit; an unknown one is refused whether repeated or not.
+        var seenKeys: UInt8 = 0
         for (key, value) in members {
-            guard seenKeys.insert(key).inserted else {
+            let bit: UInt8 =
+                switch key {
+                case "code": 1
+                case "severity": 2
+                case "worsening": 4
+                case "new": 8
+                default: 0
+                }
+            guard seenKeys & bit == 0 else {
                 fail("\(pointer())/\(Self.escape(key))", "The field is given more than once.")
                 continue
             }
+            seenKeys |= bit
             switch key {
             case "code":
                 sawCode = true
