@@ -5,8 +5,9 @@ the English in the knowledge files:
 
   (a) every text a patient reads (the fields scripts/plain-language.json lists
       under patientFields.data, and the phrases of patient-texts.json that fill
-      the clinic placeholders) has an entry, by text id, and no entry is left
-      for a text that is gone;
+      the clinic placeholders) and every search word a patient types (the
+      fields under patientFields.searchWords: the symptoms' synonyms) has an
+      entry, by text id, and no entry is left for a text that is gone;
   (b) each entry's `en` is the English text as it is now: a changed English
       text needs its translation done again;
   (c) the placeholders ({clinic}, {temperature:38.0}, {symptom}...) and the
@@ -14,17 +15,20 @@ the English in the knowledge files:
   (d) a translation is not the English again, unless `sameAsEnglish` lists the
       text id with a reason (a drug's name);
   (e) the glossary (translations/glossary.json): a text whose English says a
-      term says it with one of the term's forms;
+      term says it with one of the term's forms (not a search word: it may be
+      the everyday word the glossary avoids, "pins and needles");
   (f) readability: every translation of at least `minWords` words reads at or
       above `minScore` on its language's formula (Spanish: Fernández Huerta,
-      textstat), unless `readabilityExceptions` lists it with a reason;
+      textstat), unless `readabilityExceptions` lists it with a reason (not a
+      search word: typed, not read);
   (g) each translated English text is a JSON string of its file exactly as
       often as it is translated there: the server puts the translations in
       place of those strings (Translation.swift), so nothing else may say the
       same words (a code, a clinician's note).
 
 A text id is where the text is: the file, the entry's id and the field
-(`symptoms.json: leg-numbness label`), as scripts/check-text.py names them.
+(`symptoms.json: leg-numbness label`), as scripts/check-text.py names them; a
+list's element adds its index (`symptoms.json: leg-numbness synonyms[0] synonyms`).
 
     scripts/check-translations.py [LANG...]     (default: every translation file)
 """
@@ -51,12 +55,15 @@ def check_text_module():
     return module
 
 
-def english_texts():
-    """Every patient-facing English text by its id, in the files' order."""
+def patient_fields(section):
+    """The fields scripts/plain-language.json lists under patientFields.SECTION, by file."""
+    return json.loads(RULES.read_text(encoding="utf-8"))["patientFields"][section]
+
+
+def field_texts(fields, texts):
+    """Adds the English texts of `fields` (file: field paths) to `texts`, by id, in the files' order."""
     walk = check_text_module().walk
-    rules = json.loads(RULES.read_text(encoding="utf-8"))
-    texts = {}
-    for file, paths in rules["patientFields"]["data"].items():
+    for file, paths in fields.items():
         document = json.loads((KNOWLEDGE / file).read_text(encoding="utf-8"))
         for path in paths:
             segments = path.split(".")
@@ -70,18 +77,43 @@ def english_texts():
                         number += 1
                     key = f"{key} #{number}"
                 texts[key] = text
+    return texts
+
+
+def search_words():
+    """The ids of the search words a patient types (the symptoms' synonyms)."""
+    return set(field_texts(patient_fields("searchWords"), {}))
+
+
+def english_texts():
+    """Every patient-facing English text by its id: the texts a patient reads,
+    the phrases that fill the clinic placeholders, then the search words."""
+    texts = field_texts(patient_fields("data"), {})
     phrases = json.loads((KNOWLEDGE / "patient-texts.json").read_text(encoding="utf-8"))["phrases"]
     for name, variants in phrases.items():
         for index, variant in enumerate(variants):
             texts[f"patient-texts.json: phrase {name} {index}"] = variant["text"]
-    return texts
+    return field_texts(patient_fields("searchWords"), texts)
 
 
 def words_outside_placeholders(text):
     return PLACEHOLDER.sub(" ", text)
 
 
-def check(language, english, glossary, textstat):
+def glossary_problems(language, glossary, key, source, translated):
+    """(e): each glossary term the English says, said with one of its forms."""
+    problems = []
+    plain_source = words_outside_placeholders(source).lower()
+    plain_translated = words_outside_placeholders(translated).lower()
+    for term in glossary:
+        if re.search(r"\b" + re.escape(term["en"]) + r"(?:s|es)?\b", plain_source) and not any(
+            re.search(r"(?<!\w)" + re.escape(form), plain_translated) for form in term.get(language, [])
+        ):
+            problems.append(f"(e) '{term['en']}' is not said as {term.get(language, [])}: {key}: {translated!r}")
+    return problems
+
+
+def check(language, english, searched, glossary, textstat):
     document = json.loads((TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))
     entries = document["texts"]
     same = {item["id"]: item["why"] for item in document.get("sameAsEnglish", [])}
@@ -116,14 +148,9 @@ def check(language, english, glossary, textstat):
         # (d) untranslated.
         if translated == source and key not in same:
             problems.append(f"(d) same as the English, with no reason in sameAsEnglish: {key}: {source!r}")
-        # (e) glossary.
-        plain_source = words_outside_placeholders(source).lower()
-        plain_translated = words_outside_placeholders(translated).lower()
-        for term in glossary:
-            if re.search(r"\b" + re.escape(term["en"]) + r"(?:s|es)?\b", plain_source) and not any(
-                re.search(r"(?<!\w)" + re.escape(form), plain_translated) for form in term.get(language, [])
-            ):
-                problems.append(f"(e) '{term['en']}' is not said as {term.get(language, [])}: {key}: {translated!r}")
+        # (e) glossary, for the texts a patient reads: a search word may be the everyday word.
+        if key not in searched:
+            problems += glossary_problems(language, glossary, key, source, translated)
     # (g) the strings the server replaces are exactly the translated ones.
     per_file = {}
     for key, entry in entries.items():
@@ -142,13 +169,15 @@ def check(language, english, glossary, textstat):
         if key not in entries or entries[key].get(language) != entries[key]["en"]:
             problems.append(f"(d) unused sameAsEnglish entry: {key}")
 
-    # (f) readability.
+    # (f) readability, of the texts a patient reads.
     scores = []
     settings = READABILITY.get(language)
     if settings:
         textstat.set_lang(language)
         formula = getattr(textstat, settings["formula"])
         for key, entry in entries.items():
+            if key in searched:
+                continue
             text = words_outside_placeholders(entry.get(language, ""))
             if textstat.lexicon_count(text) < settings["minWords"]:
                 continue
@@ -167,14 +196,16 @@ def main():
     languages = sys.argv[1:] or sorted(
         path.stem for path in TRANSLATIONS.glob("*.json") if path.name != "glossary.json")
     english = english_texts()
+    searched = search_words()
     glossary = json.loads((TRANSLATIONS / "glossary.json").read_text(encoding="utf-8"))["terms"]
     textstat = check_text_module().load_textstat()
     failed = False
     for language in languages:
-        problems, count, scores = check(language, english, glossary, textstat)
+        problems, count, scores = check(language, english, searched, glossary, textstat)
         for problem in problems:
             print(f"{language}: {problem}")
-        summary = f"{language}: {count} of {len(english)} patient texts translated"
+        summary = (f"{language}: {count} of {len(english)} patient texts translated "
+                   f"({len(searched)} of them search words)")
         if scores:
             scores.sort()
             summary += (f"; {READABILITY[language]['formula']} of the {len(scores)} of "

@@ -118,16 +118,20 @@ struct ServerCommand: ParsableCommand {
         let metrics = ApplicationMetrics()
         do {
             knowledgeBase = try KnowledgeBase.bundled(profile: settings.clinicProfile)
-            let problems = knowledgeBase.integrityProblems()
+            let translations = try KnowledgeBase.bundledTranslations(profile: settings.clinicProfile)
+            let problems = ([knowledgeBase] + translations).flatMap { base in
+                base.integrityProblems().map { base.language == "en" ? $0.description : "\(base.language): \($0)" }
+            }
             guard problems.isEmpty else {
                 logger.critical(
                     "knowledge base failed its integrity check",
-                    metadata: ["problems": .array(problems.map { .string($0.description) })])
+                    metadata: ["problems": .array(problems.map { .string($0) })])
                 output.flush()
                 throw ExitCode(1)
             }
             responder = try Application.makeResponder(
-                knowledgeBase: knowledgeBase, logger: logger, readiness: readiness, metrics: metrics,
+                knowledgeBase: knowledgeBase, translations: translations, logger: logger, readiness: readiness,
+                metrics: metrics,
                 cors: settings.cors, trustedProxies: settings.trustedProxies,
                 // JSON lines: the access log writes its line itself (the members a metadata
                 // dictionary would give, without building and hashing one per request).
@@ -158,6 +162,7 @@ struct ServerCommand: ParsableCommand {
             metadata: [
                 "version": "\(InjectionSafety.version)",
                 "knowledge_base_version": "\(knowledgeBase.version)",
+                "languages": "\((["en"] + Translation.bundledLanguages).joined(separator: ","))",
                 "clinic_profile": "\(settings.clinicProfile == .neutral ? "none" : settings.clinicProfile.fingerprint)",
                 "host": "\(server.boundHost)",
                 "port": "\(server.port)",

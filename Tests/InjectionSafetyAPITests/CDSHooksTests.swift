@@ -60,6 +60,21 @@ struct CDSHooksTests {
         }
     }
 
+    /// The cards are for clinicians: English whatever the EHR's Accept-Language.
+    @Test func cardsAreEnglishInEveryLanguage() throws {
+        let (request, _) = try Self.fixture("anticoagulated-high-glucose")
+        let target = "/cds-services/\(Self.service(for: request))"
+        let english = TestRouter.post(target, request)
+        let spanish = TestRouter.post(target, request, headers: [("Accept-Language", "es")])
+        #expect(spanish.status == .ok)
+        #expect(spanish.header("Content-Language") == nil)
+        // The same cards but for their random uuids.
+        func withoutIDs(_ response: HTTPResponse) -> String {
+            String(decoding: response.body, as: UTF8.self).replacing(/"uuid":"[0-9a-fA-F-]{36}"/, with: "")
+        }
+        #expect(withoutIDs(english) == withoutIDs(spanish))
+    }
+
     /// Each fixture gives its expected decision and injection; every card is well formed.
     @Test(arguments: fixtureNames.filter { $0 != "missing-prefetch" })
     func fixturesGiveTheirCards(name: String) throws {

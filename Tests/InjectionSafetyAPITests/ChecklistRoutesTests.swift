@@ -163,7 +163,7 @@ struct ChecklistRoutesTests {
         let urgent = try #require(html.range(of: "class=\"level urgent\""))
         #expect(emergency.lowerBound < urgent.lowerBound)
         #expect(html.contains("does not replace"))
-        #expect(response.header("Vary") == "Accept")
+        #expect(response.header("Vary") == "Accept, Accept-Language")
     }
 
     /// The list a patient takes home says not to drive: 12 to 24 hours, or

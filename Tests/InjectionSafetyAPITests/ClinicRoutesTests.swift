@@ -23,7 +23,7 @@ struct ClinicRoutesTests {
         defaultLanguage: en
         """
 
-    static let acme: Router = {
+    static let acme: LanguageRouter = {
         do {
             let profile = try ClinicProfileFile.parse(acmeYAML)
             return try Application.makeRouter(knowledgeBase: try KnowledgeBase.bundled(profile: profile))
@@ -33,7 +33,7 @@ struct ClinicRoutesTests {
     }()
 
     static func respond(
-        _ router: Router, _ method: HTTPMethod, _ target: String, body: String? = nil
+        _ router: LanguageRouter, _ method: HTTPMethod, _ target: String, body: String? = nil
     ) -> HTTPResponse {
         var context = RequestContext(connection: ConnectionInfo(id: 1, peer: nil), logger: Logger(label: "test"))
         let headers = HTTPHeaders(body == nil ? [] : [("Content-Type", "application/json")])
@@ -68,7 +68,7 @@ struct ClinicRoutesTests {
         ("glucoseUnit: mmol", "glucoseUnit: 'mmol' is not one of mg/dL, mmol/L"),
         ("temperatureUnit: true", "temperatureUnit: must be a string, not true or false"),
         ("temperatureUnit: yes", "temperatureUnit: must be a string, not true or false"),
-        ("defaultLanguage: fr", "defaultLanguage: 'fr' is not a language the texts exist in (en)"),
+        ("defaultLanguage: fr", "defaultLanguage: 'fr' is not a language the texts exist in (en, es)"),
         ("website: acme.example.org", "website: 'acme.example.org' is not an http or https URL"),
         ("emergencyNumber: \"nine one one\"", "emergencyNumber: 'nine one one' is not a phone number"),
         ("name: A\nname: B", "name: given twice"),

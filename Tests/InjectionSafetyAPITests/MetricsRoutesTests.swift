@@ -8,7 +8,7 @@ import Testing
 /// `GET /metrics`: triage levels and review decisions are counted, nothing about the patient is.
 struct MetricsRoutesTests {
     let metrics = ApplicationMetrics()
-    let router: Router
+    let router: LanguageRouter
 
     init() throws {
         router = try Application.makeRouter(knowledgeBase: TestRouter.knowledgeBase, metrics: metrics)

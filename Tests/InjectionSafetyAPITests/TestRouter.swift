@@ -10,8 +10,18 @@ enum TestRouter {
         do { return try KnowledgeBase.bundled() } catch { fatalError("knowledge base: \(error)") }
     }()
 
-    static let shared: Router = {
-        do { return try Application.makeRouter(knowledgeBase: knowledgeBase) } catch { fatalError("router: \(error)") }
+    /// The knowledge base in each translation built in (Spanish).
+    static let translations: [KnowledgeBase] = {
+        do { return try KnowledgeBase.bundledTranslations() } catch { fatalError("translations: \(error)") }
+    }()
+
+    /// Every language, as the server runs.
+    static let shared: LanguageRouter = {
+        do {
+            return try Application.makeRouter(knowledgeBase: knowledgeBase, translations: translations)
+        } catch {
+            fatalError("router: \(error)")
+        }
     }()
 
     static func respond(_ method: HTTPMethod, _ target: String, headers: [(String, String)] = []) -> HTTPResponse {
@@ -20,8 +30,11 @@ enum TestRouter {
             to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)), context: &context)
     }
 
-    static func post(_ target: String, _ body: String, contentType: String? = "application/json") -> HTTPResponse {
-        var headers: [(String, String)] = []
+    static func post(
+        _ target: String, _ body: String, contentType: String? = "application/json",
+        headers more: [(String, String)] = []
+    ) -> HTTPResponse {
+        var headers: [(String, String)] = more
         if let contentType { headers.append(("Content-Type", contentType)) }
         var context = RequestContext(connection: ConnectionInfo(id: 1, peer: nil), logger: Logger(label: "test"))
         return shared.respond(

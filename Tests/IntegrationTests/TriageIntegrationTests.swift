@@ -100,7 +100,27 @@ struct TriageIntegrationTests {
         #expect(rules.count >= 40)
         #expect(rules.allSatisfy { ($0["sources"] as? [String])?.isEmpty == false })
         #expect(rules.allSatisfy { ($0["rows"] as? [Any])?.isEmpty == false })
-        #expect(response.header("Vary") == "Accept")
+        #expect(response.header("Vary") == "Accept, Accept-Language")
+    }
+
+    /// The server runs every language built in: Spanish for a patient who asks for it.
+    @Test func spanishIsServedToWhoAsksForIt() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let client = try CurlClient()
+        let body = #"{"injection":"facet-joint","hoursSinceInjection":2,"symptoms":["fever"]}"#
+        for (header, language, disclaimer) in [
+            ("es-US, es;q=0.9, en;q=0.5", "es", "no reemplaza"), ("en-US", "en", "does not replace"),
+        ] {
+            let triage = try client.request(
+                "POST", "\(server.baseURL)/v1/triage",
+                headers: ["Content-Type: application/json", "Accept-Language: \(header)"],
+                upload: .fixed(Array(body.utf8)))
+            #expect(triage.status == 200)
+            #expect(triage.header("Content-Language") == language)
+            #expect(triage.header("Vary") == "Accept-Language")
+            #expect(triage.text.contains(disclaimer), "\(language)")
+        }
     }
 
     /// The printable rule book over the wire: large, cached per representation.
@@ -111,7 +131,7 @@ struct TriageIntegrationTests {
         let page = try client.request("GET", "\(server.baseURL)/v1/triage/rules", headers: ["Accept: text/html"])
         #expect(page.status == 200)
         #expect(page.header("Content-Type") == "text/html; charset=utf-8")
-        #expect(page.header("Vary") == "Accept")
+        #expect(page.header("Vary") == "Accept, Accept-Language")
         #expect(page.text.contains("Not yet signed off"))
         #expect(
             page.text.contains("id=\"rule-cauda-equina-signs\"") && page.text.contains("id=\"rule-symptoms-need-care\"")

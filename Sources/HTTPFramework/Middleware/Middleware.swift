@@ -10,19 +10,27 @@ public protocol Middleware: Sendable {
     func respond(to request: HTTPRequest, context: inout RequestContext, next: Next) -> HTTPResponse
 }
 
+/// What answers a request inside the middleware: a ``Router``, or a type that
+/// picks one of several (e.g. one per language of the content).
+public protocol RequestRouter: Sendable {
+    func respond(to request: HTTPRequest, context: inout RequestContext) -> HTTPResponse
+}
+
+extension Router: RequestRouter {}
+
 /// The framework's ``HTTPResponder``: gives each request its context (request
 /// id, logger, connection), runs the middleware in order around the router,
 /// and echoes the request id. It also answers what the server refuses itself
 /// (unreadable, late or over the connection limit) as problem details with a
 /// generated request id, and logs it.
 public struct HTTPApplication: HTTPResponder {
-    let router: Router
+    let router: any RequestRouter
     let middleware: [any Middleware]
     let logger: Logger
     let requestIDs = RequestIDGenerator()
 
     /// - Parameter middleware: outermost first (e.g. the access log, then CORS).
-    public init(router: Router, middleware: [any Middleware] = [], logger: Logger) {
+    public init(router: any RequestRouter, middleware: [any Middleware] = [], logger: Logger) {
         self.router = router
         self.middleware = middleware
         self.logger = logger

@@ -64,10 +64,11 @@ public struct KnowledgeBase: Sendable {
     public let language: String
     /// Renders thresholds and phrases for ``profile`` (e.g. a reading's unit).
     public let renderer: TextRenderer
-    /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of the data does.
+    /// `<contentVersion>+<hash of the data files>`: changes whenever any byte of
+    /// the data does (the bundled data: of the English files or a translation).
     public let version: String
-    /// ``version`` and the profile's fingerprint: what a cache validator of a
-    /// body made from the data must depend on.
+    /// ``version``, the profile's fingerprint and the language: what a cache
+    /// validator of a body made from the data must depend on.
     public let cacheIdentity: String
 
     /// The contract's symptom groups (`nerves`, `allergy`...), in the order of their first symptom.
@@ -90,9 +91,20 @@ public struct KnowledgeBase: Sendable {
     /// Loads the data files shipped with the library, its texts rendered for
     /// `profile`, in `language` (English, or a ``Translation/bundledLanguages`` one).
     public static func bundled(profile: ClinicProfile = .neutral, language: String = "en") throws -> KnowledgeBase {
-        var files = try bundledFiles()
-        if language != "en" { files = try Translation.bundled(language).apply(to: files) }
-        return try KnowledgeBase(files: files, profile: profile, language: language)
+        let english = try bundledFiles()
+        var files = english
+        if language != "en" { files = try Translation.bundled(language).apply(to: english) }
+        // One version for every language: the English data and every translation.
+        var versioned = english
+        for name in EmbeddedKnowledge.files.keys where name.hasPrefix("translations/") {
+            versioned[name] = Data((EmbeddedKnowledge.files[name] ?? "").utf8)
+        }
+        return try KnowledgeBase(files: files, profile: profile, language: language, versionOf: versioned)
+    }
+
+    /// The knowledge base in each language of ``Translation/bundledLanguages``.
+    public static func bundledTranslations(profile: ClinicProfile = .neutral) throws -> [KnowledgeBase] {
+        try Translation.bundledLanguages.map { try bundled(profile: profile, language: $0) }
     }
 
     /// The raw bytes of the data files built into the library, by name.
@@ -109,7 +121,13 @@ public struct KnowledgeBase: Sendable {
 
     /// Decodes the data files (all of ``fileNames``), their patient texts
     /// rendered for `profile` (see `patient-texts.json`).
-    public init(files raw: [String: Data], profile: ClinicProfile = .neutral, language: String = "en") throws {
+    /// - Parameter versionOf: the files ``version`` hashes (default: `raw`); the
+    ///   bundled data gives the English files and every translation, so that the
+    ///   version names the reviewed data whatever the language.
+    public init(
+        files raw: [String: Data], profile: ClinicProfile = .neutral, language: String = "en",
+        versionOf: [String: Data]? = nil
+    ) throws {
         func decode<Wrapper: Decodable>(_ name: String, as type: Wrapper.Type, from files: [String: Data]) throws
             -> Wrapper
         {
@@ -239,12 +257,13 @@ public struct KnowledgeBase: Sendable {
         symptomGroups = groups
         symptomGroupIndex = groupIndex
         var hash = ContentHash()
-        for name in Self.fileNames {
+        let hashed = versionOf ?? raw
+        for name in Self.fileNames + hashed.keys.filter({ !Self.fileNames.contains($0) }).sorted() {
             hash.combine(Array(name.utf8))
-            hash.combine(Array(raw[name] ?? Data()))
+            hash.combine(Array(hashed[name] ?? Data()))
         }
         version = "\(Self.contentVersion)+\(hash.hexDigest)"
-        cacheIdentity = version + "+" + profile.fingerprint
+        cacheIdentity = version + "+" + profile.fingerprint + "+" + language
     }
 
     // MARK: - Lookups

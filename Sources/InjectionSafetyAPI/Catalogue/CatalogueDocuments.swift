@@ -79,8 +79,11 @@ struct CatalogueDocuments: Sendable {
         let version = knowledgeBase.version
         self.version = version
         cacheIdentity = knowledgeBase.cacheIdentity
-        func cached<Value: Encodable>(_ value: Value) throws -> CachedResponse {
-            CachedResponse(body: Array(try encoder.encode(value)))
+        // Each document but the sources (publications keep their own titles) has patient text.
+        func cached<Value: Encodable>(_ value: Value, language: String? = knowledgeBase.language) throws
+            -> CachedResponse
+        {
+            CachedResponse(body: Array(try encoder.encode(value)), language: language)
         }
         // Patients read the catalogue: clinician notes stay out (reviewNote;
         // a side effect leaves it out of its own encoding, with the advice
@@ -110,6 +113,6 @@ struct CatalogueDocuments: Sendable {
             ListDocument(
                 items: knowledgeBase.conditions.map { IdentifiedEntry(id: $0.code.rawValue, entry: $0) },
                 knowledgeBaseVersion: version))
-        sources = try cached(ListDocument(items: knowledgeBase.sources, knowledgeBaseVersion: version))
+        sources = try cached(ListDocument(items: knowledgeBase.sources, knowledgeBaseVersion: version), language: nil)
     }
 }

@@ -28,7 +28,7 @@ struct CatalogueRoutes: Sendable {
         self.indexed = indexed
         let firstPage = try Self.page(
             SideEffectQuery(query: nil), matching: indexed, version: documents.version,
-            cacheIdentity: documents.cacheIdentity)
+            cacheIdentity: documents.cacheIdentity, language: knowledgeBase.language)
         self.firstPage = firstPage
         firstPageLink = firstPage.nextCursor.map {
             Self.linkField(path: Self.sideEffectsPath[...], query: nil, cursor: $0)
@@ -84,7 +84,7 @@ struct CatalogueRoutes: Sendable {
             ? firstPage
             : Self.page(
                 query, matching: query.isUnfiltered ? indexed : query.ranked(indexed.filter(query.matches)),
-                version: documents.version, cacheIdentity: documents.cacheIdentity)
+                version: documents.version, cacheIdentity: documents.cacheIdentity, language: knowledgeBase.language)
         var headers: [(name: String, value: String)] = []
         if let nextCursor = page.nextCursor {
             headers.append(Self.linkField(path: request.path, query: request.query, cursor: nextCursor))
@@ -99,7 +99,8 @@ struct CatalogueRoutes: Sendable {
     }
 
     static func page(
-        _ query: SideEffectQuery, matching: [IndexedSideEffect], version: String, cacheIdentity: String
+        _ query: SideEffectQuery, matching: [IndexedSideEffect], version: String, cacheIdentity: String,
+        language: String
     ) -> Page {
         let start = min(query.offset, matching.count)
         let end = min(start + query.limit, matching.count)
@@ -126,7 +127,8 @@ struct CatalogueRoutes: Sendable {
         let identity =
             ([cacheIdentity, String(matching.count), nextCursor ?? ""]
             + matching[start..<end].map(\.id.rawValue)).joined(separator: "|")
-        return Page(document: CachedResponse(body: body, identity: identity.utf8), nextCursor: nextCursor)
+        return Page(
+            document: CachedResponse(body: body, identity: identity.utf8, language: language), nextCursor: nextCursor)
     }
 
     /// The `Link` field to the next page: the request's path and query with `cursor` replaced.

@@ -1,43 +1,51 @@
 import HTTPFramework
 import HTTPServer
+import InjectionSafety
 import JSONWriter
 
 /// Language negotiation (RFC 9110 §12.5.4, RFC 4647 §3.4 lookup) over the
-/// languages the content exists in. Today that is English only, so every answer
-/// is English: a client asking for another language gets English with
-/// `Content-Language: en` saying so, never a 406 (a patient is better served by
-/// English than by nothing). When a translation is added to `available`, the
-/// same code picks it.
+/// languages the patient texts exist in: English, and each translation built
+/// into the library (``Translation/bundledLanguages``). A client asking for a
+/// language the texts do not exist in gets the default (English unless the
+/// clinic profile names another) with `Content-Language` saying so, never a
+/// 406: a patient is better served by English than by nothing.
 enum ContentLanguage {
-    /// Languages the patient-facing text exists in, the default first.
-    static let available = ["en"]
-    static var defaultLanguage: String { available[0] }
+    /// Every language the texts exist in, English first.
+    static let available = ["en"] + Translation.bundledLanguages
 
-    /// The language to answer `request` in.
-    static func negotiate(_ request: HTTPRequest) -> String {
-        negotiate(acceptLanguage: request.headers["Accept-Language"])
-    }
-
-    /// The available language with the highest weight in `acceptLanguage`
-    /// (ties: the earlier range), else the default. A malformed header is
-    /// ignored, as if absent.
-    static func negotiate(acceptLanguage: String?) -> String {
+    /// The language of `available` to answer `acceptLanguage` in: the one with
+    /// the highest weight (ties: the earlier range), else `defaultLanguage`. A
+    /// malformed header is ignored, as if absent.
+    static func negotiate(
+        acceptLanguage: String?, available: [String] = Self.available, defaultLanguage: String = "en"
+    ) -> String {
         guard let acceptLanguage, let ranges = parse(acceptLanguage) else { return defaultLanguage }
         var best: (language: String, weight: Double)?
         for range in ranges where range.weight > 0 {
-            guard let language = match(range.tag) else { continue }
+            guard let language = match(range.tag, available: available, defaultLanguage: defaultLanguage) else {
+                continue
+            }
             if best.map({ range.weight > $0.weight }) ?? true { best = (language, range.weight) }
         }
         return best?.language ?? defaultLanguage
     }
 
-    /// `en-GB` and `en` match `en`; `*` matches the default.
-    static func match(_ tag: String) -> String? {
+    /// `es-US`, `es-419` and `es` match `es`; `*` matches the default.
+    static func match(_ tag: String, available: [String] = Self.available, defaultLanguage: String = "en")
+        -> String?
+    {
         if tag == "*" { return defaultLanguage }
         for language in available {
             if tag == language || tag.hasPrefix(language + "-") || language.hasPrefix(tag + "-") { return language }
         }
         return nil
+    }
+
+    /// The headers of a response whose text is in `language`: which language
+    /// it is, and that the choice depended on `Accept-Language` (a cache keeps
+    /// one copy per language).
+    static func headers(_ language: String) -> [(name: String, value: String)] {
+        [("Content-Language", language), ("Vary", "Accept-Language")]
     }
 
     /// `da, en-GB;q=0.8, en;q=0.7` as (lowercased tag, weight) pairs; `nil` if malformed.

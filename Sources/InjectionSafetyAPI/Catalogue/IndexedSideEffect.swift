@@ -10,11 +10,11 @@ final class IndexedSideEffect: Sendable {
     let frequency: FrequencyClass
     let level: TriageLevel
     let seed: Bool
-    /// Lowercased name, description, and the labels and everyday words of its symptoms.
+    /// Name, description, and the labels and everyday words of its symptoms, folded (``SideEffectQuery/fold(_:)``).
     let searchText: String
-    /// Lowercased name.
+    /// Name, folded.
     let nameText: String
-    /// Lowercased labels and everyday words of its symptoms.
+    /// Labels and everyday words of its symptoms, folded.
     let symptomText: String
     /// Its place in the catalogue.
     let position: Int
@@ -32,9 +32,10 @@ final class IndexedSideEffect: Sendable {
         for code in effect.patientNotices + effect.seriousWhen.symptoms {
             if let symptom = knowledgeBase.symptom(code) { symptomParts += [symptom.label] + symptom.synonyms }
         }
-        searchText = ([effect.name, effect.description] + symptomParts).joined(separator: " \u{1F} ").lowercased()
-        nameText = effect.name.lowercased()
-        symptomText = symptomParts.joined(separator: " \u{1F} ").lowercased()
+        searchText = SideEffectQuery.fold(
+            ([effect.name, effect.description] + symptomParts).joined(separator: " \u{1F} "))
+        nameText = SideEffectQuery.fold(effect.name)
+        symptomText = SideEffectQuery.fold(symptomParts.joined(separator: " \u{1F} "))
         self.position = position
         self.json = json
     }

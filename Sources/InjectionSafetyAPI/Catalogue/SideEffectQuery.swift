@@ -120,10 +120,30 @@ struct SideEffectQuery: Sendable, Equatable {
         }
     }
 
-    /// Lowercased runs of letters and digits.
+    /// Folded (``fold(_:)``) runs of letters and digits.
     static func words(in text: String) -> [String] {
-        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        fold(text).split { !$0.isLetter && !$0.isNumber }.map(String.init)
     }
+
+    /// Lowercased, and the accents of Latin letters dropped (`náuseas` is
+    /// `nauseas`, `adormecimiento en la pequeña` is `... pequena`): patients
+    /// often type without them. The search text is folded the same way.
+    static func fold(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars {
+            let value = scalar.value
+            if (0x300...0x36F).contains(value) { continue }  // a combining accent (decomposed text)
+            if (0xE0...0xFF).contains(value), let base = latinBase[Int(value - 0xE0)].unicodeScalars.first {
+                scalars.append(base == "-" ? scalar : base)
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+
+    /// The letter without its accent for U+00E0 to U+00FF (`-`: keep it, as ß, æ, ø, ÷ and þ).
+    private static let latinBase = Array("aaaaaa-ceeeeiiii-nooooo--uuuuy-y").map(String.init)
 
     // MARK: - Cursor
 

@@ -90,7 +90,8 @@ struct ChecklistRoutes: Sendable {
                         "A FHIR Questionnaire exists for the pre-procedure phase (the readiness review) and the post-procedure phase (the check-in) only."
                 )
             }
-            var response = CachedResponse(body: body).response(to: request, extraHeaders: [("Vary", "Accept")])
+            var response = CachedResponse(body: body, language: builder.knowledgeBase.language).response(
+                to: request, extraHeaders: [("Vary", "Accept")])
             response.contentType = FHIRQuestionnaire.mediaType
             return response
         }
@@ -102,7 +103,8 @@ struct ChecklistRoutes: Sendable {
                 builder.knowledgeBase.injection(patient.injection)?.name.lowercased() ?? patient.injection.rawValue
             var response = CachedResponse(
                 body: ChecklistHandout.html(
-                    phase: phase, injectionName: name, items: items, texts: builder.knowledgeBase.patientTexts)
+                    phase: phase, injectionName: name, items: items, texts: builder.knowledgeBase.patientTexts),
+                language: builder.knowledgeBase.language
             ).response(to: request, extraHeaders: [("Vary", "Accept")])
             response.contentType = HTMLPage.mediaType
             return response
@@ -116,7 +118,8 @@ struct ChecklistRoutes: Sendable {
         json.append(contentsOf: #","items":"#.utf8)
         Self.appendItems(items, to: &json)
         Self.appendTail(builder.knowledgeBase, to: &json)
-        return CachedResponse(body: json).response(to: request, extraHeaders: [("Vary", "Accept")])
+        return CachedResponse(body: json, language: builder.knowledgeBase.language).response(
+            to: request, extraHeaders: [("Vary", "Accept")])
     }
 
     func review(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
@@ -153,7 +156,7 @@ struct ChecklistRoutes: Sendable {
         Self.appendTail(builder.knowledgeBase, to: &json)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
-            headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))],
+            headers: [("Cache-Control", "no-store")] + ContentLanguage.headers(builder.knowledgeBase.language),
             body: json)
     }
 

@@ -32,7 +32,7 @@ enum ClinicRoutes {
         json.append(jsonLiteral: #","temperatureUnit":"#)
         JSONString.append(profile.temperatureUnit.rawValue, to: &json)
         json.append(jsonLiteral: #","defaultLanguage":"#)
-        JSONString.append(profile.defaultLanguage ?? ContentLanguage.defaultLanguage, to: &json)
+        JSONString.append(profile.defaultLanguage ?? "en", to: &json)
         json.append(jsonLiteral: #","configured":"#)
         json.append(jsonLiteral: profile == .neutral ? "false}" : "true}")
         return json

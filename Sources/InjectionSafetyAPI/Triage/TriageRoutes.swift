@@ -269,8 +269,9 @@ struct TriageRoutes: Sendable {
         texts = TriageAnswerTexts(knowledgeBase)
         rulesDocument = CachedResponse(
             body: Array(
-                try CatalogueDocuments.makeEncoder().encode(try RulesDocument(knowledgeBase))))
-        rulesPage = CachedResponse(body: RuleBookPage.html(knowledgeBase))
+                try CatalogueDocuments.makeEncoder().encode(try RulesDocument(knowledgeBase))),
+            language: knowledgeBase.language)
+        rulesPage = CachedResponse(body: RuleBookPage.html(knowledgeBase), language: knowledgeBase.language)
     }
 
     func register(in router: inout Router) {
@@ -309,7 +310,7 @@ struct TriageRoutes: Sendable {
         metrics.triageAnswered(result.level)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
-            headers: [("Cache-Control", "no-store"), ("Content-Language", ContentLanguage.negotiate(request))],
+            headers: [("Cache-Control", "no-store")] + ContentLanguage.headers(engine.knowledgeBase.language),
             body: Self.encode(result, interview: interview, knowledgeBase: engine.knowledgeBase, texts: texts))
     }
 
