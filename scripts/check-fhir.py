@@ -46,14 +46,16 @@ def enable_when_targets(items):
         yield from enable_when_targets(item.get("item"))
 
 
-def questionnaire(base, phase, injection):
-    """The phase's FHIR Questionnaire for the injection: served as FHIR, valid
-    R4B, every enableWhen naming one of its items. Returns it and its link ids."""
+def questionnaire(base, phase, injection, language="en"):
+    """The phase's FHIR Questionnaire for the injection, in `language`: served
+    as FHIR, valid R4B, saying its language, every enableWhen naming one of its
+    items. Returns it and its link ids."""
     response = client.request(base, f"/v1/checklists/{phase}?injection={injection}",
-                              headers={"Accept": "application/fhir+json"})
+                              headers={"Accept": "application/fhir+json", "Accept-Language": language})
     assert response.status == 200 and response.content_type == "application/fhir+json", response.content_type
     document = response.json()
     Questionnaire.model_validate(document)
+    assert document["language"] == language, document.get("language")
     ids = set(link_ids(document["item"]))
     missing = set(enable_when_targets(document["item"])) - ids
     assert not missing, f"enableWhen names unknown items: {missing}"
@@ -71,6 +73,10 @@ def main():
         assert symptoms["type"] == "choice" and symptoms["repeats"] is True, symptoms
         assert [option["valueCoding"]["code"] for option in symptoms["answerOption"]] == codes, "symptom codes"
         print(f"ok   Questionnaire for {injection}: {len(ids)} items, valid R4B")
+        for phase in ("pre-procedure", "post-procedure"):
+            spanish, spanish_ids = questionnaire(base, phase, injection, "es")
+            assert spanish_ids == set(link_ids(questionnaire(base, phase, injection)[0]["item"])), "Spanish link ids"
+        print(f"ok   Questionnaires for {injection} in Spanish: valid R4B, the same items")
 
     # The same answer seeds the FHIR fuzzing corpus (Fuzz/make-corpus.py).
     answer = json.loads((ROOT / "Tests/Fixtures/fhir/questionnaire-response-full.json").read_text())

@@ -22,6 +22,18 @@ from referencing.jsonschema import DRAFT202012
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import client  # noqa: E402  (scripts/lib/client.py)
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice in one mapping (safe_load keeps the last, silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        repeated = sorted({str(key) for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key given twice: {', '.join(repeated)}", node.start_mark)
+        return super().construct_mapping(node, deep)
+
+
 # (path, expected status[, request headers]): successful and failing requests for each GET operation.
 REQUESTS = [
     ("/healthz", 200),
@@ -77,7 +89,7 @@ POSTS = [
 
 def load(path):
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=UniqueKeyLoader)
 
 
 def operation_for(spec, path, method="get"):

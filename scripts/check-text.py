@@ -122,7 +122,8 @@ def renderer(knowledge):
     profile (patient-texts.json): a phrase is its last, neutral variant; a
     threshold {temperature:38.0} is '38.0 °C (100.4 °F)' and {glucose:70} is
     '70 mg/dL (3.9 mmol/L)', the other unit's number the lowest tenth that
-    converts back to the threshold or past it. {symptom} is filled per request."""
+    converts back to the threshold or past it. {symptom}, {injection} and {unit}
+    are filled per request."""
     path = knowledge / "patient-texts.json"
     phrases = {}
     if path.exists():
@@ -140,7 +141,7 @@ def renderer(knowledge):
 
     def fill(match):
         token = match.group(1)
-        if token == "symptom":
+        if token in ("symptom", "injection", "unit"):
             return match.group(0)
         if token in phrases:
             return phrases[token]

@@ -22,13 +22,15 @@ the English in the knowledge files:
       textstat), unless `readabilityExceptions` lists it with a reason (not a
       search word: typed, not read);
   (g) each translated English text is a JSON string of its file exactly as
-      often as it is translated there: the server puts the translations in
-      place of those strings (Translation.swift), so nothing else may say the
-      same words (a code, a clinician's note).
+      often as it is translated there, with one translation: the server puts
+      the translations in place of those strings (Translation.swift), so
+      nothing else may say the same words (a code, a clinician's note).
 
 A text id is where the text is: the file, the entry's id and the field
 (`symptoms.json: leg-numbness label`), as scripts/check-text.py names them; a
 list's element adds its index (`symptoms.json: leg-numbness synonyms[0] synonyms`).
+A field outside any list is the file and the field's path
+(`patient-texts.json: handout.titles.preProcedure`).
 
     scripts/check-translations.py [LANG...]     (default: every translation file)
 """
@@ -70,7 +72,8 @@ def field_texts(fields, texts):
             for label, text in walk(document, segments, file + ":"):
                 if not text.strip():
                     continue  # an empty field says nothing (a side effect without a level note)
-                key = f"{label} {segments[-1].rstrip('[]')}"
+                # In a list: the entry's id and the field; else the field's path.
+                key = f"{label} {segments[-1].rstrip('[]')}" if "[]" in path else f"{file}: {path}"
                 if key in texts and texts[key] != text:
                     number = 2
                     while f"{key} #{number}" in texts:
@@ -155,6 +158,13 @@ def check(language, english, searched, glossary, textstat):
     per_file = {}
     for key, entry in entries.items():
         per_file.setdefault(key.split(":")[0], []).append(entry["en"])
+    # One English string of a file is one string to replace: the same translation wherever it is.
+    translations = {}
+    for key, entry in entries.items():
+        translations.setdefault((key.split(":")[0], entry["en"]), set()).add(entry.get(language, ""))
+    for (file, source), translated in translations.items():
+        if len(translated) > 1:
+            problems.append(f"(g) {file} says {source!r} in several places, translated {len(translated)} ways")
     for file, sources in per_file.items():
         raw = (KNOWLEDGE / file).read_text(encoding="utf-8")
         for source in set(sources):

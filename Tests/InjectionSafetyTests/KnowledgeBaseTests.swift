@@ -329,7 +329,7 @@ struct KnowledgeBaseTests {
 
     @Test func changelogStartsAtTheContentVersionAndIsNotYetSignedOff() throws {
         let changelog = try KnowledgeBase.bundled().changelog
-        #expect(changelog.versions.map(\.version) == ["2026.12.3", "2026.12.2", "2026.12.1", "2026.11.1"])
+        #expect(changelog.versions.map(\.version) == ["2026.12.4", "2026.12.3", "2026.12.2", "2026.12.1", "2026.11.1"])
         #expect(changelog.versions.first?.version == KnowledgeBase.contentVersion)
         #expect(changelog.versions.allSatisfy { !$0.changes.isEmpty })
         #expect(changelog.signOff == Changelog.SignOff(reviewedBy: nil, reviewedOn: nil))
@@ -352,42 +352,42 @@ struct KnowledgeBaseTests {
     }
 
     @Test func newestVersionMustBeTheContentVersion() throws {
-        let problems = try Self.changelogProblems(Self.editingVersions { $0[0]["version"] = "2026.12.4" })
+        let problems = try Self.changelogProblems(Self.editingVersions { $0[0]["version"] = "2026.12.5" })
         #expect(
             problems == [
-                "changelog.json: the newest version is '2026.12.4', but the knowledge base's content version is '2026.12.3'"
+                "changelog.json: the newest version is '2026.12.5', but the knowledge base's content version is '2026.12.4'"
             ])
         let empty = try Self.changelogProblems { $0["versions"] = [[String: Any]]() }
         #expect(
             empty == [
-                "changelog.json: the newest version is 'none', but the knowledge base's content version is '2026.12.3'"
+                "changelog.json: the newest version is 'none', but the knowledge base's content version is '2026.12.4'"
             ])
     }
 
     @Test func versionsMustBeUniqueAndNewestFirst() throws {
-        let repeated = try Self.changelogProblems(Self.editingVersions { $0[1]["version"] = "2026.12.3" })
-        #expect(repeated == ["changelog.json: 2026.12.3: version listed more than once"])
+        let repeated = try Self.changelogProblems(Self.editingVersions { $0[1]["version"] = "2026.12.4" })
+        #expect(repeated == ["changelog.json: 2026.12.4: version listed more than once"])
         let older = try Self.changelogProblems(
             Self.editingVersions { versions in
-                var next = versions[3]
+                var next = versions[4]
                 next["version"] = "2026.11.2"
                 versions.append(next)
             })
         #expect(older == ["changelog.json: 2026.11.2: versions are not newest first (2026.11.1 is listed before it)"])
-        let badlyNamed = try Self.changelogProblems(Self.editingVersions { $0[3]["version"] = "November" })
+        let badlyNamed = try Self.changelogProblems(Self.editingVersions { $0[4]["version"] = "November" })
         #expect(badlyNamed == ["changelog.json: November: version is not YEAR.MONTH.N"])
         let earlierDate = try Self.changelogProblems(Self.editingVersions { $0[0]["date"] = "2026-11-01" })
         #expect(
             earlierDate == [
-                "changelog.json: 2026.12.2: dates are not newest first (2026.12.3 is dated 2026-11-01, before 2026-12-04)"
+                "changelog.json: 2026.12.3: dates are not newest first (2026.12.4 is dated 2026-11-01, before 2026-12-04)"
             ])
     }
 
     @Test func eachVersionNeedsADateAndAChange() throws {
         let problems = try Self.changelogProblems(
             Self.editingVersions { versions in
-                versions[3]["date"] = "2026-02-30"
-                versions[3]["changes"] = [String]()
+                versions[4]["date"] = "2026-02-30"
+                versions[4]["changes"] = [String]()
             })
         #expect(
             problems == [
@@ -395,7 +395,7 @@ struct KnowledgeBaseTests {
                 "changelog.json: 2026.11.1: lists no change",
             ])
         let blank = try Self.changelogProblems(Self.editingVersions { $0[0]["changes"] = ["Something.", " "] })
-        #expect(blank == ["changelog.json: 2026.12.3: a change is empty"])
+        #expect(blank == ["changelog.json: 2026.12.4: a change is empty"])
         let missing = try Self.editing("changelog.json", Self.editingVersions { $0[0]["date"] = nil })
         #expect {
             _ = try KnowledgeBase(files: missing)
@@ -424,12 +424,12 @@ struct KnowledgeBaseTests {
                 "changelog.json: signOff: reviewedOn '5 December 2026' is not a date (YYYY-MM-DD)"
             ])
         #expect(
-            try signOff("Dr A. Example", "2026-12-03") == [
-                "changelog.json: signOff: reviewedOn 2026-12-03 is before the newest version 2026.12.3 (2026-12-04)"
+            try signOff("Dr A. Example", "2026-12-04") == [
+                "changelog.json: signOff: reviewedOn 2026-12-04 is before the newest version 2026.12.4 (2026-12-05)"
             ])
         let signed = try KnowledgeBase(
             files: try Self.editing("changelog.json") {
-                $0["signOff"] = ["reviewedBy": "Dr A. Example", "reviewedOn": "2026-12-04"]
+                $0["signOff"] = ["reviewedBy": "Dr A. Example", "reviewedOn": "2026-12-05"]
             })
         #expect(signed.changelog.signOff.isSigned)
     }

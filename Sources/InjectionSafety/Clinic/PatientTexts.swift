@@ -27,6 +27,52 @@ public struct PatientTexts: Sendable, Hashable {
         public var contactProvider: String
     }
 
+    /// The headings of the take-home handout; `{injection}` is the injection's name.
+    public struct Handout: Sendable, Codable, Hashable {
+        public struct Titles: Sendable, Codable, Hashable {
+            public var preProcedure: String
+            public var dayOfProcedure: String
+            public var postProcedure: String
+        }
+
+        public struct Categories: Sendable, Codable, Hashable {
+            public var medications: String
+            public var preparation: String
+            public var transport: String
+            public var monitoring: String
+            public var whenToCall: String
+            public var followUp: String
+        }
+
+        public var titles: Titles
+        /// The heading over the warning signs.
+        public var warningSigns: String
+        public var categories: Categories
+
+        /// The page's title for `phase`, naming the injection.
+        public func title(_ phase: ChecklistPhase, injection: String) -> String {
+            let title =
+                switch phase {
+                case .preProcedure: titles.preProcedure
+                case .dayOfProcedure: titles.dayOfProcedure
+                case .postProcedure: titles.postProcedure
+                }
+            return title.replacing("{injection}", with: injection)
+        }
+
+        /// The heading of a category's items.
+        public func heading(_ category: ChecklistCategory) -> String {
+            switch category {
+            case .medications: categories.medications
+            case .preparation: categories.preparation
+            case .transport: categories.transport
+            case .monitoring: categories.monitoring
+            case .whenToCall: categories.whenToCall
+            case .followUp: categories.followUp
+            }
+        }
+    }
+
     /// One way to say a phrase: used when the profile gives every field in `uses`.
     public struct Variant: Sendable, Codable, Hashable {
         public var uses: [ClinicProfile.Field]
@@ -41,6 +87,7 @@ public struct PatientTexts: Sendable, Hashable {
     public var followUps: FollowUps
     public var warningLeads: WarningLeads
     public var unexplainedSymptom: String
+    public var handout: Handout
 
     /// The lead of a warning item at `level` (self-care has none of its own).
     public func warningLead(_ level: TriageLevel) -> String {
@@ -89,6 +136,21 @@ public struct PatientTexts: Sendable, Hashable {
         copy.warningLeads = WarningLeads(
             emergency: try renderer.render(warningLeads.emergency), urgent: try renderer.render(warningLeads.urgent),
             contactProvider: try renderer.render(warningLeads.contactProvider))
+        let titles = handout.titles
+        let categories = handout.categories
+        copy.handout = Handout(
+            titles: Handout.Titles(
+                preProcedure: try renderer.render(titles.preProcedure),
+                dayOfProcedure: try renderer.render(titles.dayOfProcedure),
+                postProcedure: try renderer.render(titles.postProcedure)),
+            warningSigns: try renderer.render(handout.warningSigns),
+            categories: Handout.Categories(
+                medications: try renderer.render(categories.medications),
+                preparation: try renderer.render(categories.preparation),
+                transport: try renderer.render(categories.transport),
+                monitoring: try renderer.render(categories.monitoring),
+                whenToCall: try renderer.render(categories.whenToCall),
+                followUp: try renderer.render(categories.followUp)))
         return copy
     }
 }
@@ -104,8 +166,9 @@ public struct TextRenderer: Sendable {
     /// Each phrase as this profile says it.
     public let phrases: [String: String]
 
-    /// Placeholders filled per request, not at load (the severity question's symptom).
-    public static let requestTimePlaceholders: Set<String> = ["symptom"]
+    /// Placeholders filled per request, not at load: the severity question's
+    /// symptom, a heading's injection and a reading's unit.
+    public static let requestTimePlaceholders: Set<String> = ["symptom", "injection", "unit"]
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let message: String

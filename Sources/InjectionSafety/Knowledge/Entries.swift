@@ -226,17 +226,45 @@ public struct InterviewTexts: Sendable, Codable, Hashable {
         }
     }
 
-    /// The check-in questionnaire's own question texts (the rest are the interview's).
+    /// An answer a patient picks, by its code.
+    public struct Choice<Code: Sendable & Codable & Hashable>: Sendable, Codable, Hashable {
+        public var code: Code
+        public var label: String
+    }
+
+    /// The check-in questionnaire's own question texts (the rest are the
+    /// interview's), and the labels of its answers.
     public struct CheckIn: Sendable, Codable, Hashable {
         public var title: String
         public var injection: String
         public var hoursSinceInjection: String
+        /// The unit of the hours' answer, as a form shows it.
+        public var hoursUnit: String
         public var sedation: String
         public var region: String
         public var approach: String
         public var medications: String
         public var conditions: String
         public var symptoms: String
+        public var regions: [Choice<SpinalRegion>]
+        public var approaches: [Choice<Approach>]
+        public var severities: [Choice<TriageRequest.Severity>]
+    }
+
+    /// The pre-procedure readiness questionnaire's question texts (FHIR);
+    /// `{injection}` is the injection's name and `{unit}` a reading's unit.
+    public struct Readiness: Sendable, Codable, Hashable {
+        public var title: String
+        public var injection: String
+        public var conditions: String
+        public var bloodGlucose: String
+        public var fever: String
+        public var temperature: String
+        public var systolicBloodPressure: String
+        public var newSymptoms: String
+        public var symptoms: String
+        public var steroidInjections: String
+        public var sedation: String
     }
 
     public var about: String
@@ -249,6 +277,7 @@ public struct InterviewTexts: Sendable, Codable, Hashable {
     /// Asks which of a group's symptoms the patient has, each shown by its label.
     public var anyOfQuestion: String
     public var checkIn: CheckIn
+    public var readiness: Readiness
     public var readings: [ReadingQuestion]
 
     public func reading(_ field: TriageInterview.Reading) -> ReadingQuestion? {

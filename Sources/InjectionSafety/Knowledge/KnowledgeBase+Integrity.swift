@@ -49,6 +49,9 @@ extension KnowledgeBase {
         checkCoverage("injections.json", injections.map(\.id))
         checkCoverage("side-effects.json", sideEffects.map(\.id))
         checkCoverage("interview.json readings", interview.readings.map(\.field))
+        checkCoverage("interview.json checkIn.regions", interview.checkIn.regions.map(\.code))
+        checkCoverage("interview.json checkIn.approaches", interview.checkIn.approaches.map(\.code))
+        checkCoverage("interview.json checkIn.severities", interview.checkIn.severities.map(\.code))
         if !interview.severityQuestion.contains("{symptom}") {
             problem("interview.json: severityQuestion", "does not name the symptom ({symptom})")
         }

@@ -22,7 +22,7 @@ public struct KnowledgeBase: Sendable {
     /// The human version of the content; raise it with each reviewed change,
     /// together with a new newest entry of `changelog.json` (the integrity check
     /// requires that they agree).
-    public static let contentVersion = "2026.12.3"
+    public static let contentVersion = "2026.12.4"
 
     public let sources: [Source]
     public let medications: [MedicationEntry]

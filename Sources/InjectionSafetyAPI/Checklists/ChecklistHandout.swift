@@ -4,18 +4,15 @@ import InjectionSafety
 /// A checklist as one printable HTML page: no scripts, inline CSS, large
 /// type, and the warning signs grouped by how urgently to act.
 enum ChecklistHandout {
+    /// - Parameter language: the texts' language (`lang` of the page).
     static func html(
-        phase: ChecklistPhase, injectionName: String, items: [ChecklistBuilder.PersonalisedItem], texts: PatientTexts
+        phase: ChecklistPhase, injectionName: String, items: [ChecklistBuilder.PersonalisedItem], texts: PatientTexts,
+        language: String
     ) -> [UInt8] {
-        let title: String
-        switch phase {
-        case .preProcedure: title = "Before your \(injectionName)"
-        case .dayOfProcedure: title = "On the day of your \(injectionName)"
-        case .postProcedure: title = "After your \(injectionName)"
-        }
+        let title = texts.handout.title(phase, injection: injectionName)
         var html = """
             <!doctype html>
-            <html lang="en">
+            <html lang="\(HTMLPage.escape(language))">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -41,7 +38,7 @@ enum ChecklistHandout {
             """
         let warnings = items.filter { $0.category == .whenToCall && $0.warningLevel != nil }
         if !warnings.isEmpty {
-            html += "<h2>When to get help</h2>\n"
+            html += "<h2>\(HTMLPage.escape(texts.handout.warningSigns))</h2>\n"
             for level in [TriageLevel.emergency, .urgent, .contactProvider] {
                 let signs = warnings.filter { $0.warningLevel == level }
                 guard !signs.isEmpty else { continue }
@@ -58,22 +55,11 @@ enum ChecklistHandout {
         for category in ChecklistCategory.allCases {
             let inCategory = items.filter { $0.category == category && $0.warningLevel == nil }
             guard !inCategory.isEmpty else { continue }
-            html += "<h2>\(HTMLPage.escape(categoryTitle(category)))</h2>\n<ul>\n"
+            html += "<h2>\(HTMLPage.escape(texts.handout.heading(category)))</h2>\n<ul>\n"
             for item in inCategory { html += "<li>\(HTMLPage.escape(item.text))</li>\n" }
             html += "</ul>\n"
         }
         html += "<p class=\"disclaimer\">\(HTMLPage.escape(texts.disclaimer))</p>\n</body>\n</html>\n"
         return Array(html.utf8)
-    }
-
-    static func categoryTitle(_ category: ChecklistCategory) -> String {
-        switch category {
-        case .medications: "Your medicines"
-        case .preparation: "Getting ready"
-        case .transport: "Getting home"
-        case .monitoring: "Looking after yourself"
-        case .whenToCall: "When to call"
-        case .followUp: "Follow-up"
-        }
     }
 }

@@ -103,7 +103,8 @@ struct ChecklistRoutes: Sendable {
                 builder.knowledgeBase.injection(patient.injection)?.name.lowercased() ?? patient.injection.rawValue
             var response = CachedResponse(
                 body: ChecklistHandout.html(
-                    phase: phase, injectionName: name, items: items, texts: builder.knowledgeBase.patientTexts),
+                    phase: phase, injectionName: name, items: items, texts: builder.knowledgeBase.patientTexts,
+                    language: builder.knowledgeBase.language),
                 language: builder.knowledgeBase.language
             ).response(to: request, extraHeaders: [("Vary", "Accept")])
             response.contentType = HTMLPage.mediaType

@@ -42,16 +42,18 @@ enum FHIRQuestionnaire {
             string(display); add("}")
         }
         let name = knowledgeBase.injection(injection)?.name ?? injection.rawValue
+        let texts = knowledgeBase.interview.readiness
         add(#"{"resourceType":"Questionnaire","id":"#); string("pre-procedure-\(injection.rawValue)")
+        add(#","language":"#); string(knowledgeBase.language)
         add(#","url":"#); string(url)
         add(#","version":"#); string(knowledgeBase.version)
-        add(#","status":"active","subjectType":["Patient"],"title":"#); string("Before your \(name.lowercased())")
+        add(#","status":"active","subjectType":["Patient"],"title":"#);
+        string(texts.title.replacing("{injection}", with: name.lowercased()))
         add(#","description":"#); string(knowledgeBase.patientTexts.disclaimer)
         add(#","item":["#)
         // Injection type.
-        add(
-            #"{"linkId":"injection","text":"Which injection are you having?","type":"choice","required":true,"answerOption":["#
-        )
+        add(#"{"linkId":"injection","text":"#); string(texts.injection)
+        add(#","type":"choice","required":true,"answerOption":["#)
         for (index, entry) in knowledgeBase.injections.enumerated() {
             if index > 0 { add(",") }
             add(#"{"valueCoding":"#); coding(entry.id.rawValue, entry.name)
@@ -60,7 +62,7 @@ enum FHIRQuestionnaire {
         }
         add("]}")
         // Conditions.
-        add(#",{"linkId":"conditions","text":"Do any of these apply to you?","type":"group","item":["#)
+        add(#",{"linkId":"conditions","text":"#); string(texts.conditions); add(#","type":"group","item":["#)
         for (index, condition) in knowledgeBase.conditions.enumerated() {
             if index > 0 { add(",") }
             add(#"{"linkId":"#); string("condition-\(condition.code.rawValue)")
@@ -71,41 +73,34 @@ enum FHIRQuestionnaire {
         // The readings in the clinic's units (the answer is converted as a request's would be).
         let glucoseUnit = knowledgeBase.profile.glucoseUnit.rawValue
         let temperatureUnit = knowledgeBase.profile.temperatureUnit == .celsius ? "°C" : "°F"
-        add(#",{"linkId":"blood-glucose","text":"#); string("Your latest blood sugar reading (\(glucoseUnit))")
+        add(#",{"linkId":"blood-glucose","text":"#); string(texts.bloodGlucose.replacing("{unit}", with: glucoseUnit))
         add(#","type":"decimal","#)
         add(#""enableWhen":[{"question":"condition-diabetes","operator":"=","answerBoolean":true}]}"#)
-        add(#",{"linkId":"fever","text":"Do you have a fever, or feel unwell with an infection?","type":"boolean"}"#)
-        add(#",{"linkId":"temperature","text":"#); string("Your temperature (\(temperatureUnit))")
+        add(#",{"linkId":"fever","text":"#); string(texts.fever); add(#","type":"boolean"}"#)
+        add(#",{"linkId":"temperature","text":"#); string(texts.temperature.replacing("{unit}", with: temperatureUnit))
         add(#","type":"decimal","#)
         add(#""enableWhen":[{"question":"fever","operator":"=","answerBoolean":true}]}"#)
         let systolic = TriageRequestDecoder.systolicRange
-        add(
-            #",{"linkId":"systolic-blood-pressure","text":"Your latest blood pressure: the top number (mmHg), if you know it","type":"decimal","#
-        )
+        add(#",{"linkId":"systolic-blood-pressure","text":"#); string(texts.systolicBloodPressure)
+        add(#","type":"decimal","#)
         add(#""extension":[{"url":"http://hl7.org/fhir/StructureDefinition/questionnaire-unit","valueCoding":"#)
         add(#"{"system":"http://unitsofmeasure.org","code":"mm[Hg]","display":"mmHg"}},"#)
         add(#"{"url":"http://hl7.org/fhir/StructureDefinition/minValue","valueDecimal":\#(Int(systolic.lowerBound))},"#)
         add(
             #"{"url":"http://hl7.org/fhir/StructureDefinition/maxValue","valueDecimal":\#(Int(systolic.upperBound))}]}"#
         )
-        add(
-            #",{"linkId":"new-symptoms","text":"Have you had any new symptoms since your last visit?","type":"boolean"}"#
-        )
-        add(
-            #",{"linkId":"symptoms","text":"Which new symptoms? Choose all that apply.","type":"choice","required":true,"repeats":true,"#
-        )
+        add(#",{"linkId":"new-symptoms","text":"#); string(texts.newSymptoms); add(#","type":"boolean"}"#)
+        add(#",{"linkId":"symptoms","text":"#); string(texts.symptoms)
+        add(#","type":"choice","required":true,"repeats":true,"#)
         add(#""enableWhen":[{"question":"new-symptoms","operator":"=","answerBoolean":true}],"answerOption":["#)
         for (index, entry) in knowledgeBase.symptoms.enumerated() {
             if index > 0 { add(",") }
             add(#"{"valueCoding":"#); coding(entry.code.rawValue, entry.label); add("}")
         }
         add("]}")
-        add(
-            #",{"linkId":"steroid-injections","text":"How many steroid injections have you had in the past 12 months, counting this one?","type":"integer"}"#
-        )
-        add(
-            #",{"linkId":"sedation","text":"Will you be given medicine to make you sleepy (sedation)?","type":"boolean"}"#
-        )
+        add(#",{"linkId":"steroid-injections","text":"#); string(texts.steroidInjections)
+        add(#","type":"integer"}"#)
+        add(#",{"linkId":"sedation","text":"#); string(texts.sedation); add(#","type":"boolean"}"#)
         add("]}")
         return json
     }

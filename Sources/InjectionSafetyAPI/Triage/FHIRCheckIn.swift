@@ -58,6 +58,7 @@ enum FHIRCheckIn {
         }
         let texts = knowledgeBase.interview.checkIn
         add(#"{"resourceType":"Questionnaire","id":"#); string("post-procedure-check-in-\(injection.rawValue)")
+        add(#","language":"#); string(knowledgeBase.language)
         add(#","url":"#); string(url)
         add(#","version":"#); string(knowledgeBase.version)
         add(#","status":"active","subjectType":["Patient"],"title":"#); string(texts.title)
@@ -73,21 +74,21 @@ enum FHIRCheckIn {
         add(#"]},{"linkId":"hours-since-injection","text":"#); string(texts.hoursSinceInjection)
         add(#","type":"decimal","required":true"#)
         unit(
-            "h", "hours", minimum: TriageRequestDecoder.hoursRange.lowerBound,
+            "h", texts.hoursUnit, minimum: TriageRequestDecoder.hoursRange.lowerBound,
             maximum: TriageRequestDecoder.hoursRange.upperBound)
         add(#"},{"linkId":"sedation","text":"#); string(texts.sedation); add(#","type":"boolean"}"#)
         add(#",{"linkId":"region","text":"#); string(texts.region); add(#","type":"choice","answerOption":["#)
-        for (index, region) in SpinalRegion.allCases.enumerated() {
+        for (index, region) in texts.regions.enumerated() {
             if index > 0 { add(",") }
-            add(#"{"valueCoding":"#); coding(region.rawValue, region.rawValue.capitalized); add("}")
+            add(#"{"valueCoding":"#); coding(region.code.rawValue, region.label); add("}")
         }
         add(#"]},{"linkId":"approach","text":"#); string(texts.approach)
         add(#","type":"choice","enableWhen":[{"question":"injection","operator":"=","answerCoding":"#)
         coding(InjectionType.epiduralSteroid.rawValue, knowledgeBase.injection(.epiduralSteroid)?.name ?? "")
         add(#"}],"answerOption":["#)
-        for (index, approach) in Approach.allCases.enumerated() {
+        for (index, approach) in texts.approaches.enumerated() {
             if index > 0 { add(",") }
-            add(#"{"valueCoding":"#); coding(approach.rawValue, approach.rawValue.capitalized); add("}")
+            add(#"{"valueCoding":"#); coding(approach.code.rawValue, approach.label); add("}")
         }
         add(#"]},{"linkId":"medications","text":"#); string(texts.medications)
         add(#","type":"choice","repeats":true,"answerOption":["#)
@@ -113,9 +114,9 @@ enum FHIRCheckIn {
             add(#","text":"#); string(knowledgeBase.question(for: .severity(code)))
             add(#","type":"choice","enableWhen":[{"question":"#); string(symptomID(code))
             add(#","operator":"=","answerBoolean":true}],"answerOption":["#)
-            for (choice, severity) in TriageRequest.Severity.allCases.enumerated() {
+            for (choice, severity) in texts.severities.enumerated() {
                 if choice > 0 { add(",") }
-                add(#"{"valueCoding":"#); coding(severity.rawValue, severity.rawValue.capitalized); add("}")
+                add(#"{"valueCoding":"#); coding(severity.code.rawValue, severity.label); add("}")
             }
             add(#"]},{"linkId":"#); string(worseningID(code))
             add(#","text":"#); string(knowledgeBase.worseningQuestion(for: code))
