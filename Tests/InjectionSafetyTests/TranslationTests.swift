@@ -14,6 +14,32 @@ struct TranslationTests {
         #expect(Translation.bundledLanguages == ["es"])
     }
 
+    /// Spanish joins "a" and "de" with a phrase's article: "llame al 911", never "a el 911".
+    @Test func aClinicsPhrasesReadAsSpanishDoes() throws {
+        let profile = ClinicProfile(
+            name: "Clínica Sol", daytimePhone: "555-0100", afterHoursPhone: "555-0199", emergencyNumber: "911")
+        let clinic = try KnowledgeBase.bundled(profile: profile, language: "es").patientTexts
+        #expect(clinic.warningLeads.emergency == "Llame al 911 ahora si tiene:")
+        #expect(clinic.disclaimer.hasSuffix("En caso de emergencia, llame al 911."))
+        #expect(!clinic.disclaimer.contains(" a el ") && !clinic.actions.urgent.contains(" a el "))
+        #expect(clinic.actions.urgent.contains("con el equipo de guardia al 555-0199"))
+        let neutral = Self.spanish.patientTexts
+        #expect(neutral.warningLeads.emergency == "Llame a su número local de emergencias ahora si tiene:")
+    }
+
+    @Test(arguments: [
+        ("Llame a ", "el 911", "Llame al 911"), ("a ", "el equipo", "al equipo"),
+        ("Hable con ", "el equipo", "Hable con el equipo"),
+        ("el número de ", "el equipo", "el número del equipo"), ("Vaya a ", "la clínica", "Vaya a la clínica"),
+        ("casa ", "el equipo", "casa el equipo"), ("Llame a ", "elena", "Llame a elena"),
+    ])
+    func spanishContractions(before: String, phrase: String, expected: String) {
+        var head = before
+        var tail = phrase
+        TextRenderer.contractSpanish(&head, &tail)
+        #expect(head + tail == expected)
+    }
+
     @Test func unknownLanguageIsRefusedNamingIt() {
         #expect(throws: KnowledgeBase.LoadError.self) { try KnowledgeBase.bundled(language: "xx") }
     }

@@ -160,11 +160,15 @@ extension PatientTexts: Codable {}
 /// Fills the placeholders of the patient texts for one clinic profile:
 /// `{clinic}` and the other phrases of `patient-texts.json`, and thresholds
 /// written `{temperature:38.0}` (°C) or `{glucose:70}` (mg/dL), shown in the
-/// profile's unit first and the other in brackets.
+/// profile's unit first and the other in brackets. In Spanish, a phrase that
+/// starts with the article `el` joins a preceding `a` or `de` as the language
+/// requires: "Llame a {emergencyNumber}" with "el 911" reads "Llame al 911".
 public struct TextRenderer: Sendable {
     public let profile: ClinicProfile
     /// Each phrase as this profile says it.
     public let phrases: [String: String]
+    /// The texts' language (`en`, `es`).
+    public let language: String
 
     /// Placeholders filled per request, not at load: the severity question's
     /// symptom, a heading's injection and a reading's unit.
@@ -175,8 +179,11 @@ public struct TextRenderer: Sendable {
         public var description: String { message }
     }
 
-    public init(phrases variants: [String: [PatientTexts.Variant]], profile: ClinicProfile) throws(Failure) {
+    public init(
+        phrases variants: [String: [PatientTexts.Variant]], profile: ClinicProfile, language: String = "en"
+    ) throws(Failure) {
         self.profile = profile
+        self.language = language
         var phrases: [String: String] = [:]
         for (name, list) in variants {
             guard let neutral = list.last, neutral.uses.isEmpty else {
@@ -227,11 +234,26 @@ public struct TextRenderer: Sendable {
             if Self.requestTimePlaceholders.contains(token) {
                 result += "{" + token + "}"
             } else {
-                result += escape(try value(of: token))
+                var inserted = escape(try value(of: token))
+                if language == "es" { Self.contractSpanish(&result, &inserted) }
+                result += inserted
             }
         }
         result += rest
         return result
+    }
+
+    /// `a el` is `al` and `de el` is `del`: the words before a phrase that
+    /// starts with the article (`él`, the pronoun, has its accent and stays).
+    static func contractSpanish(_ before: inout String, _ phrase: inout String) {
+        guard phrase.hasPrefix("el ") else { return }
+        for (word, joined) in [("a", "al"), ("de", "del")] {
+            guard before == word + " " || before.hasSuffix(" " + word + " ") || before.hasSuffix("\n" + word + " ")
+            else { continue }
+            before.removeLast(word.count + 1)
+            phrase = joined + phrase.dropFirst(2)
+            return
+        }
     }
 
     private func value(of token: String) throws(Failure) -> String {

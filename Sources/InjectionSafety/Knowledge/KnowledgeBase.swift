@@ -141,7 +141,7 @@ public struct KnowledgeBase: Sendable {
         let texts = try decode("patient-texts.json", as: PatientTexts.self, from: raw)
         let renderer: TextRenderer
         do {
-            renderer = try TextRenderer(phrases: texts.phrases, profile: profile)
+            renderer = try TextRenderer(phrases: texts.phrases, profile: profile, language: language)
             patientTexts = try texts.rendered(by: renderer)
         } catch {
             throw LoadError(file: "patient-texts.json", message: error.message)
