@@ -22,6 +22,17 @@ struct ResponseSerializerTests {
                 + "Content-Length: 2\r\nX-Request-ID: abc\r\n\r\n{}")
     }
 
+    /// Every field the serializer owns is dropped from a handler's, in any
+    /// case; fields of the same length or first letter stay.
+    @Test func dropsEveryFramingFieldInAnyCase() {
+        let owned = ["content-length", "TRANSFER-ENCODING", "Connection", "date", "Content-type", "Keep-Alive"]
+        let kept = ["Vary", "Dare", "ETag", "X-Request-ID", "Cache-Control", "Content-Language", "Keep-Alivf", "Tag"]
+        let text = serialize(HTTPResponse(headers: (owned + kept).map { ($0, "v") }, body: Array("{}".utf8)))
+        let head = text.split(separator: "\r\n\r\n")[0]
+        let names = head.split(separator: "\r\n").dropFirst().compactMap { $0.split(separator: ":").first }
+        #expect(names == ["Date", "Content-Type", "Content-Length"] + kept.map { Substring($0) })
+    }
+
     @Test func headKeepsContentLengthAndDropsBody() {
         let text = serialize(HTTPResponse(body: Array("hello".utf8)), isHead: true)
         #expect(text.contains("Content-Length: 5\r\n"))

@@ -9,7 +9,12 @@ enum ResponseSerializer {
     /// Whether a handler's field is one the serializer owns, compared
     /// case-insensitively without allocating (every response has extra fields).
     private static func isFramingField(_ name: String) -> Bool {
-        framingFields.contains { framing in
+        // Most fields (ETag, Vary, X-Request-ID...) start with a letter none of these does.
+        switch name.utf8.first.map(ByteClass.lowercased) {
+        case UInt8(ascii: "c"), UInt8(ascii: "t"), UInt8(ascii: "d"), UInt8(ascii: "k"): break
+        default: return false
+        }
+        return framingFields.contains { framing in
             framing.utf8.count == name.utf8.count
                 && zip(framing.utf8, name.utf8).allSatisfy { $0 == ByteClass.lowercased($1) }
         }

@@ -14,7 +14,8 @@ struct CatalogueRoutes: Sendable {
     /// The first page without parameters, the most asked-for: built once,
     /// with its `Link` field for the canonical path.
     let firstPage: Page
-    let firstPageLink: (name: String, value: String)?
+    /// Its `Link` field (none when one page holds them all).
+    let firstPageLink: [(name: String, value: String)]
 
     init(knowledgeBase: KnowledgeBase) throws {
         self.knowledgeBase = knowledgeBase
@@ -30,9 +31,10 @@ struct CatalogueRoutes: Sendable {
             SideEffectQuery(query: nil), matching: indexed, version: documents.version,
             cacheIdentity: documents.cacheIdentity, language: knowledgeBase.language)
         self.firstPage = firstPage
-        firstPageLink = firstPage.nextCursor.map {
-            Self.linkField(path: Self.sideEffectsPath[...], query: nil, cursor: $0)
-        }
+        firstPageLink =
+            firstPage.nextCursor.map {
+                [Self.linkField(path: Self.sideEffectsPath[...], query: nil, cursor: $0)]
+            } ?? []
     }
 
     static let sideEffectsPath = "/v1/side-effects"
@@ -77,7 +79,7 @@ struct CatalogueRoutes: Sendable {
     func sideEffects(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
         let query = try SideEffectQuery(query: request.query)
         if request.query == nil && request.path == Self.sideEffectsPath {
-            return firstPage.document.response(to: request, extraHeaders: firstPageLink.map { [$0] } ?? [])
+            return firstPage.document.response(to: request, extraHeaders: firstPageLink)
         }
         let page =
             request.query == nil

@@ -90,8 +90,8 @@ struct ChecklistRoutes: Sendable {
                         "A FHIR Questionnaire exists for the pre-procedure phase (the readiness review) and the post-procedure phase (the check-in) only."
                 )
             }
-            var response = CachedResponse(body: body, language: builder.knowledgeBase.language).response(
-                to: request, extraHeaders: [("Vary", "Accept")])
+            var response = CachedResponse(body: body, language: builder.knowledgeBase.language, vary: "Accept")
+                .response(to: request)
             response.contentType = FHIRQuestionnaire.mediaType
             return response
         }
@@ -105,8 +105,8 @@ struct ChecklistRoutes: Sendable {
                 body: ChecklistHandout.html(
                     phase: phase, injectionName: name, items: items, texts: builder.knowledgeBase.patientTexts,
                     language: builder.knowledgeBase.language),
-                language: builder.knowledgeBase.language
-            ).response(to: request, extraHeaders: [("Vary", "Accept")])
+                language: builder.knowledgeBase.language, vary: "Accept"
+            ).response(to: request)
             response.contentType = HTMLPage.mediaType
             return response
         }
@@ -119,8 +119,8 @@ struct ChecklistRoutes: Sendable {
         json.append(contentsOf: #","items":"#.utf8)
         Self.appendItems(items, to: &json)
         Self.appendTail(builder.knowledgeBase, to: &json)
-        return CachedResponse(body: json, language: builder.knowledgeBase.language).response(
-            to: request, extraHeaders: [("Vary", "Accept")])
+        return CachedResponse(body: json, language: builder.knowledgeBase.language, vary: "Accept")
+            .response(to: request)
     }
 
     func review(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {

@@ -139,7 +139,13 @@ public enum ProblemType: String, CaseIterable, Sendable {
         let listDocument = CachedResponse(body: list)
         let pages = Dictionary(
             uniqueKeysWithValues: allCases.map {
-                ($0.rawValue, (json: CachedResponse(body: $0.json), html: CachedResponse(body: $0.html)))
+                (
+                    $0.rawValue,
+                    (
+                        json: CachedResponse(body: $0.json, vary: "Accept"),
+                        html: CachedResponse(body: $0.html, vary: "Accept")
+                    )
+                )
             })
         router.add(.get, "/problems") { request, _ in
             try QueryValidator.requireNoParameters(request.query)
@@ -152,11 +158,11 @@ public enum ProblemType: String, CaseIterable, Sendable {
                     .notFound, detail: "No problem type has this name; GET /problems lists them.")
             }
             if HTMLPage.isWanted(accept: request.headers["Accept"]) {
-                var response = page.html.response(to: request, extraHeaders: [("Vary", "Accept")])
+                var response = page.html.response(to: request)
                 response.contentType = HTMLPage.mediaType
                 return response
             }
-            return page.json.response(to: request, extraHeaders: [("Vary", "Accept")])
+            return page.json.response(to: request)
         }
     }
 }

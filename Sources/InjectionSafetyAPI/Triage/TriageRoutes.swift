@@ -10,6 +10,8 @@ struct TriageRoutes: Sendable {
     /// The answer's fixed texts, quoted once.
     let texts: TriageAnswerTexts
     /// The rule book as JSON, and as a printable HTML page.
+    /// The headers of every triage answer (made once).
+    let answerHeaders: [(name: String, value: String)]
     let rulesDocument: CachedResponse
     let rulesPage: CachedResponse
     let metrics: ApplicationMetrics
@@ -267,11 +269,13 @@ struct TriageRoutes: Sendable {
         self.metrics = metrics
         engine = TriageEngine(knowledgeBase: knowledgeBase)
         texts = TriageAnswerTexts(knowledgeBase)
+        answerHeaders = [("Cache-Control", "no-store")] + ContentLanguage.headers(knowledgeBase.language)
         rulesDocument = CachedResponse(
             body: Array(
                 try CatalogueDocuments.makeEncoder().encode(try RulesDocument(knowledgeBase))),
-            language: knowledgeBase.language)
-        rulesPage = CachedResponse(body: RuleBookPage.html(knowledgeBase), language: knowledgeBase.language)
+            language: knowledgeBase.language, vary: "Accept")
+        rulesPage = CachedResponse(
+            body: RuleBookPage.html(knowledgeBase), language: knowledgeBase.language, vary: "Accept")
     }
 
     func register(in router: inout Router) {
@@ -287,9 +291,9 @@ struct TriageRoutes: Sendable {
     func rules(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
         try QueryValidator.requireNoParameters(request.query)
         guard HTMLPage.isWanted(accept: request.headers["Accept"]) else {
-            return rulesDocument.response(to: request, extraHeaders: [("Vary", "Accept")])
+            return rulesDocument.response(to: request)
         }
-        var response = rulesPage.response(to: request, extraHeaders: [("Vary", "Accept")])
+        var response = rulesPage.response(to: request)
         response.contentType = HTMLPage.mediaType
         return response
     }
@@ -310,7 +314,7 @@ struct TriageRoutes: Sendable {
         metrics.triageAnswered(result.level)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
-            headers: [("Cache-Control", "no-store")] + ContentLanguage.headers(engine.knowledgeBase.language),
+            headers: answerHeaders,
             body: Self.encode(result, interview: interview, knowledgeBase: engine.knowledgeBase, texts: texts))
     }
 
