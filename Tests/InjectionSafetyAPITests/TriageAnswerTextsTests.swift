@@ -31,11 +31,36 @@ struct TriageAnswerTextsTests {
         let base = Self.knowledgeBase
         for code in Symptom.allCases {
             #expect(try decode(texts.symptomCodes[code.ordinal]) as? String == code.rawValue)
-            #expect(try decode(texts.symptomLabels[code.ordinal]) as? String == base.symptom(code)?.label)
-            #expect(try decode(texts.symptomQuestions[code.ordinal]) as? String == base.question(for: .symptom(code)))
-            #expect(
-                try decode(texts.severityQuestions[code.ordinal]) as? String == base.question(for: .severity(code)))
+            let option = try #require(try decode(texts.symptomOptions[code.ordinal]) as? [String: String])
+            #expect(option == ["symptom": code.rawValue, "text": base.symptom(code)?.label ?? ""])
+            // A question's start closes as an object with its level.
+            func question(_ head: [UInt8]) throws -> [String: Any] {
+                try #require(try decode(head + Array(#""urgent"}"#.utf8)) as? [String: Any])
+            }
+            let presence = try question(texts.symptomQuestionHeads[code.ordinal])
+            #expect(presence["id"] as? String == code.rawValue)
+            #expect(presence["text"] as? String == base.question(for: .symptom(code)))
+            #expect(presence["answerType"] as? String == "yes-no" && presence["symptom"] as? String == code.rawValue)
+            let severity = try question(texts.severityQuestionHeads[code.ordinal])
+            #expect(severity["id"] as? String == code.rawValue + "/severity")
+            #expect(severity["text"] as? String == base.question(for: .severity(code)))
+            #expect(severity["choices"] as? [String] == ["mild", "moderate", "severe"])
         }
+        for (index, group) in base.symptomGroups.enumerated() {
+            let head = texts.groupQuestionHeads[index] + Array(#"],"options":[],"wouldRaiseTo":"urgent"}"#.utf8)
+            let object = try #require(try decode(head) as? [String: Any])
+            #expect(object["id"] as? String == "any-of:" + group)
+            #expect(object["text"] as? String == base.interview.anyOfQuestion)
+        }
+        for (index, reading) in TriageInterview.Reading.allCases.enumerated() {
+            let object = try #require(
+                try decode(texts.readingQuestionHeads[index] + Array(#""urgent"}"#.utf8)) as? [String: Any])
+            #expect(object["id"] as? String == reading.rawValue)
+            #expect(object["text"] as? String == base.interview.reading(reading)?.text)
+        }
+        let other = try #require(
+            try decode(texts.otherSymptomsQuestionHead + Array(#""urgent"}"#.utf8)) as? [String: Any])
+        #expect(other["field"] as? String == "noOtherSymptoms")
         for level in TriageLevel.allCases {
             #expect(try decode(texts.levels[level.ordinal]) as? String == level.rawValue)
             #expect(try decode(texts.levelActions[level.ordinal]) as? String == base.patientTexts.action(for: level))

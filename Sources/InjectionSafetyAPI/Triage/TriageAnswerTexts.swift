@@ -20,9 +20,20 @@ struct TriageAnswerTexts: Sendable {
     let signs: [[UInt8]]
     /// By symptom ordinal.
     let symptomCodes: [[UInt8]]
-    let symptomLabels: [[UInt8]]
-    let symptomQuestions: [[UInt8]]
-    let severityQuestions: [[UInt8]]
+    /// By symptom group (``KnowledgeBase/symptomGroups``): the choose-any
+    /// question's start, up to and with `"symptoms":[`.
+    let groupQuestionHeads: [[UInt8]]
+    /// The question whether the patient has any other symptom, and by
+    /// reading (``TriageInterview/Reading``) its question, each up to and with `,"wouldRaiseTo":`.
+    let otherSymptomsQuestionHead: [UInt8]
+    let readingQuestionHeads: [[UInt8]]
+    /// By symptom ordinal: `{"symptom":"…","text":"…"}`, an option of a choose-any question.
+    let symptomOptions: [[UInt8]]
+    /// By symptom ordinal: the whole question whether the patient has it, and
+    /// the one how bad it is, up to and with `,"wouldRaiseTo":` (the level and
+    /// `}` close it per answer).
+    let symptomQuestionHeads: [[UInt8]]
+    let severityQuestionHeads: [[UInt8]]
     /// By level ordinal.
     let levels: [[UInt8]]
     let levelActions: [[UInt8]]
@@ -41,11 +52,84 @@ struct TriageAnswerTexts: Sendable {
         }
         signs = knowledgeBase.warningSigns.flatMap(\.parts).map { quoted($0.text) }
         symptomCodes = Symptom.allCases.map { quoted($0.rawValue) }
-        symptomLabels = Symptom.allCases.map { quoted(knowledgeBase.symptom($0)?.label ?? $0.rawValue) }
-        symptomQuestions = Symptom.allCases.map { quoted(knowledgeBase.question(for: .symptom($0))) }
-        severityQuestions = Symptom.allCases.map { quoted(knowledgeBase.question(for: .severity($0))) }
+        func questionStart(_ fact: TriageInterview.Fact) -> [UInt8] { Self.questionStart(fact, knowledgeBase) }
+        groupQuestionHeads = knowledgeBase.symptomGroups.map { Self.groupQuestionHead($0, knowledgeBase) }
+        // No: send noOtherSymptoms true. Yes: add them to symptoms (GET /v1/symptoms lists them).
+        otherSymptomsQuestionHead =
+            questionStart(.otherSymptoms)
+            + Array(#","answerType":"yes-no","field":"noOtherSymptoms","wouldRaiseTo":"#.utf8)
+        readingQuestionHeads = TriageInterview.Reading.allCases.map { reading in
+            var json = questionStart(.reading(reading))
+            json.append(jsonLiteral: #","answerType":"number","field":"#)
+            if let question = knowledgeBase.interview.reading(reading) {
+                // In the clinic's unit: the field, unit and range of that unit.
+                let answer = question.answer(for: knowledgeBase.profile)
+                JSONString.append(answer.field, to: &json)
+                json.append(jsonLiteral: #","unit":"#)
+                JSONString.append(answer.unit, to: &json)
+                json.append(jsonLiteral: #","minimum":"#)
+                JSONString.appendNumber(answer.minimum, to: &json)
+                json.append(jsonLiteral: #","maximum":"#)
+                JSONString.appendNumber(answer.maximum, to: &json)
+            } else {
+                JSONString.append(reading.rawValue, to: &json)
+            }
+            json.append(jsonLiteral: #","wouldRaiseTo":"#)
+            return json
+        }
+        symptomOptions = Symptom.allCases.map { code in
+            var json: [UInt8] = []
+            json.append(jsonLiteral: #"{"symptom":"#)
+            JSONString.append(code.rawValue, to: &json)
+            json.append(jsonLiteral: #","text":"#)
+            JSONString.append(knowledgeBase.symptom(code)?.label ?? code.rawValue, to: &json)
+            json.append(UInt8(ascii: "}"))
+            return json
+        }
+        symptomQuestionHeads = Symptom.allCases.map { code in
+            var json: [UInt8] = []
+            json.append(jsonLiteral: #"{"id":"#)
+            JSONString.append(TriageInterview.Fact.symptom(code).id, to: &json)
+            json.append(jsonLiteral: #","text":"#)
+            JSONString.append(knowledgeBase.question(for: .symptom(code)), to: &json)
+            json.append(jsonLiteral: #","answerType":"yes-no","symptom":"#)
+            JSONString.append(code.rawValue, to: &json)
+            json.append(jsonLiteral: #","wouldRaiseTo":"#)
+            return json
+        }
+        severityQuestionHeads = Symptom.allCases.map { code in
+            var json: [UInt8] = []
+            json.append(jsonLiteral: #"{"id":"#)
+            JSONString.append(TriageInterview.Fact.severity(code).id, to: &json)
+            json.append(jsonLiteral: #","text":"#)
+            JSONString.append(knowledgeBase.question(for: .severity(code)), to: &json)
+            json.append(jsonLiteral: #","answerType":"choice","symptom":"#)
+            JSONString.append(code.rawValue, to: &json)
+            json.append(jsonLiteral: #","field":"severity","choices":"#)
+            JSONString.appendArray(TriageRequest.Severity.allCases.lazy.map(\.rawValue), to: &json)
+            json.append(jsonLiteral: #","wouldRaiseTo":"#)
+            return json
+        }
         levels = TriageLevel.allCases.map { quoted($0.rawValue) }
         levelActions = TriageLevel.allCases.map { quoted(knowledgeBase.patientTexts.action(for: $0)) }
+    }
+
+    /// A question's `{"id":"…","text":"…"`.
+    static func questionStart(_ fact: TriageInterview.Fact, _ knowledgeBase: KnowledgeBase) -> [UInt8] {
+        var json: [UInt8] = []
+        json.append(jsonLiteral: #"{"id":"#)
+        JSONString.append(fact.id, to: &json)
+        json.append(jsonLiteral: #","text":"#)
+        JSONString.append(knowledgeBase.question(for: fact), to: &json)
+        return json
+    }
+
+    /// A choose-any question's start, up to and with `"symptoms":[`.
+    static func groupQuestionHead(_ group: String, _ knowledgeBase: KnowledgeBase) -> [UInt8] {
+        // Chosen: add them to symptoms; the others of the list: absentSymptoms.
+        var json = questionStart(.anyOf(group: group, symptoms: []), knowledgeBase)
+        json.append(jsonLiteral: #","answerType":"choose-any","symptoms":["#)
+        return json
     }
 
     /// A reason's members after its facts: `,"explanation":"…"`, `,"sideEffect":"…"`

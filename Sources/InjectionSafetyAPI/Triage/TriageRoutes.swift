@@ -101,66 +101,34 @@ struct TriageRoutes: Sendable {
         _ question: TriageInterview.Question, knowledgeBase: KnowledgeBase, texts: TriageAnswerTexts,
         to json: inout [UInt8]
     ) {
-        json.append(jsonLiteral: #"{"id":"#)
         switch question.fact {
         case .symptom(let code):
-            json.append(contentsOf: texts.symptomCodes[code.ordinal])
-            json.append(jsonLiteral: #","text":"#)
-            json.append(contentsOf: texts.symptomQuestions[code.ordinal])
+            json.append(contentsOf: texts.symptomQuestionHeads[code.ordinal])
         case .severity(let code):
-            JSONString.append(question.id, to: &json)
-            json.append(jsonLiteral: #","text":"#)
-            json.append(contentsOf: texts.severityQuestions[code.ordinal])
-        default:
-            JSONString.append(question.id, to: &json)
-            json.append(jsonLiteral: #","text":"#)
-            JSONString.append(knowledgeBase.question(for: question.fact), to: &json)
-        }
-        switch question.fact {
-        case .symptom(let code):
-            json.append(jsonLiteral: #","answerType":"yes-no","symptom":"#)
-            json.append(contentsOf: texts.symptomCodes[code.ordinal])
-        case .severity(let code):
-            json.append(jsonLiteral: #","answerType":"choice","symptom":"#)
-            json.append(contentsOf: texts.symptomCodes[code.ordinal])
-            json.append(jsonLiteral: #","field":"severity","choices":"#)
-            JSONString.appendArray(TriageRequest.Severity.allCases.lazy.map(\.rawValue), to: &json)
-        case .anyOf(_, let symptoms):
-            // Chosen: add them to symptoms; the others of the list: absentSymptoms.
-            json.append(jsonLiteral: #","answerType":"choose-any","symptoms":["#)
+            json.append(contentsOf: texts.severityQuestionHeads[code.ordinal])
+        case .anyOf(let group, let symptoms):
+            // Every symptom of the question is of its group (and there are two or more).
+            if let first = symptoms.first {
+                json.append(contentsOf: texts.groupQuestionHeads[knowledgeBase.symptomGroupIndex[first.ordinal]])
+            } else {
+                json.append(contentsOf: TriageAnswerTexts.groupQuestionHead(group, knowledgeBase))
+            }
             for (index, code) in symptoms.enumerated() {
                 if index > 0 { json.append(UInt8(ascii: ",")) }
                 json.append(contentsOf: texts.symptomCodes[code.ordinal])
             }
             json.append(jsonLiteral: #"],"options":["#)
             for (index, code) in symptoms.enumerated() {
-                json.append(jsonLiteral: index == 0 ? #"{"symptom":"# : #",{"symptom":"#)
-                json.append(contentsOf: texts.symptomCodes[code.ordinal])
-                json.append(jsonLiteral: #","text":"#)
-                json.append(contentsOf: texts.symptomLabels[code.ordinal])
-                json.append(UInt8(ascii: "}"))
+                if index > 0 { json.append(UInt8(ascii: ",")) }
+                json.append(contentsOf: texts.symptomOptions[code.ordinal])
             }
-            json.append(UInt8(ascii: "]"))
+            json.append(jsonLiteral: #"],"wouldRaiseTo":"#)
         case .otherSymptoms:
-            // No: send noOtherSymptoms true. Yes: add them to symptoms (GET /v1/symptoms lists them).
-            json.append(jsonLiteral: #","answerType":"yes-no","field":"noOtherSymptoms""#)
+            json.append(contentsOf: texts.otherSymptomsQuestionHead)
         case .reading(let reading):
-            json.append(jsonLiteral: #","answerType":"number","field":"#)
-            if let question = knowledgeBase.interview.reading(reading) {
-                // In the clinic's unit: the field, unit and range of that unit.
-                let answer = question.answer(for: knowledgeBase.profile)
-                JSONString.append(answer.field, to: &json)
-                json.append(jsonLiteral: #","unit":"#)
-                JSONString.append(answer.unit, to: &json)
-                json.append(jsonLiteral: #","minimum":"#)
-                JSONString.appendNumber(answer.minimum, to: &json)
-                json.append(jsonLiteral: #","maximum":"#)
-                JSONString.appendNumber(answer.maximum, to: &json)
-            } else {
-                JSONString.append(reading.rawValue, to: &json)
-            }
+            json.append(
+                contentsOf: texts.readingQuestionHeads[TriageInterview.Reading.allCases.firstIndex(of: reading) ?? 0])
         }
-        json.append(jsonLiteral: #","wouldRaiseTo":"#)
         json.append(contentsOf: texts.levels[question.wouldRaiseTo.ordinal])
         json.append(UInt8(ascii: "}"))
     }
