@@ -193,6 +193,23 @@ private struct FactSet {
     }
 }
 
+/// A question before it is written out: what it could raise the answer to,
+/// how many rules it serves, and which it is. Plain values: picking the first
+/// few of many copies no symptom list.
+private struct Candidate {
+    enum Kind {
+        /// A group of the contract, by its index (``KnowledgeBase/symptomGroups``).
+        case group(Int)
+        /// A fact, by its index in ``FactSet``.
+        case fact(Int)
+        case otherSymptoms
+    }
+
+    var wouldRaiseTo: TriageLevel
+    var rules: Int
+    var kind: Kind
+}
+
 /// A condition read with three values.
 private enum Truth {
     case no
@@ -267,7 +284,6 @@ extension TriageEngine {
         // More than one open symptom of a group of the contract (`nerves`,
         // `allergy`...) is one question, "any of these?", at the most urgent
         // level one of them could lead to: a patient answers a group at once.
-        var groups: [TriageInterview.Question] = []
         var members = [FactSet](repeating: FactSet(), count: knowledgeBase.symptomGroups.count)
         var counts = [Int](repeating: 0, count: knowledgeBase.symptomGroups.count)
         var order: [Int] = []
@@ -277,46 +293,60 @@ extension TriageEngine {
             members[group].insert(index)
             counts[group] += 1
         }
+        var groups: [Candidate] = []
         for group in order where counts[group] > 1 {
             var wouldRaiseTo = TriageLevel.selfCare
             var served = 0
-            var symptoms: [Symptom] = []
-            symptoms.reserveCapacity(counts[group])
             members[group].forEachIndex { index in
                 if let level = levels[index] { wouldRaiseTo = min(wouldRaiseTo, level) }
                 served += rules[index]
                 levels[index] = nil
-                symptoms.append(Symptom.allCases[index])
             }
-            groups.append(
-                TriageInterview.Question(
-                    fact: .anyOf(group: knowledgeBase.symptomGroups[group], symptoms: symptoms),
-                    wouldRaiseTo: wouldRaiseTo, rules: served))
+            groups.append(Candidate(wouldRaiseTo: wouldRaiseTo, rules: served, kind: .group(group)))
         }
         // Ties keep the contract's order of facts (the bit order: each symptom's
         // presence, then each one's severity, then the readings).
-        // The first `limit` by (level, rules served, fact order), picked by insertion: no sort of all.
-        var chosen: [TriageInterview.Question] = otherSymptoms.map { [$0] } ?? []
+        // The first `limit` by (level, rules served, fact order), picked by
+        // insertion: no sort of all, and only those chosen become questions.
+        var chosen: [Candidate] = []
+        chosen.reserveCapacity(limit + 1)
+        if let otherSymptoms {
+            chosen.append(
+                Candidate(wouldRaiseTo: otherSymptoms.wouldRaiseTo, rules: otherSymptoms.rules, kind: .otherSymptoms))
+        }
         var any = otherSymptoms != nil
-        func before(_ lhs: TriageInterview.Question, _ rhs: TriageInterview.Question) -> Bool {
+        func before(_ lhs: Candidate, _ rhs: Candidate) -> Bool {
             if lhs.wouldRaiseTo != rhs.wouldRaiseTo { return lhs.wouldRaiseTo < rhs.wouldRaiseTo }
             return lhs.rules > rhs.rules  // ties keep the fact order: facts come in it
         }
-        func consider(_ question: TriageInterview.Question) {
+        func consider(_ candidate: Candidate) {
             any = true
-            guard chosen.count < limit || chosen.last.map({ before(question, $0) }) == true else { return }
-            let position = chosen.firstIndex { before(question, $0) } ?? chosen.endIndex
-            chosen.insert(question, at: position)
+            guard chosen.count < limit || chosen.last.map({ before(candidate, $0) }) == true else { return }
+            let position = chosen.firstIndex { before(candidate, $0) } ?? chosen.endIndex
+            chosen.insert(candidate, at: position)
             if chosen.count > limit { chosen.removeLast() }
         }
-        for question in groups { consider(question) }
+        for candidate in groups { consider(candidate) }
         for index in 0..<FactSet.size {
             guard let wouldRaiseTo = levels[index] else { continue }
-            consider(
-                TriageInterview.Question(
-                    fact: FactSet.fact(at: index), wouldRaiseTo: wouldRaiseTo, rules: rules[index]))
+            consider(Candidate(wouldRaiseTo: wouldRaiseTo, rules: rules[index], kind: .fact(index)))
         }
-        return TriageInterview(questions: chosen, complete: !any)
+        let questions = chosen.map { candidate in
+            let fact: TriageInterview.Fact
+            switch candidate.kind {
+            case .otherSymptoms:
+                fact = .otherSymptoms
+            case .fact(let index):
+                fact = FactSet.fact(at: index)
+            case .group(let group):
+                var symptoms: [Symptom] = []
+                symptoms.reserveCapacity(counts[group])
+                members[group].forEachIndex { symptoms.append(Symptom.allCases[$0]) }
+                fact = .anyOf(group: knowledgeBase.symptomGroups[group], symptoms: symptoms)
+            }
+            return TriageInterview.Question(fact: fact, wouldRaiseTo: candidate.wouldRaiseTo, rules: candidate.rules)
+        }
+        return TriageInterview(questions: questions, complete: !any)
     }
 
     /// A compiled condition read with three values: a test of a fact the
