@@ -51,6 +51,8 @@ final class CurlClient {
     struct CurlError: Error, CustomStringConvertible {
         let code: CURLcode
         var context = ""
+        /// No byte of an answer came back (no status line, no body).
+        var receivedNothing = false
         var description: String {
             "libcurl error \(code.rawValue): \(String(cString: curl_easy_strerror(code)))"
                 + (context.isEmpty ? "" : " (\(context))")
@@ -163,7 +165,8 @@ final class CurlClient {
                 code: performed,
                 context:
                     "\(method) \(url); sent \(transfer.sentHead.count) head bytes, \(transfer.uploadOffset) body bytes;"
-                    + " received \(transfer.headerLines.filter { !$0.isEmpty }) and \(transfer.body.count) body bytes")
+                    + " received \(transfer.headerLines.filter { !$0.isEmpty }) and \(transfer.body.count) body bytes",
+                receivedNothing: transfer.headerLines.allSatisfy(\.isEmpty) && transfer.body.isEmpty)
         }
         var status = 0
         var connects = 0
