@@ -87,22 +87,14 @@ struct TriageAnswerTexts: Sendable {
             return json
         }
         symptomQuestionHeads = Symptom.allCases.map { code in
-            var json: [UInt8] = []
-            json.append(jsonLiteral: #"{"id":"#)
-            JSONString.append(TriageInterview.Fact.symptom(code).id, to: &json)
-            json.append(jsonLiteral: #","text":"#)
-            JSONString.append(knowledgeBase.question(for: .symptom(code)), to: &json)
+            var json = questionStart(.symptom(code))
             json.append(jsonLiteral: #","answerType":"yes-no","symptom":"#)
             JSONString.append(code.rawValue, to: &json)
             json.append(jsonLiteral: #","wouldRaiseTo":"#)
             return json
         }
         severityQuestionHeads = Symptom.allCases.map { code in
-            var json: [UInt8] = []
-            json.append(jsonLiteral: #"{"id":"#)
-            JSONString.append(TriageInterview.Fact.severity(code).id, to: &json)
-            json.append(jsonLiteral: #","text":"#)
-            JSONString.append(knowledgeBase.question(for: .severity(code)), to: &json)
+            var json = questionStart(.severity(code))
             json.append(jsonLiteral: #","answerType":"choice","symptom":"#)
             JSONString.append(code.rawValue, to: &json)
             json.append(jsonLiteral: #","field":"severity","choices":"#)
