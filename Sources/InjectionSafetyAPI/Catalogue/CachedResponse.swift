@@ -10,14 +10,13 @@ import JSONWriter
 struct CachedResponse: Sendable {
     let body: [UInt8]
     let etag: String
-    /// The language of the body's text, when it has patient text.
-    let language: String?
     /// The headers of every answer, made once.
     let headers: [(name: String, value: String)]
 
     static let cacheControl = "public, max-age=300"
 
     /// A body whose validator is a hash of its bytes (for documents built once).
+    /// - Parameter language: the language of its text, when it has patient text.
     /// - Parameter vary: the request headers other than `Accept-Language` the body was chosen by (`Accept`).
     init(body: [UInt8], language: String? = nil, vary: String? = nil) {
         self.init(body: body, identity: body, language: language, vary: vary)
@@ -30,7 +29,6 @@ struct CachedResponse: Sendable {
         body: [UInt8], identity: Identity, language: String? = nil, vary: String? = nil
     ) {
         self.body = body
-        self.language = language
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in identity { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         let hex = String(hash, radix: 16)

@@ -41,11 +41,11 @@ enum ContentLanguage {
         return nil
     }
 
-    /// The headers of a response whose text is in `language`: which language
-    /// it is, and that the choice depended on `Accept-Language` (a cache keeps
-    /// one copy per language).
-    static func headers(_ language: String) -> [(name: String, value: String)] {
-        [("Content-Language", language), ("Vary", "Accept-Language")]
+    /// The headers of an answer made for one request (triage, review) whose
+    /// text is in `language`: not to be stored, which language it is, and that
+    /// the choice depended on `Accept-Language`.
+    static func answerHeaders(_ language: String) -> [(name: String, value: String)] {
+        [("Cache-Control", "no-store"), ("Content-Language", language), ("Vary", "Accept-Language")]
     }
 
     /// `da, en-GB;q=0.8, en;q=0.7` as (lowercased tag, weight) pairs; `nil` if malformed.

@@ -12,11 +12,14 @@ struct ChecklistRoutes: Sendable {
 
     /// The body limits of the review.
     let limits: APILimits
+    /// The headers of every review answer (made once).
+    let reviewHeaders: [(name: String, value: String)]
 
     init(knowledgeBase: KnowledgeBase, metrics: ApplicationMetrics, limits: APILimits = APILimits()) {
         self.limits = limits
         builder = ChecklistBuilder(knowledgeBase: knowledgeBase)
         self.metrics = metrics
+        reviewHeaders = ContentLanguage.answerHeaders(knowledgeBase.language)
     }
 
     func register(in router: inout Router) {
@@ -157,7 +160,7 @@ struct ChecklistRoutes: Sendable {
         Self.appendTail(builder.knowledgeBase, to: &json)
         return HTTPResponse(
             status: .ok, contentType: "application/json",
-            headers: [("Cache-Control", "no-store")] + ContentLanguage.headers(builder.knowledgeBase.language),
+            headers: reviewHeaders,
             body: json)
     }
 

@@ -237,7 +237,7 @@ struct TriageRoutes: Sendable {
         self.metrics = metrics
         engine = TriageEngine(knowledgeBase: knowledgeBase)
         texts = TriageAnswerTexts(knowledgeBase)
-        answerHeaders = [("Cache-Control", "no-store")] + ContentLanguage.headers(knowledgeBase.language)
+        answerHeaders = ContentLanguage.answerHeaders(knowledgeBase.language)
         rulesDocument = CachedResponse(
             body: Array(
                 try CatalogueDocuments.makeEncoder().encode(try RulesDocument(knowledgeBase))),
