@@ -5,15 +5,17 @@ enum ResponseSerializer {
     private static let framingFields: [String] = [
         "content-length", "transfer-encoding", "connection", "date", "content-type", "keep-alive",
     ]
+    /// Their first letters, as bits over `a`...`z`.
+    private static let framingFirstLetters: UInt32 = framingFields.reduce(0) { letters, name in
+        letters | 1 << UInt32((name.utf8.first ?? UInt8(ascii: "a")) - UInt8(ascii: "a"))
+    }
 
     /// Whether a handler's field is one the serializer owns, compared
     /// case-insensitively without allocating (every response has extra fields).
     private static func isFramingField(_ name: String) -> Bool {
         // Most fields (ETag, Vary, X-Request-ID...) start with a letter none of these does.
-        switch name.utf8.first.map(ByteClass.lowercased) {
-        case UInt8(ascii: "c"), UInt8(ascii: "t"), UInt8(ascii: "d"), UInt8(ascii: "k"): break
-        default: return false
-        }
+        let letter = UInt32(ByteClass.lowercased(name.utf8.first ?? 0)) &- UInt32(UInt8(ascii: "a"))
+        guard letter < 26, framingFirstLetters & 1 << letter != 0 else { return false }
         return framingFields.contains { framing in
             framing.utf8.count == name.utf8.count
                 && zip(framing.utf8, name.utf8).allSatisfy { $0 == ByteClass.lowercased($1) }
