@@ -97,6 +97,24 @@ struct ServerSocketTests {
         return ids
     }
 
+    /// Requests on many connections that arrive together are answered in one
+    /// pass of the loop and written at its end: each connection gets its own
+    /// answer, and keeps working after it.
+    @Test func requestsOnManyConnectionsAtOnceEachGetTheirOwnAnswer() throws {
+        let server = try TestServer()
+        let clients = try (0..<48).map { _ in try RawClient(port: server.port) }
+        for round in 0..<2 {
+            for (index, client) in clients.enumerated() {
+                client.send("GET /hello?\(round)-\(index) HTTP/1.1\r\nHost: a\r\n\r\n")
+            }
+            for (index, client) in clients.enumerated() {
+                let text = client.receiveResponses(1)
+                #expect(RawClient.completeResponses(in: text) == 1)
+                #expect(text.hasSuffix("\r\n\r\nhello /hello?\(round)-\(index)"), "\(text)")
+            }
+        }
+    }
+
     @Test func manyPipelinedRequestsAllGetAnswers() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)

@@ -26,6 +26,11 @@ struct ConnectionEnvironment: Sendable {
 /// protocol decision of its own. Confined to its event loop's thread (hence
 /// `@unchecked Sendable`).
 ///
+/// The responses to the requests of one read are written at the end of the
+/// loop's pass (see ``EventLoop``), when the machine asks for the write that
+/// follows parsing; every other write (the machine's `408`, `503` and parse-error
+/// answers, a blocked socket becoming writable) happens at once.
+///
 /// Its socket is registered with the loop's `epoll` by connection id (never by
 /// descriptor number, which the kernel reuses), with the interest the machine
 /// asks for. A hang-up reported while it waits for nothing closes it, so a dead
@@ -45,6 +50,8 @@ final class Connection: @unchecked Sendable {
     private var output = OutputQueue()
     /// The interest last given to epoll: (reading, writing).
     private var registeredInterest = (reading: false, writing: false)
+    /// Responses wait in `output` for the end of the loop's pass.
+    private var writeQueuedForPass = false
 
     init(
         id: UInt64, fileDescriptor: Int32, peer: IPAddress?, rejecting: Bool, environment: ConnectionEnvironment,
@@ -90,6 +97,14 @@ final class Connection: @unchecked Sendable {
         if failed && !machine.interest.reading && !machine.interest.writing { abort(reason: "socket hung up") }
     }
 
+    /// Writes the responses queued for the end of the loop's pass.
+    func writeQueuedOutput() {
+        guard writeQueuedForPass else { return }
+        writeQueuedForPass = false
+        guard !isClosed else { return }
+        perform(.write)
+    }
+
     /// Checks the current wait's deadline.
     func timerFired(now: UInt64) {
         guard !isClosed else { return }
@@ -101,6 +116,9 @@ final class Connection: @unchecked Sendable {
         guard !isClosed else { return }
         // Take what the client already sent: bytes in the socket are a request in flight.
         if machine.interest.reading { readable() }
+        guard !isClosed else { return }
+        // The machine decides on the output as written.
+        if writeQueuedForPass { writeQueuedOutput() }
         guard !isClosed else { return }
         perform(machine.drainStarted(now: environment.now(), parser: parserState, outputEmpty: output.isEmpty))
     }
@@ -124,6 +142,14 @@ final class Connection: @unchecked Sendable {
                 return
             case .parse:
                 action = parse()
+                if action == .write {
+                    // Written with the pass's other responses.
+                    if !writeQueuedForPass {
+                        writeQueuedForPass = true
+                        loop.writeAtEndOfPass(self)
+                    }
+                    return
+                }
             case .write:
                 action = write()
             case .linger:
