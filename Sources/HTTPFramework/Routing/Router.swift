@@ -1,3 +1,4 @@
+import Glibc
 import HTTPServer
 import Logging
 
@@ -25,6 +26,10 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// The routes without parameters that a request's path reaches only by its
+    /// exact spelling (no earlier route with parameters matches it): such a
+    /// path is found by comparing bytes, without splitting it into segments.
+    private var exactPaths: [(path: [UInt8], route: Int)] = []
 
     public init() {}
 
@@ -42,6 +47,15 @@ public struct Router: Sendable {
             routes[index].handlers[method] = handler
         } else {
             routes.append(Route(template: template, segments: segments, handlers: [method: handler]))
+            let literals = segments.compactMap { segment -> Substring? in
+                if case .literal(let literal) = segment { return literal[...] }
+                return nil
+            }
+            if literals.count == segments.count,
+                !routes.dropLast().contains(where: { Self.match($0.segments, literals) != nil })
+            {
+                exactPaths.append((Array(("/" + literals.joined(separator: "/")).utf8), routes.count - 1))
+            }
         }
     }
 
@@ -53,6 +67,10 @@ public struct Router: Sendable {
     }
 
     public func respond(to request: HTTPRequest, context: inout RequestContext) -> HTTPResponse {
+        if let index = exactRoute(request.path) {
+            context.routeTemplate = routes[index].template
+            return respond(to: request, route: routes[index], context: &context)
+        }
         let rawSegments = Self.segments(of: request.path)
         // Segments are compared as bytes (RFC 3986 §6.2.1); only a path with an
         // escape is decoded first, and only a matched route's captures become strings.
@@ -83,32 +101,49 @@ public struct Router: Sendable {
             guard let parameters = Self.match(route.segments, decoded) else { continue }
             context.routeTemplate = route.template
             context.parameters = parameters
-            let method = request.method == .head ? .get : request.method
-            if let handler = route.handlers[method] {
-                do {
-                    return try handler(request, &context)
-                } catch let error as any ProblemConvertible {
-                    return error.problem.response
-                } catch {
-                    context.logger.error(
-                        "handler failed",
-                        metadata: ["route": .string(route.template), "error_type": "\(type(of: error))"])
-                    return Problem(status: .internalServerError, detail: "The server could not answer this request.")
-                        .response
-                }
-            }
-            let allow = Self.allowHeader(route)
-            if request.method == .options {
-                let methods = allow.split(separator: ",").map { "\"\($0.trimmingPrefix(" "))\"" }
-                let body = "{\"allow\":[\(methods.joined(separator: ","))]}"
-                return HTTPResponse(status: .ok, headers: [("Allow", allow)], body: Array(body.utf8))
-            }
-            return Problem(
-                status: .methodNotAllowed, detail: "This resource does not support the request method.",
-                headers: [("Allow", allow)]
-            ).response
+            return respond(to: request, route: route, context: &context)
         }
         return Problem(status: .notFound, detail: "No resource exists at this path.").response
+    }
+
+    /// The answer of the matched `route`: its handler's for the method, else `OPTIONS`'s or `405`.
+    private func respond(to request: HTTPRequest, route: Route, context: inout RequestContext) -> HTTPResponse {
+        let method = request.method == .head ? .get : request.method
+        if let handler = route.handlers[method] {
+            do {
+                return try handler(request, &context)
+            } catch let error as any ProblemConvertible {
+                return error.problem.response
+            } catch {
+                context.logger.error(
+                    "handler failed",
+                    metadata: ["route": .string(route.template), "error_type": "\(type(of: error))"])
+                return Problem(status: .internalServerError, detail: "The server could not answer this request.")
+                    .response
+            }
+        }
+        let allow = Self.allowHeader(route)
+        if request.method == .options {
+            let methods = allow.split(separator: ",").map { "\"\($0.trimmingPrefix(" "))\"" }
+            let body = "{\"allow\":[\(methods.joined(separator: ","))]}"
+            return HTTPResponse(status: .ok, headers: [("Allow", allow)], body: Array(body.utf8))
+        }
+        return Problem(
+            status: .methodNotAllowed, detail: "This resource does not support the request method.",
+            headers: [("Allow", allow)]
+        ).response
+    }
+
+    /// The route whose template is exactly `path`, byte for byte, if it is one of ``exactPaths``.
+    private func exactRoute(_ path: Substring) -> Int? {
+        var path = path
+        return path.withUTF8 { bytes in
+            for entry in exactPaths where entry.path.count == bytes.count {
+                let equal = entry.path.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+                if equal { return entry.route }
+            }
+            return nil
+        }
     }
 
     // MARK: - Matching
