@@ -3,7 +3,8 @@ import Testing
 @testable import InjectionSafety
 
 /// The compiled conditions the engine and the interview read say what the
-/// rule trees say (``TriageCondition/holds(for:)`` is the definition).
+/// rule trees say (``TriageCondition/holds(for:)`` is the definition), and the
+/// laid-out facts of a reason are those of ``TriageEngine/facts(_:_:)``.
 struct CompiledConditionTests {
     static let knowledgeBase = TriageEngineTests.engine.knowledgeBase
 
@@ -35,6 +36,7 @@ struct CompiledConditionTests {
     @Test func compiledConditionsAgreeWithTheTrees() {
         var generator = TriageEngineTests.SplitMix64(state: 20_261_205)
         let compiled = Self.conditions.map { CompiledCondition($0.condition) }
+        let laidOut = Self.conditions.map { RuleFacts($0.condition) }
         var held = [Int](repeating: 0, count: compiled.count)
         for round in 0..<4000 {
             var request = TriageEngineTests.randomRequest(&generator)
@@ -54,6 +56,10 @@ struct CompiledConditionTests {
             for (index, entry) in Self.conditions.enumerated() {
                 let expected = entry.condition.holds(for: request)
                 #expect(compiled[index].holds(facts) == expected, "\(entry.name): \(request)")
+                // The facts a reason states, laid out once, are those of the tree.
+                #expect(
+                    laidOut[index].facts(request, facts) == TriageEngine.facts(entry.condition, request),
+                    "\(entry.name): \(request)")
                 if expected { held[index] += 1 }
             }
         }

@@ -21,12 +21,15 @@ public struct TriageEngine: Sendable {
         let symptoms: [Symptom]
         /// Whether its side effect follows only a corticosteroid.
         let requiresCorticosteroid: Bool
+        /// The facts its reason states, laid out.
+        let facts: RuleFacts
 
         init(rule: TriageRule, index: Int, symptoms: [Symptom], requiresCorticosteroid: Bool) {
             self.rule = rule
             self.index = index
             self.symptoms = symptoms
             self.requiresCorticosteroid = requiresCorticosteroid
+            facts = RuleFacts(rule.when)
         }
 
         /// Symptoms of which one must be reported for `condition` to hold:
@@ -143,7 +146,7 @@ public struct TriageEngine: Sendable {
             let triggering = entry.symptoms.filter { known.present & RequestFacts.bit($0) != 0 }
             for symptom in triggering { explained[symptom.ordinal] = true }
             var level = entry.rule.level
-            var facts = Self.facts(entry.rule.when, request)
+            var facts = entry.facts.facts(request, known)
             if level < policy.highestLevel, let withoutOld, !compiled.holds(compiled.condition[index], withoutOld) {
                 level = policy.highestLevel
                 let had = triggering.filter { old.contains($0) }.map(\.rawValue).joined(separator: ", ")
@@ -273,7 +276,8 @@ public struct TriageEngine: Sendable {
         }
     }
 
-    /// The numbers a rule used, as plain facts.
+    /// The numbers a rule used, as plain facts (the definition of what
+    /// ``RuleFacts``, which the engine reads, gives).
     static func facts(_ condition: TriageCondition, _ request: TriageRequest) -> [String] {
         var facts: [String] = []
         appendFacts(condition, request, to: &facts)
