@@ -214,8 +214,8 @@ private struct Candidate {
 private enum Truth {
     case no
     case yes
-    /// Could hold, depending on these facts.
-    case open(FactSet)
+    /// Could hold, depending on facts (which the reading adds to its set).
+    case open
 }
 
 extension TriageEngine {
@@ -245,7 +245,8 @@ extension TriageEngine {
                 // A failed test of a fact no answer changes (time, region, injection...) closes the rule.
                 guard CompiledCondition.holds(nodes, Int(compiled.context[rule]), known) else { continue }
                 let ruleLevel = compiled.level[rule]
-                guard case .open(let facts) = Self.truth(nodes, Int(compiled.condition[rule]), known, closed) else {
+                var facts = FactSet()
+                guard Self.truth(nodes, Int(compiled.condition[rule]), known, closed, &facts) == .open else {
                     continue
                 }
                 facts.forEachIndex { index in
@@ -353,52 +354,68 @@ extension TriageEngine {
     /// request gives is true or false; a test of a missing fact is open, unless
     /// the fact is `closed` (denied, or the patient cannot answer it): then it
     /// cannot count. Reported symptoms are judged by the test; a severity test
-    /// of a reported symptom given without one is open on its severity.
+    /// of a reported symptom given without one is open on its severity. When
+    /// open, the facts it depends on are added to `open` (which is otherwise
+    /// left as it was).
     private static func truth(
         _ nodes: UnsafeBufferPointer<CompiledCondition.Node>, _ index: Int, _ facts: RequestFacts,
-        _ closed: FactSet
+        _ closed: FactSet, _ open: inout FactSet
     ) -> Truth {
         let node = nodes[index]
         func anySymptom(matching: UInt64, severityMatters: Bool = false) -> Truth {
             if matching & node.mask != 0 { return .yes }
-            var open = FactSet()
-            open.presence = node.mask & ~facts.present & ~closed.presence
-            if severityMatters { open.severity = node.mask & facts.present & ~facts.severityKnown & ~closed.severity }
-            return open.isEmpty ? .no : .open(open)
+            let presence = node.mask & ~facts.present & ~closed.presence
+            let severity =
+                severityMatters ? node.mask & facts.present & ~facts.severityKnown & ~closed.severity : 0
+            if presence | severity == 0 { return .no }
+            open.presence |= presence
+            open.severity |= severity
+            return .open
         }
         func reading(_ value: Double?, _ reading: TriageInterview.Reading) -> Truth {
             if value != nil { return CompiledCondition.holds(nodes, index, facts) ? .yes : .no }
-            let fact = TriageInterview.Fact.reading(reading)
-            return closed.contains(FactSet.index(fact)) ? .no : .open(FactSet(fact))
+            let fact = FactSet.index(.reading(reading))
+            if closed.contains(fact) { return .no }
+            open.insert(fact)
+            return .open
         }
         switch node.kind {
         case .all:
-            var open = FactSet()
+            // A child that fails takes back what open children added.
+            let before = open
+            var result = Truth.yes
             for child in Int(node.first)..<Int(node.first + node.count) {
-                switch truth(nodes, child, facts, closed) {
-                case .no: return .no
+                switch truth(nodes, child, facts, closed, &open) {
+                case .no:
+                    open = before
+                    return .no
                 case .yes: continue
-                case .open(let more): open.formUnion(more)
+                case .open: result = .open
                 }
             }
-            return open.isEmpty ? .yes : .open(open)
+            return result
         case .any:
-            var open = FactSet()
+            // A child that holds takes back what open children added.
+            let before = open
+            var result = Truth.no
             for child in Int(node.first)..<Int(node.first + node.count) {
-                switch truth(nodes, child, facts, closed) {
+                switch truth(nodes, child, facts, closed, &open) {
                 case .no: continue
-                case .yes: return .yes
-                case .open(let more): open.formUnion(more)
+                case .yes:
+                    open = before
+                    return .yes
+                case .open: result = .open
                 }
             }
-            return open.isEmpty ? .no : .open(open)
+            return result
         case .anySymptom: return anySymptom(matching: facts.present)
         case .allSymptoms:
             // Every one must come: one denied closes it.
             if node.mask & ~facts.present & closed.presence != 0 { return .no }
-            var open = FactSet()
-            open.presence = node.mask & ~facts.present
-            return open.isEmpty ? .yes : .open(open)
+            let missing = node.mask & ~facts.present
+            if missing == 0 { return .yes }
+            open.presence |= missing
+            return .open
         case .anySevere: return anySymptom(matching: facts.severe, severityMatters: true)
         case .anySevereOrWorsening: return anySymptom(matching: facts.severe | facts.worsening, severityMatters: true)
         case .anyWorsening: return anySymptom(matching: facts.worsening)
