@@ -39,7 +39,8 @@ struct SideEffectQuery: Sendable, Equatable {
                 return nil
             }
             let given = validator.string(name) != nil ? name : deprecated
-            return validator.codes(given, as: type).map(Set.init)
+            guard let codes = validator.codes(given, as: type) else { return nil }
+            return Set(codes)
         }
         injections = filter(0, as: InjectionType.self)
         medications = filter(1, as: Medication.self)
