@@ -77,10 +77,11 @@ struct CatalogueRoutes: Sendable {
 
     /// One page of the filtered catalogue, with `nextCursor` and a `Link` to the next page.
     func sideEffects(_ request: HTTPRequest) throws(APIProblem) -> HTTPResponse {
-        let query = try SideEffectQuery(query: request.query)
+        // Without a query (nothing to validate), the first page made at start.
         if request.query == nil && request.path == Self.sideEffectsPath {
             return firstPage.document.response(to: request, extraHeaders: firstPageLink)
         }
+        let query = try SideEffectQuery(query: request.query)
         let page =
             request.query == nil
             ? firstPage
