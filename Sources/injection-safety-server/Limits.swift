@@ -267,6 +267,10 @@ struct LimitSetting {
                 summary: "Bytes read from a socket at once (one buffer per event loop).",
                 onBreach: "The rest is read on the next pass."),
             LimitSetting(
+                name: "write-batch-responses", value: .integer(\.server.writeBatchResponses, 1...1024, unit: ""),
+                summary: "Responses an event loop writes together (a client is woken once for them).",
+                onBreach: "The batch is written; the next one starts."),
+            LimitSetting(
                 name: "log-buffer-bytes", value: .integer(\.logBufferBytes, 64 * 1024...(1 << 30), unit: "bytes"),
                 summary: "Log lines buffered for the writer.",
                 onBreach: "Lines are dropped and counted in a warning line."),

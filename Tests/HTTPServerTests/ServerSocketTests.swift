@@ -98,10 +98,13 @@ struct ServerSocketTests {
     }
 
     /// Requests on many connections that arrive together are answered in one
-    /// pass of the loop and written at its end: each connection gets its own
-    /// answer, and keeps working after it.
-    @Test func requestsOnManyConnectionsAtOnceEachGetTheirOwnAnswer() throws {
-        let server = try TestServer()
+    /// pass of the loop and written in batches (of one, of a few, of the
+    /// default 16): each connection gets its own answer, and keeps working after it.
+    @Test(arguments: [1, 4, 16])
+    func requestsOnManyConnectionsAtOnceEachGetTheirOwnAnswer(writeBatch: Int) throws {
+        var limits = ServerLimits()
+        limits.writeBatchResponses = writeBatch
+        let server = try TestServer(limits: limits)
         let clients = try (0..<48).map { _ in try RawClient(port: server.port) }
         for round in 0..<2 {
             for (index, client) in clients.enumerated() {

@@ -26,8 +26,8 @@ struct ConnectionEnvironment: Sendable {
 /// protocol decision of its own. Confined to its event loop's thread (hence
 /// `@unchecked Sendable`).
 ///
-/// The responses to the requests of one read are written at the end of the
-/// loop's pass (see ``EventLoop``), when the machine asks for the write that
+/// The responses to the requests of one read are written with the loop's
+/// batch (see ``EventLoop``), when the machine asks for the write that
 /// follows parsing; every other write (the machine's `408`, `503` and parse-error
 /// answers, a blocked socket becoming writable) happens at once.
 ///
@@ -50,8 +50,8 @@ final class Connection: @unchecked Sendable {
     private var output = OutputQueue()
     /// The interest last given to epoll: (reading, writing).
     private var registeredInterest = (reading: false, writing: false)
-    /// Responses wait in `output` for the end of the loop's pass.
-    private var writeQueuedForPass = false
+    /// Responses wait in `output` for the loop's batch to be written.
+    private var writeQueuedForBatch = false
 
     init(
         id: UInt64, fileDescriptor: Int32, peer: IPAddress?, rejecting: Bool, environment: ConnectionEnvironment,
@@ -97,10 +97,10 @@ final class Connection: @unchecked Sendable {
         if failed && !machine.interest.reading && !machine.interest.writing { abort(reason: "socket hung up") }
     }
 
-    /// Writes the responses queued for the end of the loop's pass.
+    /// Writes the responses queued for the loop's batch.
     func writeQueuedOutput() {
-        guard writeQueuedForPass else { return }
-        writeQueuedForPass = false
+        guard writeQueuedForBatch else { return }
+        writeQueuedForBatch = false
         guard !isClosed else { return }
         perform(.write)
     }
@@ -118,7 +118,7 @@ final class Connection: @unchecked Sendable {
         if machine.interest.reading { readable() }
         guard !isClosed else { return }
         // The machine decides on the output as written.
-        if writeQueuedForPass { writeQueuedOutput() }
+        if writeQueuedForBatch { writeQueuedOutput() }
         guard !isClosed else { return }
         perform(machine.drainStarted(now: environment.now(), parser: parserState, outputEmpty: output.isEmpty))
     }
@@ -143,10 +143,10 @@ final class Connection: @unchecked Sendable {
             case .parse:
                 action = parse()
                 if action == .write {
-                    // Written with the pass's other responses.
-                    if !writeQueuedForPass {
-                        writeQueuedForPass = true
-                        loop.writeAtEndOfPass(self)
+                    // Written with the batch's other responses.
+                    if !writeQueuedForBatch {
+                        writeQueuedForBatch = true
+                        loop.writeWithBatch(self)
                     }
                     return
                 }

@@ -15,14 +15,16 @@ import Logging
 /// (`epoll_ctl`) happen only when a response blocks or input ends.
 /// Level-triggered: a connection that stops reading simply drops `EPOLLIN`.
 ///
-/// Responses are written at the end of each pass over the ready sockets, not
-/// as each is made: a client or proxy answered on many connections is then
-/// woken once for the pass instead of once per response. On a busy loop each
-/// wake-up of a sleeping peer costs the sender several microseconds in the
-/// kernel (an inter-processor interrupt, dear in a virtual machine): writing
-/// per pass took triage from about 22k to 28k requests a second on this
-/// machine (BENCHMARKS.md). A pass handles at most ``maxEvents`` sockets, and a
-/// loop with one ready socket writes at once, so an idle server adds no delay.
+/// Responses are written together, not as each is made: at the end of each
+/// pass over the ready sockets, or once `ServerLimits.writeBatchResponses`
+/// wait. A client or proxy answered on many connections is then woken once
+/// for the batch instead of once per response. On a busy loop each wake-up of
+/// a sleeping peer costs the sender several microseconds in the kernel (an
+/// inter-processor interrupt, dear in a virtual machine): writing in batches
+/// took triage from about 22k to 28k requests a second on this machine
+/// (BENCHMARKS.md). The batch bounds how long a response waits for others,
+/// and a loop with one ready socket writes at once, so an idle server adds no
+/// delay.
 ///
 /// Everything except ``execute(_:)`` runs on the loop's thread; that
 /// confinement is what makes the `@unchecked Sendable` sound.
@@ -47,8 +49,10 @@ final class EventLoop: @unchecked Sendable {
     /// task that holds the loop would keep it, and whatever waits on the task, alive).
     private var ended = false
     private var running = true
-    /// Connections whose responses wait for the end of this pass (``writeAtEndOfPass(_:)``).
+    /// Connections whose responses wait to be written (``writeWithBatch(_:)``).
     private var pendingWrites: [Connection] = []
+    /// How many may wait (`ServerLimits.writeBatchResponses`).
+    private let writeBatch: Int
     private var nextSweep: UInt64 = 0
 
     /// How often deadlines are checked, in nanoseconds (`ServerLimits.deadlineSweepInterval`).
@@ -71,6 +75,7 @@ final class EventLoop: @unchecked Sendable {
         let limits = environment.limits
         self.readBuffer = .allocate(byteCount: max(1, limits.readBufferBytes), alignment: 16)
         sweepInterval = max(1_000_000, ConnectionStateMachine.nanoseconds(limits.deadlineSweepInterval))
+        writeBatch = max(1, limits.writeBatchResponses)
         var event = epoll_event()
         event.events = clinux_epollin
         event.data.u64 = Self.wakeToken
@@ -155,6 +160,7 @@ final class EventLoop: @unchecked Sendable {
                 }
                 // A connection closed earlier in this batch is gone; ids are never reused.
                 connections[token]?.handle(events: event.events)
+                if pendingWrites.count >= writeBatch { writePending() }
             }
             // Before the tasks and the deadlines, which read a connection's
             // state as it is once its output is written.
@@ -185,13 +191,14 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Writes `connection`'s queued responses at the end of this pass, with
-    /// those of the other connections answered in it. Call once until it is written.
-    func writeAtEndOfPass(_ connection: Connection) {
+    /// Writes `connection`'s queued responses with those of the other
+    /// connections answered in this pass: at its end, or once the batch is
+    /// full. Call once until it is written.
+    func writeWithBatch(_ connection: Connection) {
         pendingWrites.append(connection)
     }
 
-    /// Writes the responses queued in this pass. A connection whose write lets
+    /// Writes the responses waiting in the batch. A connection whose write lets
     /// it answer pipelined requests it already holds queues again, and is
     /// written in the next round here (its parser reads no new bytes, so this ends).
     private func writePending() {
