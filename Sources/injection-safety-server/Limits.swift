@@ -268,7 +268,7 @@ struct LimitSetting {
                 onBreach: "The rest is read on the next pass."),
             LimitSetting(
                 name: "write-batch-responses", value: .integer(\.server.writeBatchResponses, 1...1024, unit: ""),
-                summary: "Responses an event loop writes together (a client is woken once for them).",
+                summary: "Connections whose responses an event loop writes together (a client is woken once for them).",
                 onBreach: "The batch is written; the next one starts."),
             LimitSetting(
                 name: "log-buffer-bytes", value: .integer(\.logBufferBytes, 64 * 1024...(1 << 30), unit: "bytes"),

@@ -101,11 +101,12 @@ public struct ServerLimits: Sendable, Equatable {
     /// shared by its connections). Default 64 KiB.
     public var readBufferBytes: Int = 64 * 1024
 
-    /// Most responses an event loop holds before it writes them: it writes
-    /// the responses of a pass over the ready sockets together, at the pass's
-    /// end or when this many wait, so that a client answered on many
-    /// connections is woken once for them (1 writes each at once). Bounds how
-    /// long a response waits for the others. Default 16.
+    /// Most connections whose responses an event loop holds before it writes
+    /// them (each holds its answers to one read: one, or a few pipelined): it
+    /// writes the responses of a pass over the ready sockets together, at the
+    /// pass's end or when this many connections wait, so that a client
+    /// answered on many connections is woken once for them (1 writes each at
+    /// once). Bounds how long a response waits for the others. Default 16.
     public var writeBatchResponses: Int = 16
 
     public init() {}

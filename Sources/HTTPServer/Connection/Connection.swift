@@ -26,10 +26,10 @@ struct ConnectionEnvironment: Sendable {
 /// protocol decision of its own. Confined to its event loop's thread (hence
 /// `@unchecked Sendable`).
 ///
-/// The responses to the requests of one read are written with the loop's
-/// batch (see ``EventLoop``), when the machine asks for the write that
-/// follows parsing; every other write (the machine's `408`, `503` and parse-error
-/// answers, a blocked socket becoming writable) happens at once.
+/// The responses to the requests of one read (a parse error's answer among
+/// them) are written with the loop's batch (see ``EventLoop``), when the
+/// machine asks for the write that follows parsing; every other write (the
+/// machine's `408` and `503`, a blocked socket becoming writable) happens at once.
 ///
 /// Its socket is registered with the loop's `epoll` by connection id (never by
 /// descriptor number, which the kernel reuses), with the interest the machine
@@ -118,7 +118,7 @@ final class Connection: @unchecked Sendable {
         if machine.interest.reading { readable() }
         guard !isClosed else { return }
         // The machine decides on the output as written.
-        if writeQueuedForBatch { writeQueuedOutput() }
+        writeQueuedOutput()
         guard !isClosed else { return }
         perform(machine.drainStarted(now: environment.now(), parser: parserState, outputEmpty: output.isEmpty))
     }

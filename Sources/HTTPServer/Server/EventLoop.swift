@@ -17,7 +17,7 @@ import Logging
 ///
 /// Responses are written together, not as each is made: at the end of each
 /// pass over the ready sockets, or once `ServerLimits.writeBatchResponses`
-/// wait. A client or proxy answered on many connections is then woken once
+/// connections' responses wait. A client or proxy answered on many connections is then woken once
 /// for the batch instead of once per response. On a busy loop each wake-up of
 /// a sleeping peer costs the sender several microseconds in the kernel (an
 /// inter-processor interrupt, dear in a virtual machine): writing in batches
@@ -51,7 +51,7 @@ final class EventLoop: @unchecked Sendable {
     private var running = true
     /// Connections whose responses wait to be written (``writeWithBatch(_:)``).
     private var pendingWrites: [Connection] = []
-    /// How many may wait (`ServerLimits.writeBatchResponses`).
+    /// How many connections' responses may wait (`ServerLimits.writeBatchResponses`).
     private let writeBatch: Int
     private var nextSweep: UInt64 = 0
 
